@@ -1,0 +1,147 @@
+import { Router, type IRequest } from 'itty-router';
+import { timingSafeEqualStrings } from '../crypto/compare';
+import type { Services } from '../service/context';
+import { ApiError } from '../service/errors';
+import { readBody } from '../service/input';
+import { authorizeProject, authorizeSystem, type ProjectAction, type ProjectScope } from '../service/policy';
+import * as apps from '../service/apps';
+import * as buckets from '../service/buckets';
+import * as keys from '../service/keys';
+import * as members from '../service/members';
+import * as projects from '../service/projects';
+import * as users from '../service/users';
+import * as present from './present';
+import { checkCsrf, clearedSessionCookie, csrfToken, endSession, readSession, sessionCookie, startSession, type Session } from './session';
+
+/** The console's JSON API (docs/api.md). Handlers are thin: rules live in src/service. */
+type ApiRequest = IRequest & { session: Session };
+type Args = [Services, URL, string | undefined];
+
+const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers },
+  });
+const noContent = (headers: Record<string, string> = {}) => new Response(null, { status: 204, headers });
+
+function errorResponse(err: unknown): Response {
+  if (err instanceof ApiError) return json({ error: { code: err.code, message: err.message } }, err.status);
+  console.error('console API failure', err);
+  return json({ error: { code: 'internal', message: 'Something went wrong on our side; please try again' } }, 500);
+}
+
+const param = (req: IRequest, name: string) => decodeURIComponent(req.params[name]);
+
+/** A project route: authorizes the declared action once, then hands the handler the scope. */
+function inProject(action: ProjectAction, handler: (req: ApiRequest, s: Services, scope: ProjectScope, via: URL) => Promise<Response>) {
+  return async (req: ApiRequest, s: Services, via: URL) =>
+    handler(req, s, await authorizeProject(s.db, req.session.user, param(req, 'project'), action), via);
+}
+
+const router = Router<ApiRequest, Args>({ base: '/api', catch: errorResponse });
+
+router
+  .get('/health', () => json({ ok: true }))
+  .get('/sites', (_req, s, via) =>
+    json({ sites: s.sites.sites.map((site) => ({ id: site.id, name: site.name, endpoint: s.sites.endpoint(site, via), hostnames: site.hostnames })) }),
+  )
+  .post('/bootstrap', async (req, s, _via, bootstrapToken) => {
+    if (!bootstrapToken) throw new ApiError(404, 'not_found', 'Bootstrap is not enabled on this server');
+    const sent = (req.headers.get('Authorization') ?? '').replace(/^Bearer\s+/i, '');
+    if (!timingSafeEqualStrings(sent, bootstrapToken)) throw new ApiError(401, 'unauthenticated', 'Wrong bootstrap token');
+    return json({ user: present.user(await users.bootstrapAdmin(s, await readBody(req))) }, 201);
+  })
+  .post('/auth/login', async (req, s, via) => {
+    const user = await users.checkCredentials(s, await readBody(req));
+    const token = await startSession(s, user);
+    const csrf = await csrfToken(s, { user, token });
+    return json({ user: present.user(user), csrfToken: csrf }, 200, { 'Set-Cookie': sessionCookie(token, via) });
+  })
+  // Everything below needs a session, and a CSRF token for changes.
+  .all('*', async (req, s, via) => {
+    const session = await readSession(s, req as unknown as Request);
+    if (!session) throw new ApiError(401, 'unauthenticated', 'Please sign in');
+    await checkCsrf(s, session, req as unknown as Request, via);
+    req.session = session;
+  })
+  .post('/auth/logout', async (req, s, via) => {
+    await endSession(s, req.session);
+    return noContent({ 'Set-Cookie': clearedSessionCookie(via) });
+  })
+  .get('/me', async (req, s) => json({ user: present.user(req.session.user), csrfToken: await csrfToken(s, req.session) }))
+
+  .get('/users', async (req, s) => {
+    authorizeSystem(req.session.user, 'user:manage');
+    return json({ users: (await users.listUsers(s)).map(present.user) });
+  })
+  .post('/users', async (req, s) => {
+    authorizeSystem(req.session.user, 'user:manage');
+    return json({ user: present.user(await users.createUser(s, await readBody(req))) }, 201);
+  })
+
+  .get('/projects', async (req, s) => json({ projects: (await projects.listProjects(s, req.session.user)).map(present.project) }))
+  .post('/projects', async (req, s) => {
+    const project = await projects.createProject(s, req.session.user, await readBody(req));
+    return json({ project: present.project({ ...project, role: 'admin' }) }, 201);
+  })
+  .get('/projects/:project', inProject('project:read', async (_req, _s, scope) =>
+    json({ project: present.project({ ...scope.project, role: scope.role }) })))
+
+  .get('/projects/:project/members', inProject('project:read', async (_req, s, scope) =>
+    json({ members: (await members.listMembers(s, scope)).map(present.member) })))
+  .post('/projects/:project/members', inProject('member:manage', async (req, s, scope) =>
+    json({ member: present.member(await members.addMember(s, scope, await readBody(req))) }, 201)))
+  .patch('/projects/:project/members/:user', inProject('member:manage', async (req, s, scope) =>
+    json({ member: present.member(await members.changeRole(s, scope, param(req, 'user'), await readBody(req))) })))
+  .delete('/projects/:project/members/:user', inProject('member:manage', async (req, s, scope) => {
+    await members.removeMember(s, scope, param(req, 'user'));
+    return noContent();
+  }))
+
+  .get('/projects/:project/apps', inProject('project:read', async (_req, s, scope) =>
+    json({ apps: (await apps.listApps(s, scope)).map(present.app) })))
+  .post('/projects/:project/apps', inProject('app:manage', async (req, s, scope) =>
+    json({ app: present.app(await apps.createApp(s, scope, await readBody(req))) }, 201)))
+  .delete('/projects/:project/apps/:app', inProject('app:manage', async (req, s, scope) => {
+    await apps.deleteApp(s, scope, param(req, 'app'));
+    return noContent();
+  }))
+
+  .get('/projects/:project/keys', inProject('project:read', async (_req, s, scope, via) => {
+    const { myKeys, appKeys } = await keys.listKeys(s, scope);
+    return json({ myKeys: myKeys.map((k) => present.key(k, s.sites, via)), appKeys: appKeys.map((k) => present.key(k, s.sites, via)) });
+  }))
+  .post('/projects/:project/keys', inProject('key:own', async (req, s, scope, via) => {
+    const { key, secretAccessKey } = await keys.createKey(s, scope, await readBody(req));
+    return json({ key: present.key(key, s.sites, via), secretAccessKey }, 201);
+  }))
+  .patch('/projects/:project/keys/:key', inProject('key:own', async (req, s, scope, via) =>
+    json({ key: present.key(await keys.setKeyStatus(s, scope, param(req, 'key'), await readBody(req)), s.sites, via) })))
+  .delete('/projects/:project/keys/:key', inProject('key:own', async (req, s, scope) => {
+    await keys.deleteKey(s, scope, param(req, 'key'));
+    return noContent();
+  }))
+
+  .get('/projects/:project/buckets', inProject('bucket:use', async (_req, s, scope, via) => {
+    const { buckets: rows, hiddenSites } = await buckets.listBuckets(s, scope);
+    return json({
+      buckets: rows.map((b) => present.bucket(b, s.sites, via)),
+      hiddenSites: hiddenSites.map((site) => ({ id: site.id, name: site.name })),
+    });
+  }))
+  .post('/projects/:project/buckets', inProject('bucket:use', async (req, s, scope, via) =>
+    json({ bucket: present.bucket(await buckets.createBucket(s, scope, await readBody(req)), s.sites, via) }, 201)))
+  .get('/projects/:project/buckets/:site/:name', inProject('bucket:use', async (req, s, scope, via) =>
+    json({ bucket: present.bucket(await buckets.getBucket(s, scope, param(req, 'site'), param(req, 'name')), s.sites, via) })))
+  .delete('/projects/:project/buckets/:site/:name', inProject('bucket:use', async (req, s, scope) => {
+    await buckets.deleteBucket(s, scope, param(req, 'site'), param(req, 'name'));
+    return noContent();
+  }))
+
+  .all('*', () => {
+    throw new ApiError(404, 'not_found', 'No such API endpoint');
+  });
+
+export function handleApi(request: Request, s: Services, url: URL, bootstrapToken: string | undefined): Promise<Response> {
+  return router.fetch(request as unknown as ApiRequest, s, url, bootstrapToken);
+}

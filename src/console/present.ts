@@ -1,0 +1,69 @@
+import type { AppRow } from '../db/apps';
+import type { BucketRow } from '../db/buckets';
+import type { KeyListRow } from '../db/keys';
+import type { MemberRow, ProjectRow, Role } from '../db/projects';
+import type { UserRow } from '../db/users';
+import type { SiteRegistry } from '../sites';
+
+/** Rows → the JSON shapes of docs/api.md. Never includes password hashes or key ciphertexts. */
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export const user = (u: UserRow) => ({
+  id: u.id,
+  email: u.email,
+  name: u.name,
+  isAdmin: u.is_admin === 1,
+  createdAt: iso(u.created_at),
+});
+
+export const project = (p: ProjectRow & { role?: Role | null }) => ({
+  id: p.id,
+  name: p.name,
+  role: p.role ?? null,
+  createdAt: iso(p.created_at),
+});
+
+export const member = (m: MemberRow) => ({
+  userId: m.user_id,
+  email: m.email,
+  name: m.name,
+  role: m.role,
+  createdAt: iso(m.created_at),
+});
+
+export const app = (a: AppRow) => ({ id: a.id, name: a.name, createdAt: iso(a.created_at) });
+
+export function key(k: KeyListRow, sites: SiteRegistry, via: URL) {
+  const site = sites.get(k.site_id);
+  return {
+    accessKeyId: k.id,
+    name: k.name,
+    site: k.site_id,
+    siteName: site?.name ?? k.site_id,
+    endpoint: site ? sites.endpoint(site, via) : null,
+    status: k.status,
+    owner: k.owner_app_id
+      ? { type: 'app', id: k.owner_app_id, name: k.owner_name }
+      : { type: 'user', id: k.owner_user_id, name: k.owner_name },
+    createdAt: iso(k.created_at),
+    lastUsedAt: iso(k.last_used_at),
+  };
+}
+
+export function bucket(b: BucketRow, sites: SiteRegistry, via: URL) {
+  const site = sites.get(b.site_id);
+  const endpoint = site ? sites.endpoint(site, via) : null;
+  const host = site?.hostnames.find((h) => !/^[\d.]+$/.test(h)) ?? null;
+  return {
+    name: b.name,
+    site: b.site_id,
+    siteName: site?.name ?? b.site_id,
+    createdAt: iso(b.created_at),
+    endpoint,
+    urls: {
+      pathStyle: endpoint ? `${endpoint}/${b.name}` : null,
+      // Virtual-host addressing needs a DNS name; a site reached only by IP address has none.
+      virtualHost: host ? `${via.protocol}//${b.name}.${host}${via.port ? `:${via.port}` : ''}` : null,
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import { timingSafeEqualStrings } from '../crypto/compare';
+import { sha256Hex } from '../crypto/encoding';
+import { csrfTokenFor } from '../crypto/master-key';
+import { newToken } from '../crypto/random';
+import { deleteSession, findSessionUser, insertSession } from '../db/sessions';
+import type { UserRow } from '../db/users';
+import type { Services } from '../service/context';
+import { ApiError } from '../service/errors';
+
+const COOKIE = 'ros_session';
+const TTL_MS = 14 * 24 * 3600 * 1000;
+
+export interface Session {
+  user: UserRow;
+  token: string;
+}
+
+export async function startSession(s: Services, user: UserRow): Promise<string> {
+  const token = newToken();
+  const now = s.now();
+  await insertSession(s.db, await sha256Hex(token), user.id, now, now + TTL_MS);
+  return token;
+}
+
+export async function readSession(s: Services, request: Request): Promise<Session | null> {
+  const token = cookieValue(request.headers.get('Cookie'), COOKIE);
+  if (!token) return null;
+  const user = await findSessionUser(s.db, await sha256Hex(token), s.now());
+  return user ? { user, token } : null;
+}
+
+export async function endSession(s: Services, session: Session): Promise<void> {
+  await deleteSession(s.db, await sha256Hex(session.token));
+}
+
+export const csrfToken = (s: Services, session: Session) => csrfTokenFor(s.masterKey, session.token);
+
+/**
+ * State-changing requests must prove they come from our own pages (or the CLI): the X-CSRF-Token header, which
+ * another site's page cannot read or set, and no foreign Origin.
+ */
+export async function checkCsrf(s: Services, session: Session, request: Request, url: URL): Promise<void> {
+  if (request.method === 'GET' || request.method === 'HEAD') return;
+  const origin = request.headers.get('Origin');
+  if (origin && origin !== url.origin) throw new ApiError(403, 'csrf', 'Cross-site request refused');
+  const sent = request.headers.get('X-CSRF-Token') ?? '';
+  if (!timingSafeEqualStrings(sent, await csrfToken(s, session))) {
+    throw new ApiError(403, 'csrf', 'Missing or wrong X-CSRF-Token header');
+  }
+}
+
+/** Secure everywhere but plain-HTTP loopback development, where browsers would drop a Secure cookie. */
+export function sessionCookie(token: string, url: URL, maxAgeSeconds = TTL_MS / 1000): string {
+  const secure = url.protocol === 'https:' ? '; Secure' : '';
+  return `${COOKIE}=${token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secure}`;
+}
+
+export const clearedSessionCookie = (url: URL) => sessionCookie('', url, 0);
+
+function cookieValue(header: string | null, name: string): string | null {
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim() || null;
+  }
+  return null;
+}

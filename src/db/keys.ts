@@ -1,0 +1,80 @@
+export type KeyStatus = 'active' | 'inactive';
+
+export interface KeyRow {
+  id: string;
+  project_id: string;
+  site_id: string;
+  owner_user_id: string | null;
+  owner_app_id: string | null;
+  name: string;
+  secret_ciphertext: string;
+  status: KeyStatus;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+/** A key with its owner's display name, for listings. */
+export type KeyListRow = Omit<KeyRow, 'secret_ciphertext'> & { owner_name: string };
+
+const LIST_SELECT = `SELECT k.id, k.project_id, k.site_id, k.owner_user_id, k.owner_app_id, k.name, k.status,
+  k.created_at, k.last_used_at, COALESCE(users.email, apps.name) AS owner_name
+  FROM access_keys k LEFT JOIN users ON users.id = k.owner_user_id LEFT JOIN apps ON apps.id = k.owner_app_id`;
+
+export const listUserKeys = async (db: D1Database, projectId: string, userId: string) =>
+  (
+    await db
+      .prepare(`${LIST_SELECT} WHERE k.project_id = ? AND k.owner_user_id = ? ORDER BY k.created_at, k.id`)
+      .bind(projectId, userId)
+      .all<KeyListRow>()
+  ).results;
+
+export const listAppKeys = async (db: D1Database, projectId: string) =>
+  (
+    await db
+      .prepare(`${LIST_SELECT} WHERE k.project_id = ? AND k.owner_app_id IS NOT NULL ORDER BY apps.name, k.created_at`)
+      .bind(projectId)
+      .all<KeyListRow>()
+  ).results;
+
+export const findKeyInProject = (db: D1Database, projectId: string, id: string) =>
+  db.prepare(`${LIST_SELECT} WHERE k.project_id = ? AND k.id = ?`).bind(projectId, id).first<KeyListRow>();
+
+export const insertKey = (db: D1Database, k: KeyRow) =>
+  db
+    .prepare(
+      `INSERT INTO access_keys (id, project_id, site_id, owner_user_id, owner_app_id, name, secret_ciphertext, status,
+       created_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .bind(
+      k.id,
+      k.project_id,
+      k.site_id,
+      k.owner_user_id,
+      k.owner_app_id,
+      k.name,
+      k.secret_ciphertext,
+      k.status,
+      k.created_at,
+      k.last_used_at,
+    )
+    .run();
+
+export const setKeyStatus = (db: D1Database, projectId: string, id: string, status: KeyStatus) =>
+  db.prepare('UPDATE access_keys SET status = ? WHERE project_id = ? AND id = ?').bind(status, projectId, id).run();
+
+export const deleteKey = (db: D1Database, projectId: string, id: string) =>
+  db.prepare('DELETE FROM access_keys WHERE project_id = ? AND id = ?').bind(projectId, id).run();
+
+/** Sites at which a user holds an active key of their own in a project: the console's bucket-visibility rule. */
+export const sitesWithActiveUserKey = async (db: D1Database, projectId: string, userId: string) =>
+  (
+    await db
+      .prepare(
+        `SELECT DISTINCT site_id FROM access_keys WHERE project_id = ? AND owner_user_id = ? AND status = 'active'`,
+      )
+      .bind(projectId, userId)
+      .all<{ site_id: string }>()
+  ).results.map((r) => r.site_id);
+
+export const findKeyById = (db: D1Database, id: string) =>
+  db.prepare('SELECT * FROM access_keys WHERE id = ?').bind(id).first<KeyRow>();

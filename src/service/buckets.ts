@@ -1,0 +1,65 @@
+import { sitesWithActiveUserKey } from '../db/keys';
+import { deleteBucket as deleteBucketRow, findBucket, insertBucket, listBuckets as listBucketRows, type BucketRow } from '../db/buckets';
+import { bucketHasObjects } from '../storage/layout';
+import { bucketNameProblem } from './bucket-names';
+import { requireSite, type Services } from './context';
+import { ApiError, notFound } from './errors';
+import { text, type Body } from './input';
+import type { ProjectScope } from './policy';
+
+/**
+ * The seed's rule: a user sees (and manages) a site's buckets in the console only while holding an active
+ * access key of their own for that site in the project.
+ */
+async function keySites(s: Services, scope: ProjectScope): Promise<Set<string>> {
+  return new Set(await sitesWithActiveUserKey(s.db, scope.project.id, scope.user.id));
+}
+
+async function requireKeyAtSite(s: Services, scope: ProjectScope, siteId: string): Promise<void> {
+  if (!(await keySites(s, scope)).has(siteId)) {
+    const site = requireSite(s, siteId);
+    throw new ApiError(
+      403,
+      'no_key_for_site',
+      `You need an access key for ${site.name} (${site.id}) in this project to see or manage its buckets`,
+    );
+  }
+}
+
+export async function listBuckets(s: Services, scope: ProjectScope) {
+  const visible = await keySites(s, scope);
+  const buckets = await listBucketRows(s.db, scope.project.id, [...visible]);
+  const hiddenSites = s.sites.sites.filter((site) => !visible.has(site.id));
+  return { buckets, hiddenSites };
+}
+
+export async function createBucket(s: Services, scope: ProjectScope, body: Body): Promise<BucketRow> {
+  const site = requireSite(s, text(body, 'site', { max: 64 }));
+  const name = text(body, 'name', { max: 255 });
+  const problem = bucketNameProblem(name);
+  if (problem) throw new ApiError(400, 'invalid_bucket_name', problem);
+  await requireKeyAtSite(s, scope, site.id);
+  const row: BucketRow = { site_id: site.id, name, project_id: scope.project.id, created_at: s.now() };
+  if (!(await insertBucket(s.db, row))) {
+    throw new ApiError(409, 'bucket_exists', `The bucket name "${name}" is taken at ${site.name}; choose another`);
+  }
+  return row;
+}
+
+export async function getBucket(s: Services, scope: ProjectScope, siteId: string, name: string): Promise<BucketRow> {
+  requireSite(s, siteId);
+  await requireKeyAtSite(s, scope, siteId);
+  const bucket = await findBucket(s.db, siteId, name);
+  // Another project's bucket is reported exactly like a missing one.
+  if (!bucket || bucket.project_id !== scope.project.id) throw notFound(`Bucket "${name}"`);
+  return bucket;
+}
+
+/** Deletes an empty bucket; a bucket with objects is refused and left as it was. */
+export async function deleteBucket(s: Services, scope: ProjectScope, siteId: string, name: string): Promise<void> {
+  const bucket = await getBucket(s, scope, siteId, name);
+  if (await bucketHasObjects(requireSite(s, siteId), bucket.name)) {
+    throw new ApiError(409, 'bucket_not_empty', `The bucket "${name}" is not empty: delete its objects first`);
+  }
+  await deleteBucketRow(s.db, siteId, name);
+}

@@ -1,0 +1,94 @@
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import { openSecret } from '../../../src/crypto/master-key';
+import { ownKey, unique, world } from './fixtures';
+
+describe('access keys', () => {
+  it('Add Own Key returns an AWS-style id and the secret, once', async () => {
+    const w = await world();
+    const res = await w.member.client.post(`/projects/${w.project}/keys`, { site: 'thailand-1', name: 'my-first-storage-key' });
+    expect(res.status).toBe(201);
+    const { key, secretAccessKey } = res.body;
+    expect(key.accessKeyId).toMatch(/^[A-Z0-9]{20}$/);
+    expect(secretAccessKey).toMatch(/^[A-Za-z0-9]{40}$/);
+    expect(key).toMatchObject({
+      name: 'my-first-storage-key',
+      site: 'thailand-1',
+      siteName: 'Si Racha, Thailand',
+      endpoint: 'http://127.0.0.2',
+      status: 'active',
+      owner: { type: 'user', id: w.member.userId },
+      lastUsedAt: null,
+    });
+    const list = await w.member.client.get(`/projects/${w.project}/keys`);
+    expect(list.body.myKeys.map((k: any) => k.accessKeyId)).toEqual([key.accessKeyId]);
+    expect(JSON.stringify(list.body)).not.toContain(secretAccessKey);
+  });
+
+  it('stores the secret encrypted, bound to its key id, and it decrypts back', async () => {
+    const w = await world();
+    const { key, secretAccessKey } = await ownKey(w.member.client, w.project);
+    const row = await env.DB.prepare('SELECT * FROM access_keys WHERE id = ?').bind(key.accessKeyId).first<any>();
+    expect(JSON.stringify(row)).not.toContain(secretAccessKey);
+    expect(row.secret_ciphertext).not.toContain(secretAccessKey);
+    expect(await openSecret(env.ROS_MASTER_KEY, key.accessKeyId, row.secret_ciphertext)).toBe(secretAccessKey);
+    // Bound to the id: the same ciphertext under another key id does not open.
+    await expect(openSecret(env.ROS_MASTER_KEY, 'ROSAAAAAAAAAAAAAAAAA', row.secret_ciphertext)).rejects.toThrow();
+    // And two keys never share a ciphertext layout (fresh IV each time).
+    const second = await ownKey(w.member.client, w.project);
+    const row2 = await env.DB.prepare('SELECT secret_ciphertext FROM access_keys WHERE id = ?').bind(second.key.accessKeyId).first<any>();
+    expect(row2.secret_ciphertext.slice(0, 16)).not.toBe(row.secret_ciphertext.slice(0, 16));
+  });
+
+  it('separates My Keys from App Keys', async () => {
+    const w = await world();
+    const mine = await ownKey(w.padmin.client, w.project);
+    const appKey = await w.padmin.client.post(`/projects/${w.project}/keys`, { site: 'finland-1', name: 'app-key', app: w.app.name });
+    expect(appKey.status).toBe(201);
+    expect(appKey.body.key.owner).toEqual({ type: 'app', id: w.app.id, name: w.app.name });
+    const list = (await w.padmin.client.get(`/projects/${w.project}/keys`)).body;
+    expect(list.myKeys.map((k: any) => k.accessKeyId)).toEqual([mine.key.accessKeyId]);
+    expect(list.appKeys.map((k: any) => k.accessKeyId)).toEqual([appKey.body.key.accessKeyId]);
+    // A member sees the app keys (not their secrets) but not other members' own keys.
+    const memberView = (await w.member.client.get(`/projects/${w.project}/keys`)).body;
+    expect(memberView.myKeys).toEqual([]);
+    expect(memberView.appKeys).toHaveLength(1);
+  });
+
+  it('refuses an unknown site, a missing or overlong name, and an unknown app, writing nothing', async () => {
+    const w = await world();
+    const cases: [unknown, number, string][] = [
+      [{ site: 'mars-1', name: 'k' }, 400, 'unknown_site'],
+      [{ site: 'thailand-1' }, 400, 'invalid_input'],
+      [{ site: 'thailand-1', name: 'x'.repeat(129) }, 400, 'invalid_input'],
+      [{ name: 'k' }, 400, 'invalid_input'],
+      [{ site: 'thailand-1', name: 'k', app: 'no-such-app' }, 404, 'not_found'],
+    ];
+    for (const [body, status, code] of cases) {
+      const res = await w.padmin.client.post(`/projects/${w.project}/keys`, body);
+      expect([res.status, res.body.error.code], JSON.stringify(body)).toEqual([status, code]);
+    }
+    const count = await env.DB.prepare('SELECT count(*) AS n FROM access_keys WHERE project_id = ?').bind(w.project).first<any>();
+    expect(count.n).toBe(0);
+  });
+
+  it('deactivates, reactivates and deletes a key', async () => {
+    const w = await world();
+    const { key } = await ownKey(w.member.client, w.project);
+    const path = `/projects/${w.project}/keys/${key.accessKeyId}`;
+    expect((await w.member.client.patch(path, { status: 'inactive' })).body.key.status).toBe('inactive');
+    expect((await w.member.client.patch(path, { status: 'active' })).body.key.status).toBe('active');
+    expect((await w.member.client.patch(path, { status: 'revoked' })).status).toBe(400);
+    expect((await w.member.client.delete(path)).status).toBe(204);
+    expect((await w.member.client.delete(path)).status).toBe(404);
+  });
+
+  it('a system admin who is not a member cannot hold an own key there', async () => {
+    const w = await world();
+    const other = await world();
+    // w.admin created `other` too, so use a project the system admin is not in: create one as padmin.
+    const theirs = (await other.padmin.client.post('/projects', { name: unique('solo') })).body.project.id;
+    const res = await w.admin.post(`/projects/${theirs}/keys`, { site: 'thailand-1', name: 'k' });
+    expect([res.status, res.body.error.code]).toEqual([403, 'forbidden']);
+  });
+});

@@ -1,0 +1,12 @@
+import type { D1Migration } from '@cloudflare/vitest-pool-workers';
+import type { Env as RosEnv } from '../../src/env';
+
+declare global {
+  namespace Cloudflare {
+    interface Env extends RosEnv {
+      TEST_MIGRATIONS: D1Migration[];
+      R2_THAILAND_1: R2Bucket;
+      R2_FINLAND_1: R2Bucket;
+    }
+  }
+}
