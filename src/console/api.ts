@@ -1,5 +1,6 @@
 import { Router, type IRequest } from 'itty-router';
 import { timingSafeEqualStrings } from '../crypto/compare';
+import type { KeyListRow } from '../db/keys';
 import type { Services } from '../service/context';
 import { ApiError } from '../service/errors';
 import { readBody } from '../service/input';
@@ -108,8 +109,9 @@ router
   }))
 
   .get('/projects/:project/keys', inProject('project:read', async (_req, s, scope, via) => {
-    const { myKeys, appKeys } = await keys.listKeys(s, scope);
-    return json({ myKeys: myKeys.map((k) => present.key(k, s.sites, via)), appKeys: appKeys.map((k) => present.key(k, s.sites, via)) });
+    const { myKeys, appKeys, memberKeys } = await keys.listKeys(s, scope);
+    const shown = (rows: KeyListRow[]) => rows.map((k) => present.key(k, s.sites, via));
+    return json({ myKeys: shown(myKeys), appKeys: shown(appKeys), ...(memberKeys && { memberKeys: shown(memberKeys) }) });
   }))
   .post('/projects/:project/keys', inProject('key:own', async (req, s, scope, via) => {
     const { key, secretAccessKey } = await keys.createKey(s, scope, await readBody(req));

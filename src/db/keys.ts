@@ -28,6 +28,18 @@ export const listUserKeys = async (db: D1Database, projectId: string, userId: st
       .all<KeyListRow>()
   ).results;
 
+/** Every member's own keys but one user's: what a project admin oversees. */
+export const listOtherUsersKeys = async (db: D1Database, projectId: string, userId: string) =>
+  (
+    await db
+      .prepare(
+        `${LIST_SELECT} WHERE k.project_id = ? AND k.owner_user_id IS NOT NULL AND k.owner_user_id <> ?
+         ORDER BY users.email, k.created_at`,
+      )
+      .bind(projectId, userId)
+      .all<KeyListRow>()
+  ).results;
+
 export const listAppKeys = async (db: D1Database, projectId: string) =>
   (
     await db

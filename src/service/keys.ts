@@ -5,6 +5,7 @@ import {
   findKeyInProject,
   insertKey,
   listAppKeys,
+  listOtherUsersKeys,
   listUserKeys,
   setKeyStatus as setKeyStatusRow,
   type KeyListRow,
@@ -14,16 +15,18 @@ import { requireApp } from './apps';
 import { requireSite, type Services } from './context';
 import { forbidden, notFound } from './errors';
 import { DISPLAY_NAME, oneOf, optionalText, text, type Body } from './input';
-import { permit, type ProjectScope } from './policy';
+import { allowed, permit, type ProjectScope } from './policy';
 
 export const KEY_NAME = { ...DISPLAY_NAME, max: 128 };
 
+/** My Keys and App Keys for everyone; project admins also see the other members' keys, to revoke them. */
 export async function listKeys(s: Services, scope: ProjectScope) {
-  const [myKeys, appKeys] = await Promise.all([
+  const [myKeys, appKeys, memberKeys] = await Promise.all([
     listUserKeys(s.db, scope.project.id, scope.user.id),
     listAppKeys(s.db, scope.project.id),
+    allowed(scope, 'key:manage') ? listOtherUsersKeys(s.db, scope.project.id, scope.user.id) : null,
   ]);
-  return { myKeys, appKeys };
+  return { myKeys, appKeys, memberKeys };
 }
 
 /**

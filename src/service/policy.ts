@@ -54,7 +54,10 @@ export function authorizeSystem(user: UserRow, _action: SystemAction): void {
   if (!user.is_admin) throw new ApiError(403, 'forbidden', 'Only system administrators may do this');
 }
 
+export const allowed = (scope: ProjectScope, action: ProjectAction) =>
+  ROLE_NEEDED[action] === 'member' || scope.role === 'admin';
+
 /** For decisions that depend on the target (e.g. whose key this is), after authorizeProject. */
 export function permit(scope: ProjectScope, action: ProjectAction): void {
-  if (ROLE_NEEDED[action] === 'admin' && scope.role !== 'admin') throw forbidden('Only project admins may do this');
+  if (!allowed(scope, action)) throw forbidden('Only project admins may do this');
 }

@@ -92,3 +92,15 @@ describe('access keys', () => {
     expect([res.status, res.body.error.code]).toEqual([403, 'forbidden']);
   });
 });
+
+describe('key oversight', () => {
+  it("shows project admins the other members' keys, and members not", async () => {
+    const w = await world();
+    const { key } = await ownKey(w.member.client, w.project);
+    const adminView = (await w.padmin.client.get(`/projects/${w.project}/keys`)).body;
+    expect(adminView.memberKeys.map((k: any) => k.accessKeyId)).toEqual([key.accessKeyId]);
+    expect(adminView.memberKeys[0].owner).toMatchObject({ type: 'user', id: w.member.userId });
+    expect((await w.member.client.get(`/projects/${w.project}/keys`)).body.memberKeys).toBeUndefined();
+    expect((await w.padmin.client.delete(`/projects/${w.project}/keys/${key.accessKeyId}`)).status).toBe(204);
+  });
+});
