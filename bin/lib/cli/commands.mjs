@@ -1,0 +1,373 @@
+// The command table. Command names and their --json shapes are a contract used by outside scripts:
+// change them only together with those scripts. Each command is one API call or a short sequence of them.
+import { CliError, usageError } from './errors.mjs';
+import { apiPath, RosClient } from './http.mjs';
+import { json, table, when } from './output.mjs';
+import { ask, askHidden } from './prompt.mjs';
+import { loadSession, removeSession, saveSession, sessionsFile } from './session-store.mjs';
+
+/** @typedef {import('./context.mjs').Context} Context */
+/**
+ * @typedef {{ type: 'string' | 'boolean', short?: string, value?: string, help: string, required?: boolean }} OptionSpec
+ * @typedef {{ name: string, help: string }} ArgSpec
+ * @typedef {{
+ *   summary: string,
+ *   args?: ArgSpec[],
+ *   options?: Record<string, OptionSpec>,
+ *   run: (ctx: Context, opts: Record<string, any>, args: string[]) => Promise<void>,
+ * }} Command
+ */
+
+/** @type {OptionSpec} */
+const PROJECT = { type: 'string', value: 'PROJECT', help: 'project name or id', required: true };
+/** @type {OptionSpec} */
+const SITE = { type: 'string', value: 'SITE', help: 'site id or name (see `ros site list`)', required: true };
+
+/** @param {Context} ctx @param {unknown} data @param {string} human */
+function done(ctx, data, human) {
+  ctx.print(ctx.json ? json(data) : human);
+}
+
+/**
+ * The API wants a site id; people may type the name they see in the console. Unknown values pass through
+ * unchanged so the API reports them (unknown_site).
+ * @param {Context} ctx @param {string} ref
+ */
+async function siteId(ctx, ref) {
+  const { sites } = await ctx.anonymous().get('/sites');
+  const lower = ref.toLowerCase();
+  const site =
+    sites.find((s) => s.id === ref) ??
+    sites.find((s) => s.name.toLowerCase() === lower) ??
+    sites.find((s) => s.hostnames?.includes(lower));
+  return site ? site.id : ref;
+}
+
+/** @param {any} key */
+const ownerText = (key) => (key.owner?.type === 'app' ? `app ${key.owner.name}` : (key.owner?.name ?? 'you'));
+
+/** @type {Record<string, Command>} */
+export const commands = {
+  login: {
+    summary: 'sign in and save the session for this console URL',
+    options: {
+      email: { type: 'string', value: 'EMAIL', help: 'default: ROS_EMAIL, else asked on a terminal' },
+      password: { type: 'string', value: 'PASSWORD', help: 'default: ROS_PASSWORD, else asked (not echoed) on a terminal' },
+    },
+    async run(ctx, opts) {
+      const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
+      let email = opts.email ?? ctx.env.ROS_EMAIL;
+      let password = opts.password ?? ctx.env.ROS_PASSWORD;
+      if ((!email || !password) && !interactive) {
+        throw usageError('give --email and --password (or ROS_EMAIL and ROS_PASSWORD): there is no terminal to ask on');
+      }
+      if (!email) email = (await ask(`Email for ${ctx.url}: `)).trim();
+      if (!password) password = await askHidden('Password: ');
+
+      const previous = loadSession(ctx.env, ctx.url);
+      const client = ctx.anonymous();
+      const { user, session } = await client.login(email, password);
+      saveSession(ctx.env, ctx.url, { ...session, email: user.email, savedAt: new Date().toISOString() });
+      // The replaced session would otherwise live on, unused, until it expires.
+      if (previous) await new RosClient(ctx.url, { session: previous }).logout().catch(() => {});
+
+      done(
+        ctx,
+        { url: ctx.url, user },
+        `Signed in to ${ctx.url} as ${user.email}${user.isAdmin ? ' (system admin)' : ''}.\nSession saved in ${sessionsFile(ctx.env)}.`,
+      );
+    },
+  },
+
+  logout: {
+    summary: 'end the saved session for this console URL',
+    async run(ctx) {
+      const stored = loadSession(ctx.env, ctx.url);
+      if (!stored) {
+        done(ctx, { url: ctx.url, signedOut: false }, `Not signed in to ${ctx.url}.`);
+        return;
+      }
+      let warning = null;
+      try {
+        await new RosClient(ctx.url, { session: stored }).logout();
+      } catch (err) {
+        // Expired already (401) is fine; anything else means the server may still hold the session.
+        if (err.status !== 401) warning = `the server could not be told (${err.message}); the session was forgotten here anyway`;
+      }
+      removeSession(ctx.env, ctx.url);
+      if (warning) ctx.note(`ros: warning: ${warning}`);
+      done(ctx, { url: ctx.url, signedOut: true }, `Signed out of ${ctx.url}.`);
+    },
+  },
+
+  whoami: {
+    summary: 'show who the current credentials sign in as',
+    async run(ctx) {
+      const { user } = await (await ctx.client()).get('/me');
+      done(ctx, user, `${user.email}${user.name ? ` (${user.name})` : ''}${user.isAdmin ? ', system admin' : ''} at ${ctx.url}`);
+    },
+  },
+
+  'site list': {
+    summary: 'list the sites (storage locations) and their S3 endpoints',
+    async run(ctx) {
+      const { sites } = await ctx.anonymous().get('/sites');
+      done(ctx, sites, table(sites, [
+        { header: 'id', value: (s) => s.id },
+        { header: 'name', value: (s) => s.name },
+        { header: 'endpoint', value: (s) => s.endpoint },
+      ]));
+    },
+  },
+
+  'user list': {
+    summary: 'list all users (system admins)',
+    async run(ctx) {
+      const { users } = await (await ctx.client()).get('/users');
+      done(ctx, users, table(users, [
+        { header: 'email', value: (u) => u.email },
+        { header: 'name', value: (u) => u.name },
+        { header: 'admin', value: (u) => (u.isAdmin ? 'yes' : 'no') },
+        { header: 'created', value: (u) => when(u.createdAt) },
+        { header: 'id', value: (u) => u.id },
+      ]));
+    },
+  },
+
+  'user create': {
+    summary: 'create a user (system admins)',
+    options: {
+      email: { type: 'string', value: 'EMAIL', help: 'their sign-in email', required: true },
+      password: { type: 'string', value: 'PASSWORD', help: 'at least 8 characters', required: true },
+      name: { type: 'string', value: 'NAME', help: 'display name' },
+      admin: { type: 'boolean', help: 'make them a system admin' },
+    },
+    async run(ctx, opts) {
+      const body = { email: opts.email, password: opts.password, isAdmin: Boolean(opts.admin) };
+      if (opts.name !== undefined) body.name = opts.name;
+      const { user } = await (await ctx.client()).post('/users', body);
+      done(ctx, user, `Created ${user.isAdmin ? 'system admin' : 'user'} ${user.email} (${user.id}).`);
+    },
+  },
+
+  'project list': {
+    summary: 'list your projects (system admins: all)',
+    async run(ctx) {
+      const { projects } = await (await ctx.client()).get('/projects');
+      done(ctx, projects, table(projects, [
+        { header: 'name', value: (p) => p.name },
+        { header: 'id', value: (p) => p.id },
+        { header: 'role', value: (p) => p.role },
+        { header: 'created', value: (p) => when(p.createdAt) },
+      ]));
+    },
+  },
+
+  'project create': {
+    summary: 'create a project; you become its admin',
+    args: [{ name: 'NAME', help: 'letters, digits, space, "-", "_", "." (quote it if it has spaces)' }],
+    async run(ctx, _opts, [name]) {
+      const { project } = await (await ctx.client()).post('/projects', { name });
+      done(ctx, project, `Created project ${project.name} (${project.id}); you are its admin.`);
+    },
+  },
+
+  'member list': {
+    summary: "list a project's members",
+    options: { project: PROJECT },
+    async run(ctx, opts) {
+      const { members } = await (await ctx.client()).get(apiPath`/projects/${opts.project}/members`);
+      done(ctx, members, table(members, [
+        { header: 'email', value: (m) => m.email },
+        { header: 'name', value: (m) => m.name },
+        { header: 'role', value: (m) => m.role },
+        { header: 'added', value: (m) => when(m.createdAt) },
+        { header: 'user id', value: (m) => m.userId },
+      ]));
+    },
+  },
+
+  'member add': {
+    summary: 'add an existing user to a project (project admins)',
+    options: {
+      project: PROJECT,
+      email: { type: 'string', value: 'EMAIL', help: "the user's email", required: true },
+      role: { type: 'string', value: 'ROLE', help: 'admin or member (default: member)' },
+    },
+    async run(ctx, opts) {
+      const role = opts.role ?? 'member';
+      if (role !== 'admin' && role !== 'member') throw usageError(`--role must be admin or member, not "${role}"`);
+      const { member } = await (await ctx.client()).post(apiPath`/projects/${opts.project}/members`, { email: opts.email, role });
+      done(ctx, member, `Added ${member.email} to ${opts.project} as ${member.role}.`);
+    },
+  },
+
+  'member remove': {
+    summary: 'remove a member from a project; their keys in it are deleted (project admins)',
+    options: { project: PROJECT, email: { type: 'string', value: 'EMAIL', help: "the member's email", required: true } },
+    async run(ctx, opts) {
+      const client = await ctx.client();
+      // The API addresses members by user id; people know them by email.
+      const { members } = await client.get(apiPath`/projects/${opts.project}/members`);
+      const member = members.find((m) => m.email.toLowerCase() === opts.email.trim().toLowerCase());
+      if (!member) throw new CliError(`${opts.email} is not a member of ${opts.project}`, 'not_found');
+      await client.delete(apiPath`/projects/${opts.project}/members/${member.userId}`);
+      done(ctx, { userId: member.userId, email: member.email, removed: true }, `Removed ${member.email} from ${opts.project}; their keys in it are deleted.`);
+    },
+  },
+
+  'app list': {
+    summary: "list a project's apps (non-human members that hold keys)",
+    options: { project: PROJECT },
+    async run(ctx, opts) {
+      const { apps } = await (await ctx.client()).get(apiPath`/projects/${opts.project}/apps`);
+      done(ctx, apps, table(apps, [
+        { header: 'name', value: (a) => a.name },
+        { header: 'id', value: (a) => a.id },
+        { header: 'created', value: (a) => when(a.createdAt) },
+      ]));
+    },
+  },
+
+  'app create': {
+    summary: 'create an app (project admins)',
+    args: [{ name: 'NAME', help: 'lower-case letters, digits and "-"' }],
+    options: { project: PROJECT },
+    async run(ctx, opts, [name]) {
+      const { app } = await (await ctx.client()).post(apiPath`/projects/${opts.project}/apps`, { name });
+      done(ctx, app, `Created app ${app.name} (${app.id}) in ${opts.project}.`);
+    },
+  },
+
+  'app delete': {
+    summary: 'delete an app and all its keys (project admins)',
+    args: [{ name: 'APP', help: 'app name or id' }],
+    options: { project: PROJECT },
+    async run(ctx, opts, [app]) {
+      await (await ctx.client()).delete(apiPath`/projects/${opts.project}/apps/${app}`);
+      done(ctx, { app, deleted: true }, `Deleted app ${app} and its keys from ${opts.project}.`);
+    },
+  },
+
+  'key list': {
+    summary: 'list your keys and the app keys in a project (never the secrets)',
+    options: { project: PROJECT },
+    async run(ctx, opts) {
+      const { myKeys, appKeys } = await (await ctx.client()).get(apiPath`/projects/${opts.project}/keys`);
+      // One array for --json: owner.type ("user" = yours, "app") tells the two groups apart.
+      const keys = [...myKeys, ...appKeys];
+      done(ctx, keys, table(keys, [
+        { header: 'kind', value: (k) => (k.owner?.type === 'app' ? 'app key' : 'my key') },
+        { header: 'access key id', value: (k) => k.accessKeyId },
+        { header: 'name', value: (k) => k.name },
+        { header: 'owner', value: ownerText },
+        { header: 'site', value: (k) => k.site },
+        { header: 'status', value: (k) => k.status },
+        { header: 'created', value: (k) => when(k.createdAt) },
+        { header: 'last used', value: (k) => when(k.lastUsedAt) ?? 'never' },
+      ]));
+    },
+  },
+
+  'key create': {
+    summary: 'create an access key for one site; the secret is shown only once',
+    options: {
+      project: PROJECT,
+      site: SITE,
+      name: { type: 'string', value: 'NAME', help: 'what the key is for', required: true },
+      app: { type: 'string', value: 'APP', help: "make it this app's key instead of yours (project admins)" },
+    },
+    async run(ctx, opts) {
+      const body = { site: await siteId(ctx, opts.site), name: opts.name };
+      if (opts.app !== undefined) body.app = opts.app;
+      const { key, secretAccessKey } = await (await ctx.client()).post(apiPath`/projects/${opts.project}/keys`, body);
+      done(
+        ctx,
+        { ...key, secretAccessKey },
+        [
+          `Created access key "${key.name}" (${ownerText(key)}) for ${key.siteName} (${key.site}).`,
+          '',
+          `  Access key ID:      ${key.accessKeyId}`,
+          `  Secret access key:  ${secretAccessKey}`,
+          `  Endpoint:           ${key.endpoint}`,
+          '',
+          'The secret access key is shown only this once: store it now.',
+        ].join('\n'),
+      );
+    },
+  },
+
+  'key delete': {
+    summary: 'delete an access key (yours; project admins: any)',
+    args: [{ name: 'ACCESS_KEY_ID', help: 'the key to delete' }],
+    options: { project: PROJECT },
+    async run(ctx, opts, [id]) {
+      await (await ctx.client()).delete(apiPath`/projects/${opts.project}/keys/${id}`);
+      done(ctx, { accessKeyId: id, deleted: true }, `Deleted access key ${id}.`);
+    },
+  },
+
+  'bucket list': {
+    summary: 'list buckets at the sites where you hold an active key of your own',
+    options: { project: PROJECT },
+    async run(ctx, opts) {
+      const { buckets, hiddenSites } = await (await ctx.client()).get(apiPath`/projects/${opts.project}/buckets`);
+      const hidden = hiddenSites.length
+        ? [
+            `Hidden: buckets at ${hiddenSites.map((s) => `${s.name} (${s.id})`).join(', ')}: you hold no active key of your own there.`,
+            `To see them: ros key create --project ${shellWord(opts.project)} --site ${hiddenSites.length === 1 ? hiddenSites[0].id : 'SITE'} --name NAME`,
+          ].join('\n')
+        : '';
+      if (ctx.json) {
+        // --json stays a plain array of buckets; the hidden sites are a note for the person reading stderr.
+        ctx.print(json(buckets));
+        if (hidden) ctx.note(hidden);
+        return;
+      }
+      const list = buckets.length
+        ? table(buckets, [
+            { header: 'name', value: (b) => b.name },
+            { header: 'site', value: (b) => b.site },
+            { header: 'endpoint', value: (b) => b.endpoint },
+            { header: 'created', value: (b) => when(b.createdAt) },
+          ])
+        : 'No buckets.\n';
+      ctx.print(hidden ? `${list}\n${hidden}` : list);
+    },
+  },
+
+  'bucket create': {
+    summary: 'create a bucket at a site (needs an active key of your own there)',
+    args: [{ name: 'NAME', help: "S3 bucket name, unique at the site" }],
+    options: { project: PROJECT, site: SITE },
+    async run(ctx, opts, [name]) {
+      const site = await siteId(ctx, opts.site);
+      const { bucket } = await (await ctx.client()).post(apiPath`/projects/${opts.project}/buckets`, { site, name });
+      done(
+        ctx,
+        bucket,
+        [
+          `Created bucket ${bucket.name} at ${bucket.siteName} (${bucket.site}).`,
+          `  Endpoint:  ${bucket.endpoint}`,
+          `  URL:       ${bucket.urls?.pathStyle ?? '-'}`,
+        ].join('\n'),
+      );
+    },
+  },
+
+  'bucket delete': {
+    summary: 'delete an empty bucket',
+    args: [{ name: 'NAME', help: 'the bucket' }],
+    options: { project: PROJECT, site: SITE },
+    async run(ctx, opts, [name]) {
+      const site = await siteId(ctx, opts.site);
+      await (await ctx.client()).delete(apiPath`/projects/${opts.project}/buckets/${site}/${name}`);
+      done(ctx, { site, name, deleted: true }, `Deleted bucket ${name} at ${site}.`);
+    },
+  },
+};
+
+/** Quotes a value for a copy-pasteable hint if the shell would split it. @param {string} s */
+function shellWord(s) {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}

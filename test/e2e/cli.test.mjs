@@ -1,0 +1,272 @@
+// End-to-end: the real `ros` CLI, as a child process, against a real server started as `npm start` does.
+// Fresh state dir, free port and a temp config/home dir, so neither the developer's ROS state nor their saved
+// sessions are touched. The steps share state and run in order.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, startRos } from '../../bin/lib/local-server.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const ROS = path.join(ROOT, 'bin', 'ros');
+
+/** @type {Awaited<ReturnType<typeof startRos>>} */
+let ros;
+let stateDir;
+let homeDir;
+let port;
+
+const BOB = { email: 'bob@example.com', password: 'bob-password-123', name: 'Bob Builder' };
+const PROJECT = 'Photo Archive'; // a space, so every project path segment must be URL-encoded
+const APP = 'uploader';
+const BUCKET = 'holiday-photos';
+
+/**
+ * Runs `ros ...args`; never rejects, so failures can be asserted on.
+ * @param {string[]} args
+ * @param {Record<string, string>} [env] extra environment
+ * @returns {Promise<{ code: number, stdout: string, stderr: string }>}
+ */
+function ros_(args, env = {}) {
+  const base = { ...process.env };
+  for (const k of ['ROS_URL', 'ROS_EMAIL', 'ROS_PASSWORD']) delete base[k];
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [ROS, ...args],
+      {
+        cwd: ROOT,
+        timeout: 60_000,
+        env: { ...base, ROS_URL: ros.consoleUrl, HOME: homeDir, XDG_CONFIG_HOME: path.join(homeDir, 'config'), ...env },
+      },
+      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+/** Runs and expects success; returns stdout (parsed with --json). */
+async function ok(args, env) {
+  const r = await ros_(args, env);
+  expect(r.code, `ros ${args.join(' ')}\n${r.stderr}`).toBe(0);
+  return args.includes('--json') ? JSON.parse(r.stdout) : r.stdout;
+}
+
+/** Runs and expects an API failure: exit 1 and `ros: ... (<code>)` on stderr. */
+async function fails(args, code, env) {
+  const r = await ros_(args, env);
+  expect(r.code, `ros ${args.join(' ')} should fail\n${r.stdout}`).toBe(1);
+  expect(r.stderr).toMatch(new RegExp(`^ros: .*\\(${code}\\)$`, 'm'));
+  return r;
+}
+
+const sessionsPath = () => path.join(homeDir, 'config', 'ros', 'sessions.json');
+
+beforeAll(async () => {
+  stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ros-e2e-'));
+  homeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ros-e2e-home-'));
+  port = await freePort();
+  ros = await startRos({ port, stateDir, quiet: true });
+});
+
+afterAll(async () => {
+  await ros?.stop();
+  for (const dir of [stateDir, homeDir]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('ros CLI', () => {
+  const ids = { project: '', myKey: '', appKey: '', appSecret: '' };
+
+  it('prints help, and refuses unknown commands and options with exit 2', async () => {
+    expect(await ok(['--help'])).toContain('ros key create');
+    expect(await ok(['key', 'create', '--help'])).toMatch(/--project PROJECT/);
+    const unknown = await ros_(['frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^ros: unknown command .*\(usage\)$/m);
+    const badOption = await ros_(['project', 'list', '--bogus']);
+    expect(badOption.code).toBe(2);
+    expect(badOption.stderr).toContain('--bogus');
+    const missing = await ros_(['key', 'list']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--project');
+  });
+
+  it('says it is not signed in before login', async () => {
+    const r = await fails(['project', 'list'], 'unauthenticated');
+    expect(r.stderr).toContain('ros login');
+  });
+
+  it('logs in as the bootstrap admin and saves the session privately', async () => {
+    const out = await ok(['login', '--email', ros.admin.email, '--password', ros.admin.password]);
+    expect(out).toContain(ros.admin.email);
+    const file = sessionsPath();
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    const saved = JSON.parse(fs.readFileSync(file, 'utf8'))[ros.consoleUrl];
+    expect(saved.cookie).toMatch(/^ros_session=.+/);
+    expect(saved.csrfToken).toBeTruthy();
+    expect(JSON.stringify(saved)).not.toContain(ros.admin.password);
+    expect((await ok(['whoami', '--json'])).email).toBe(ros.admin.email);
+  });
+
+  it('lists the two dev sites', async () => {
+    const sites = await ok(['site', 'list', '--json']);
+    expect(Array.isArray(sites)).toBe(true);
+    expect(sites.map((s) => [s.id, s.endpoint])).toEqual([
+      ['thailand-1', `http://127.0.0.2:${port}`],
+      ['finland-1', `http://127.0.0.3:${port}`],
+    ]);
+    for (const s of sites) expect(s.name).toBeTruthy();
+    const table = await ok(['site', 'list']);
+    expect(table).toMatch(/^ID\s+NAME\s+ENDPOINT$/m);
+    expect(table).toContain(`http://127.0.0.3:${port}`);
+  });
+
+  it('creates a second user', async () => {
+    const user = await ok(['user', 'create', '--email', BOB.email, '--password', BOB.password, '--name', BOB.name, '--json']);
+    expect(user).toMatchObject({ email: BOB.email, name: BOB.name, isAdmin: false });
+    expect(await ok(['user', 'list'])).toContain(BOB.email);
+  });
+
+  it('creates and lists a project', async () => {
+    const project = await ok(['project', 'create', PROJECT, '--json']);
+    expect(project).toMatchObject({ name: PROJECT, role: 'admin' });
+    ids.project = project.id;
+    const projects = await ok(['project', 'list', '--json']);
+    expect(projects.map((p) => p.name)).toContain(PROJECT);
+    expect(await ok(['project', 'list'])).toMatch(new RegExp(`^${PROJECT}\\s+${ids.project}\\s+admin`, 'm'));
+  });
+
+  it('adds the second user as a member', async () => {
+    const member = await ok(['member', 'add', '--project', PROJECT, '--email', BOB.email, '--role', 'member', '--json']);
+    expect(member).toMatchObject({ email: BOB.email, role: 'member' });
+    const members = await ok(['member', 'list', '--project', ids.project, '--json']);
+    expect(members.map((m) => [m.email, m.role]).sort()).toEqual([[ros.admin.email, 'admin'], [BOB.email, 'member']].sort());
+  });
+
+  it('creates an app', async () => {
+    expect(await ok(['app', 'create', '--project', PROJECT, APP, '--json'])).toMatchObject({ name: APP });
+    expect(await ok(['app', 'list', '--project', PROJECT])).toMatch(new RegExp(`^${APP}\\s`, 'm'));
+  });
+
+  it('creates an own key and shows its secret once', async () => {
+    const key = await ok(['key', 'create', '--project', PROJECT, '--site', 'thailand-1', '--name', 'laptop', '--json']);
+    expect(key.accessKeyId).toMatch(/^[A-Z0-9]{20}$/);
+    expect(key.secretAccessKey).toHaveLength(40);
+    expect(key).toMatchObject({
+      site: 'thailand-1',
+      endpoint: `http://127.0.0.2:${port}`,
+      name: 'laptop',
+      owner: { type: 'user' },
+    });
+    ids.myKey = key.accessKeyId;
+  });
+
+  it('creates an app key (human output names the secret as shown once)', async () => {
+    // By site name rather than id: the CLI resolves it.
+    const out = await ok(['key', 'create', '--project', PROJECT, '--site', 'Helsinki, Finland', '--name', 'ci', '--app', APP]);
+    const id = /Access key ID:\s+([A-Z0-9]{20})$/m.exec(out)?.[1];
+    const secret = /Secret access key:\s+(\S{40})$/m.exec(out)?.[1];
+    expect(id).toBeTruthy();
+    expect(secret).toBeTruthy();
+    expect(out).toMatch(/shown only this once/);
+    expect(out).toContain(`http://127.0.0.3:${port}`);
+    ids.appKey = id;
+    ids.appSecret = secret;
+  });
+
+  it('lists both keys, in their groups, without secrets', async () => {
+    const table = await ok(['key', 'list', '--project', PROJECT]);
+    expect(table).toMatch(/^KIND\s+ACCESS KEY ID\s+NAME\s+OWNER\s+SITE\s+STATUS/m);
+    expect(table).toMatch(new RegExp(`^my key\\s+${ids.myKey}\\s+laptop\\s+.*thailand-1\\s+active`, 'm'));
+    expect(table).toMatch(new RegExp(`^app key\\s+${ids.appKey}\\s+ci\\s+app ${APP}\\s+finland-1\\s+active`, 'm'));
+    expect(table).not.toContain(ids.appSecret);
+
+    const r = await ros_(['key', 'list', '--project', PROJECT, '--json']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain(ids.appSecret);
+    const keys = JSON.parse(r.stdout);
+    expect(keys.map((k) => [k.accessKeyId, k.owner.type]).sort()).toEqual([[ids.myKey, 'user'], [ids.appKey, 'app']].sort());
+    for (const k of keys) expect(k).not.toHaveProperty('secretAccessKey');
+  });
+
+  it('creates a bucket where the admin holds a key, and lists it with the other site hidden', async () => {
+    const bucket = await ok(['bucket', 'create', '--project', PROJECT, '--site', 'thailand-1', BUCKET, '--json']);
+    expect(bucket).toMatchObject({ name: BUCKET, site: 'thailand-1', endpoint: `http://127.0.0.2:${port}` });
+
+    const table = await ok(['bucket', 'list', '--project', PROJECT]);
+    expect(table).toMatch(new RegExp(`^${BUCKET}\\s+thailand-1\\s+http://127\\.0\\.0\\.2:${port}`, 'm'));
+    expect(table).toMatch(/^Hidden: .*\(finland-1\)/m);
+
+    const r = await ros_(['bucket', 'list', '--project', PROJECT, '--json']);
+    expect(JSON.parse(r.stdout).map((b) => b.name)).toEqual([BUCKET]);
+    expect(r.stderr).toContain('finland-1');
+  });
+
+  it('deletes the bucket', async () => {
+    await ok(['bucket', 'delete', '--project', PROJECT, '--site', 'thailand-1', BUCKET]);
+    expect(await ok(['bucket', 'list', '--project', PROJECT, '--json'])).toEqual([]);
+  });
+
+  it('deletes the own key', async () => {
+    await ok(['key', 'delete', '--project', PROJECT, ids.myKey]);
+    const table = await ok(['key', 'list', '--project', PROJECT]);
+    expect(table).not.toContain(ids.myKey);
+    expect(table).toContain(ids.appKey);
+  });
+
+  it('reports API refusals with their codes', async () => {
+    const bad = await fails(['bucket', 'create', '--project', PROJECT, '--site', 'thailand-1', 'Bad_Name'], 'invalid_bucket_name');
+    expect(bad.stdout).toBe('');
+    // The admin holds no key of their own at finland-1 (the app's key there does not count).
+    await fails(['bucket', 'create', '--project', PROJECT, '--site', 'finland-1', 'fine-name'], 'no_key_for_site');
+    await fails(['app', 'list', '--project', 'no such project'], 'not_found');
+    await fails(['key', 'delete', '--project', PROJECT, 'AKNOSUCHKEY000000000'], 'not_found');
+  });
+
+  it('lets a member sign in from the environment, without saving a session, and refuses admin actions', async () => {
+    const asBob = { ROS_EMAIL: BOB.email, ROS_PASSWORD: BOB.password };
+    expect((await ok(['whoami', '--json'], asBob)).email).toBe(BOB.email);
+    expect(await ok(['project', 'list'], asBob)).toMatch(new RegExp(`^${PROJECT}\\s+\\S+\\s+member`, 'm'));
+    await fails(['app', 'create', '--project', PROJECT, 'bobs-app'], 'forbidden', asBob);
+    await fails(['user', 'list'], 'forbidden', asBob);
+    await fails(['whoami'], 'invalid_credentials', { ...asBob, ROS_PASSWORD: 'wrong-password' });
+    expect(Object.keys(JSON.parse(fs.readFileSync(sessionsPath(), 'utf8')))).toEqual([ros.consoleUrl]);
+  });
+
+  it('removes a member by email', async () => {
+    await ok(['member', 'remove', '--project', PROJECT, '--email', BOB.email]);
+    expect((await ok(['member', 'list', '--project', PROJECT, '--json'])).map((m) => m.email)).toEqual([ros.admin.email]);
+    await fails(['member', 'remove', '--project', PROJECT, '--email', BOB.email], 'not_found');
+  });
+
+  it('deletes the app and its key', async () => {
+    await ok(['app', 'delete', '--project', PROJECT, APP]);
+    expect(await ok(['key', 'list', '--project', PROJECT, '--json'])).toEqual([]);
+  });
+
+  it('says "Session expired" when the saved session no longer works', async () => {
+    const before = fs.readFileSync(sessionsPath(), 'utf8');
+    // Logging in again ends the session it replaces; put the old one back to play an expired session.
+    await ok(['login', '--email', ros.admin.email, '--password', ros.admin.password]);
+    const current = fs.readFileSync(sessionsPath(), 'utf8');
+    fs.writeFileSync(sessionsPath(), before);
+    const r = await fails(['project', 'list'], 'unauthenticated');
+    expect(r.stderr).toContain('Session expired: run `ros login`');
+    fs.writeFileSync(sessionsPath(), current);
+    await ok(['project', 'list']);
+  });
+
+  it('logs out; then commands ask to sign in', async () => {
+    expect(await ok(['logout'])).toContain('Signed out');
+    expect(JSON.parse(fs.readFileSync(sessionsPath(), 'utf8'))).toEqual({});
+    const r = await fails(['project', 'list'], 'unauthenticated');
+    expect(r.stderr).toMatch(/Not signed in to .*: run `ros login`/);
+  });
+
+  it('names the URL when the server cannot be reached', async () => {
+    const url = `http://127.0.0.1:${await freePort()}`;
+    const r = await fails(['site', 'list', '--url', url], 'network');
+    expect(r.stderr).toContain(url);
+  });
+});
