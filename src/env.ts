@@ -10,6 +10,8 @@ export interface Env {
   ROS_MASTER_KEY: string;
   /** Worker secret, optional: enables POST /api/bootstrap while no user exists. */
   ROS_BOOTSTRAP_TOKEN?: string;
+  /** Days after which an unfinished multipart upload is aborted by the cron trigger (default 7). */
+  UPLOAD_MAX_AGE_DAYS?: string;
   /** R2 buckets, one per site, named by SiteConfig.r2. */
   [binding: string]: unknown;
 }

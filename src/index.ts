@@ -2,11 +2,12 @@ import type { Env } from './env';
 import { handleApi } from './console/api';
 import { S3Error, errorResponse } from './s3/errors';
 import { handleS3, newRequestId } from './s3/handler';
+import { DEFAULT_UPLOAD_MAX_AGE_DAYS, expireUploads } from './maintenance/expire-uploads';
 import { services } from './service/context';
 
 /** Entry point: the Host header decides who answers. */
 export default {
-  async fetch(request: Request, env: Env): Promise<Response> {
+  async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
     const s = services(env);
     const url = new URL(request.url);
     const target = s.sites.route(request.headers.get('Host') ?? url.host);
@@ -17,12 +18,20 @@ export default {
         }
         return env.ASSETS.fetch(request);
       case 'site':
-        return handleS3(request, s, target.site, target.bucket);
+        return handleS3(request, s, target.site, target.bucket, (p) => ctx.waitUntil(p));
       case 'unknown': {
         // Never the console: an unknown host gets an S3-style answer, as a misconfigured S3 client expects.
         const err = new S3Error('InvalidRequest', `The host "${target.host}" is not an endpoint of this service`, {}, 400);
         return errorResponse(err, url.pathname, newRequestId(), request.method);
       }
     }
+  },
+
+  /** Cron (wrangler.toml [triggers]): abort multipart uploads older than UPLOAD_MAX_AGE_DAYS (default 7). */
+  async scheduled(_controller: ScheduledController, env: Env): Promise<void> {
+    const s = services(env);
+    const days = Number(env.UPLOAD_MAX_AGE_DAYS ?? DEFAULT_UPLOAD_MAX_AGE_DAYS);
+    const aborted = await expireUploads(s.db, s.sites, s.now(), days);
+    if (aborted) console.log(`aborted ${aborted} multipart uploads older than ${days} days`);
   },
 } satisfies ExportedHandler<Env>;

@@ -30,3 +30,11 @@ export const insertBucket = async (db: D1Database, b: BucketRow) =>
 
 export const deleteBucket = (db: D1Database, siteId: string, name: string) =>
   db.prepare('DELETE FROM buckets WHERE site_id = ? AND name = ?').bind(siteId, name).run();
+
+export const listProjectBucketsAtSite = async (db: D1Database, projectId: string, siteId: string) =>
+  (
+    await db
+      .prepare('SELECT * FROM buckets WHERE project_id = ? AND site_id = ? ORDER BY name')
+      .bind(projectId, siteId)
+      .all<BucketRow>()
+  ).results;

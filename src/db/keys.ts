@@ -90,3 +90,22 @@ export const sitesWithActiveUserKey = async (db: D1Database, projectId: string, 
 
 export const findKeyById = (db: D1Database, id: string) =>
   db.prepare('SELECT * FROM access_keys WHERE id = ?').bind(id).first<KeyRow>();
+
+/** An access key with the bucket a request names (if any), in one read: the S3 hot path. */
+export type KeyWithBucketRow = KeyRow & { bucket_project_id: string | null; bucket_created_at: number | null };
+
+export const findKeyWithBucket = (db: D1Database, id: string, siteId: string, bucket: string | null) =>
+  db
+    .prepare(
+      `SELECT k.*, b.project_id AS bucket_project_id, b.created_at AS bucket_created_at
+       FROM access_keys k LEFT JOIN buckets b ON b.site_id = ?2 AND b.name = ?3 WHERE k.id = ?1`,
+    )
+    .bind(id, siteId, bucket)
+    .first<KeyWithBucketRow>();
+
+/** Records use at most once a minute per key, whatever the request rate. */
+export const touchKey = (db: D1Database, id: string, now: number) =>
+  db
+    .prepare('UPDATE access_keys SET last_used_at = ?2 WHERE id = ?1 AND (last_used_at IS NULL OR last_used_at < ?2 - 60000)')
+    .bind(id, now)
+    .run();

@@ -1,5 +1,7 @@
 import { sitesWithActiveUserKey } from '../db/keys';
 import { deleteBucket as deleteBucketRow, findBucket, insertBucket, listBuckets as listBucketRows, type BucketRow } from '../db/buckets';
+import { bucketHasUploads } from '../db/multipart';
+import type { Site } from '../sites';
 import { bucketHasObjects } from '../storage/layout';
 import { bucketNameProblem } from './bucket-names';
 import { requireSite, type Services } from './context';
@@ -55,11 +57,17 @@ export async function getBucket(s: Services, scope: ProjectScope, siteId: string
   return bucket;
 }
 
+/** The rule for deleting a bucket, for console and S3 alike: no objects, no unfinished multipart uploads. */
+export async function bucketIsEmpty(s: Services, site: Site, name: string): Promise<boolean> {
+  const [objects, uploads] = await Promise.all([bucketHasObjects(site, name), bucketHasUploads(s.db, site.id, name)]);
+  return !objects && !uploads;
+}
+
 /** Deletes an empty bucket; a bucket with objects is refused and left as it was. */
 export async function deleteBucket(s: Services, scope: ProjectScope, siteId: string, name: string): Promise<void> {
   const bucket = await getBucket(s, scope, siteId, name);
-  if (await bucketHasObjects(requireSite(s, siteId), bucket.name)) {
-    throw new ApiError(409, 'bucket_not_empty', `The bucket "${name}" is not empty: delete its objects first`);
+  if (!(await bucketIsEmpty(s, requireSite(s, siteId), bucket.name))) {
+    throw new ApiError(409, 'bucket_not_empty', `The bucket "${name}" is not empty: delete its objects (and abort unfinished uploads) first`);
   }
   await deleteBucketRow(s.db, siteId, name);
 }

@@ -1,0 +1,92 @@
+import { findKeyWithBucket, touchKey, type KeyRow } from '../../db/keys';
+import { findBucket, type BucketRow } from '../../db/buckets';
+import { keySecret } from '../../service/keys';
+import type { Services } from '../../service/context';
+import type { Site } from '../../sites';
+import { PLUS_IS_SPACE } from '../addressing';
+import { S3Error } from '../errors';
+import type { CallerKey } from '../call';
+import { checkRequestTime, parseAuth, verify, type VerifiedAuth } from './sigv4';
+
+/**
+ * Who signed the request, and the bucket it names, in at most one D1 read.
+ *
+ * Keys (with their decrypted secret) are cached in the isolate for KEY_CACHE_MS: a key deleted or deactivated
+ * in the console stops working within that time everywhere. Buckets are never cached (one read, joined with the
+ * key on a cache miss), so a bucket deleted a moment ago is never written to.
+ */
+export const KEY_CACHE_MS = 5_000;
+const TOUCH_EVERY_MS = 60_000;
+
+interface CachedKey {
+  key: KeyRow;
+  secret: string;
+  until: number;
+}
+const keyCache = new Map<string, CachedKey>();
+const lastTouched = new Map<string, number>();
+
+export interface Authenticated {
+  key: CallerKey;
+  bucket: BucketRow | null;
+  auth: VerifiedAuth;
+}
+
+const invalidKey = () =>
+  new S3Error('InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.');
+
+export async function authenticate(
+  request: Request,
+  s: Services,
+  site: Site,
+  bucketName: string | null,
+  waitUntil: (p: Promise<unknown>) => void,
+): Promise<Authenticated> {
+  const attempt = parseAuth(request);
+  if (attempt.kind === 'anonymous') {
+    throw new S3Error('AccessDenied', 'Anonymous access is not allowed: sign the request with an access key.');
+  }
+  const now = s.now();
+  // Stale requests are refused before any lookup.
+  checkRequestTime(attempt, now);
+
+  let cached = keyCache.get(attempt.accessKeyId);
+  let bucket: BucketRow | null = null;
+  if (cached && cached.until > now) {
+    if (bucketName !== null) bucket = await findBucket(s.db, site.id, bucketName);
+  } else {
+    const row = await findKeyWithBucket(s.db, attempt.accessKeyId, site.id, bucketName);
+    if (!row) {
+      keyCache.delete(attempt.accessKeyId);
+      throw invalidKey();
+    }
+    const { bucket_project_id, bucket_created_at, ...key } = row;
+    cached = { key, secret: await keySecret(s, key), until: now + KEY_CACHE_MS };
+    if (keyCache.size >= 10_000) keyCache.clear();
+    keyCache.set(key.id, cached);
+    if (bucket_project_id !== null && bucketName !== null) {
+      bucket = { site_id: site.id, name: bucketName, project_id: bucket_project_id, created_at: bucket_created_at! };
+    }
+  }
+  // A key of another site does not exist at this endpoint.
+  if (cached.key.site_id !== site.id) throw invalidKey();
+
+  const auth = await verify(attempt, cached.secret, { now, plusInPathIsSpace: PLUS_IS_SPACE });
+  touch(s, cached.key.id, now, waitUntil);
+  const { id, project_id, site_id, status } = cached.key;
+  return { key: { id, project_id, site_id, status }, bucket, auth };
+}
+
+/** "Last used" is written after the response, and at most once a minute per key per isolate. */
+function touch(s: Services, id: string, now: number, waitUntil: (p: Promise<unknown>) => void) {
+  if (now - (lastTouched.get(id) ?? 0) < TOUCH_EVERY_MS) return;
+  lastTouched.set(id, now);
+  if (lastTouched.size > 10_000) lastTouched.clear();
+  waitUntil(touchKey(s.db, id, now).catch((err) => console.error('last-used update failed', err)));
+}
+
+/** For tests: forget cached keys, as a fresh isolate would. */
+export function clearKeyCache() {
+  keyCache.clear();
+  lastTouched.clear();
+}

@@ -1,0 +1,102 @@
+import type { Target } from './addressing';
+
+/**
+ * (method, target, headers) → the S3 operation, as a typed value. Pure: table-tested in test/unit/s3.
+ * Sub-resources follow the AWS S3 API reference; query parameters that are not sub-resources (such as the
+ * SDK's `x-id=PutObject`) do not change the operation.
+ */
+export type BucketOperationName =
+  | 'CreateBucket'
+  | 'HeadBucket'
+  | 'DeleteBucket'
+  | 'GetBucketLocation'
+  | 'ListObjects'
+  | 'ListObjectsV2'
+  | 'ListMultipartUploads'
+  | 'DeleteObjects';
+
+export type ObjectOperationName =
+  | 'PutObject'
+  | 'CopyObject'
+  | 'GetObject'
+  | 'HeadObject'
+  | 'DeleteObject'
+  | 'CreateMultipartUpload'
+  | 'UploadPart'
+  | 'UploadPartCopy'
+  | 'CompleteMultipartUpload'
+  | 'AbortMultipartUpload'
+  | 'ListParts';
+
+export type Operation =
+  | { name: 'ListBuckets' }
+  | { [N in BucketOperationName]: { name: N; bucket: string } }[BucketOperationName]
+  | { [N in ObjectOperationName]: { name: N; bucket: string; key: string } }[ObjectOperationName]
+  /** A real S3 operation (or sub-resource) that ROS does not offer: 501 NotImplemented. */
+  | { name: 'Unsupported'; what: string };
+
+/** Sub-resources S3 knows but ROS does not implement. https://docs.aws.amazon.com/AmazonS3/latest/API/API_Operations_Amazon_Simple_Storage_Service.html */
+const UNSUPPORTED_SUBRESOURCES = [
+  'accelerate', 'acl', 'analytics', 'attributes', 'cors', 'encryption', 'intelligent-tiering', 'inventory',
+  'legal-hold', 'lifecycle', 'logging', 'metadataConfiguration', 'metadataTable', 'metrics', 'notification',
+  'object-lock', 'ownershipControls', 'policy', 'policyStatus', 'publicAccessBlock', 'renameObject', 'replication',
+  'requestPayment', 'restore', 'retention', 'select', 'session', 'tagging', 'torrent', 'versioning', 'versions',
+  'website',
+];
+
+export function classify(method: string, target: Target, headers: Headers): Operation {
+  const q = target.query;
+  const unsupported = UNSUPPORTED_SUBRESOURCES.find((name) => q.has(name));
+  if (unsupported) return { name: 'Unsupported', what: `${method} ?${unsupported}` };
+
+  const { bucket, key } = target;
+  if (bucket === null) {
+    return method === 'GET' ? { name: 'ListBuckets' } : { name: 'Unsupported', what: `${method} /` };
+  }
+  if (key === null) {
+    const name = bucketOperation(method, q);
+    return name ? { name, bucket } : { name: 'Unsupported', what: `${method} on a bucket` };
+  }
+  const name = objectOperation(method, q, headers);
+  return name ? { name, bucket, key } : { name: 'Unsupported', what: `${method} on an object` };
+}
+
+function bucketOperation(method: string, q: URLSearchParams): BucketOperationName | null {
+  switch (method) {
+    case 'GET':
+      if (q.has('location')) return 'GetBucketLocation';
+      if (q.has('uploads')) return 'ListMultipartUploads';
+      return q.get('list-type') === '2' ? 'ListObjectsV2' : 'ListObjects';
+    case 'HEAD':
+      return 'HeadBucket';
+    case 'PUT':
+      return 'CreateBucket';
+    case 'DELETE':
+      return 'DeleteBucket';
+    case 'POST':
+      return q.has('delete') ? 'DeleteObjects' : null;
+    default:
+      return null;
+  }
+}
+
+function objectOperation(method: string, q: URLSearchParams, headers: Headers): ObjectOperationName | null {
+  const copy = headers.has('x-amz-copy-source');
+  switch (method) {
+    case 'GET':
+      return q.has('uploadId') ? 'ListParts' : 'GetObject';
+    case 'HEAD':
+      return 'HeadObject';
+    case 'PUT':
+      if (q.has('uploadId') || q.has('partNumber')) return copy ? 'UploadPartCopy' : 'UploadPart';
+      return copy ? 'CopyObject' : 'PutObject';
+    case 'DELETE':
+      return q.has('uploadId') ? 'AbortMultipartUpload' : 'DeleteObject';
+    case 'POST':
+      if (q.has('uploads')) return 'CreateMultipartUpload';
+      if (q.has('uploadId')) return 'CompleteMultipartUpload';
+      return null;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,78 @@
+import { listProjectBucketsAtSite, findBucket, insertBucket, deleteBucket as deleteBucketRow } from '../../db/buckets';
+import { bucketNameProblem } from '../../service/bucket-names';
+import { bucketIsEmpty } from '../../service/buckets';
+import type { Handler } from '../call';
+import { S3Error } from '../errors';
+import { readSmallBody } from '../body/small';
+import { parseXml, xmlResponse } from '../xml';
+
+/** The owner S3 shows is the project: buckets and objects belong to it, not to one key. */
+export const owner = (projectId: string) => [
+  ['ID', projectId],
+  ['DisplayName', projectId],
+] as const;
+
+/** https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBuckets.html — the key's project's buckets at this site. */
+export const listBuckets: Handler<'ListBuckets'> = async ({ s, site, key }) => {
+  const buckets = await listProjectBucketsAtSite(s.db, key.project_id, site.id);
+  return xmlResponse('ListAllMyBucketsResult', [
+    ['Owner', [...owner(key.project_id)]],
+    ['Buckets', buckets.map((b) => ['Bucket', [['Name', b.name], ['CreationDate', new Date(b.created_at).toISOString()]]] as const)],
+  ]);
+};
+
+/**
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html
+ * Names follow S3's rules and are unique per site across projects. A CreateBucketConfiguration body is accepted
+ * (any LocationConstraint: the site is the location), but must be well-formed.
+ */
+export const createBucket: Handler<'CreateBucket'> = async (call) => {
+  const { s, site, key, op } = call;
+  let bucket = call.bucket;
+  const problem = bucketNameProblem(op.bucket);
+  if (problem) throw new S3Error('InvalidBucketName', `The specified bucket is not valid. ${problem}.`, { BucketName: op.bucket });
+  const configuration = await readSmallBody(call, 64 << 10);
+  if (configuration.trim()) {
+    if (!('CreateBucketConfiguration' in parseXml(configuration))) {
+      throw new S3Error('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
+    }
+  }
+  const taken = () =>
+    (bucket ?? { project_id: '' }).project_id === key.project_id
+      ? new S3Error('BucketAlreadyOwnedByYou', 'Your previous request to create the named bucket succeeded and you already own it.', { BucketName: op.bucket })
+      : new S3Error('BucketAlreadyExists', 'The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.', { BucketName: op.bucket });
+  if (bucket) throw taken();
+  const created = await insertBucket(s.db, { site_id: site.id, name: op.bucket, project_id: key.project_id, created_at: s.now() });
+  if (!created) {
+    // Lost a race with another CreateBucket: report as AWS would, from the row that won.
+    bucket = await findBucket(s.db, site.id, op.bucket);
+    throw taken();
+  }
+  return new Response(null, { status: 200, headers: { Location: `/${op.bucket}` } });
+};
+
+/**
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadBucket.html
+ * The region header echoes the region the client signed with: every region is valid here, and clients that
+ * compare it with their own then have nothing to correct.
+ */
+export const headBucket: Handler<'HeadBucket'> = async ({ auth }) =>
+  new Response(null, { status: 200, headers: { 'x-amz-bucket-region': auth.region } });
+
+/** https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLocation.html — empty means us-east-1, as on AWS. */
+export const getBucketLocation: Handler<'GetBucketLocation'> = async ({ auth }) => {
+  const region = auth.region === 'us-east-1' ? '' : auth.region;
+  return new Response(
+    `<?xml version="1.0" encoding="UTF-8"?>\n<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${region}</LocationConstraint>`,
+    { headers: { 'Content-Type': 'application/xml' } },
+  );
+};
+
+/** https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucket.html — only an empty bucket (no objects, no uploads). */
+export const deleteBucket: Handler<'DeleteBucket'> = async ({ s, site, op }) => {
+  if (!(await bucketIsEmpty(s, site, op.bucket))) {
+    throw new S3Error('BucketNotEmpty', 'The bucket you tried to delete is not empty', { BucketName: op.bucket });
+  }
+  await deleteBucketRow(s.db, site.id, op.bucket);
+  return new Response(null, { status: 204 });
+};

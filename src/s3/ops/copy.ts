@@ -1,0 +1,146 @@
+import { findBucket } from '../../db/buckets';
+import { findUpload } from '../../db/multipart';
+import { assemble } from '../../storage/assemble';
+import { storageKey } from '../../storage/layout';
+import { checkBucketAccess } from '../authorize';
+import type { Handler, S3Call } from '../call';
+import { evaluateConditions } from '../conditions';
+import { S3Error } from '../errors';
+import { ETAG_META, PARTS_META, metadataFromHeaders, quotedEtag, s3Etag, type ObjectMetadata } from '../metadata';
+import { xmlResponse } from '../xml';
+import { MAX_PART_SIZE, partNumberOf, recordPart, stagedKey } from './multipart';
+import { checkKeyLength, refuseUnsupportedHeaders, writeConditions } from './put';
+
+/** The object named by x-amz-copy-source, authorized like the request's own bucket. */
+interface CopySource {
+  bucket: string;
+  key: string;
+  object: R2Object;
+}
+
+/**
+ * `x-amz-copy-source: [/]bucket/key[?versionId=…]`, URL-encoded. Versions do not exist here; a versionId is
+ * tolerated (clients send "null") and ignored.
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html#API_CopyObject_RequestSyntax
+ */
+async function copySource(call: S3Call): Promise<CopySource> {
+  let raw = call.request.headers.get('x-amz-copy-source') ?? '';
+  const q = raw.indexOf('?');
+  if (q >= 0) raw = raw.slice(0, q);
+  let path: string;
+  try {
+    path = decodeURIComponent(raw.replace(/^\//, ''));
+  } catch {
+    throw new S3Error('InvalidArgument', 'Invalid copy source encoding', { ArgumentName: 'x-amz-copy-source' });
+  }
+  const slash = path.indexOf('/');
+  if (slash <= 0 || slash === path.length - 1) {
+    throw new S3Error('InvalidArgument', 'Copy Source must mention the source bucket and key: sourcebucket/sourcekey', {
+      ArgumentName: 'x-amz-copy-source',
+      ArgumentValue: raw,
+    });
+  }
+  const bucket = path.slice(0, slash);
+  const key = path.slice(slash + 1);
+  checkBucketAccess(bucket, bucket === call.bucket?.name ? call.bucket : await findBucket(call.s.db, call.site.id, bucket), call.key);
+  const object = await call.site.bucket.head(storageKey(bucket, key));
+  if (!object) throw new S3Error('NoSuchKey', 'The specified key does not exist.', { Key: key });
+  checkCopyConditions(call.request.headers, object);
+  return { bucket, key, object };
+}
+
+/** x-amz-copy-source-if-* : like GetObject's preconditions, but every failure is 412. */
+function checkCopyConditions(headers: Headers, object: R2Object) {
+  const mapped = new Headers();
+  for (const name of ['If-Match', 'If-None-Match', 'If-Modified-Since', 'If-Unmodified-Since']) {
+    const value = headers.get(`x-amz-copy-source-${name.toLowerCase()}`);
+    if (value !== null) mapped.set(name, value);
+  }
+  if (evaluateConditions(mapped, { etag: s3Etag(object), lastModified: object.uploaded }) !== 'proceed') {
+    throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', {
+      Condition: 'x-amz-copy-source-If-Match',
+    });
+  }
+}
+
+/** The source's own metadata, less what described its multipart layout (the copy is one new object). */
+function copiedMetadata(object: R2Object): ObjectMetadata {
+  const custom = { ...(object.customMetadata ?? {}) };
+  delete custom[ETAG_META];
+  delete custom[PARTS_META];
+  return { httpMetadata: object.httpMetadata ?? {}, customMetadata: custom };
+}
+
+/**
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
+ * Within and across buckets of the same project and site, streamed (any size). COPY keeps the source's
+ * metadata; REPLACE takes it from this request — the only way to copy an object onto itself.
+ */
+export const copyObject: Handler<'CopyObject'> = async (call) => {
+  const { request, site, op } = call;
+  checkKeyLength(op.bucket, op.key);
+  refuseUnsupportedHeaders(request.headers);
+  const directive = (request.headers.get('x-amz-metadata-directive') ?? 'COPY').toUpperCase();
+  if (directive !== 'COPY' && directive !== 'REPLACE') {
+    throw new S3Error('InvalidArgument', 'Unknown metadata directive.', { ArgumentName: 'x-amz-metadata-directive', ArgumentValue: directive });
+  }
+  const source = await copySource(call);
+  if (source.bucket === op.bucket && source.key === op.key && directive === 'COPY') {
+    throw new S3Error(
+      'InvalidRequest',
+      "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
+    );
+  }
+  const metadata = directive === 'REPLACE' ? metadataFromHeaders(request.headers) : copiedMetadata(source.object);
+  const target = storageKey(op.bucket, op.key);
+  const onlyIf = await writeConditions(call, target);
+  const copied = await assemble(
+    site.bucket,
+    target,
+    [{ key: storageKey(source.bucket, source.key), length: source.object.size }],
+    { ...metadata, ...(onlyIf && { onlyIf }) },
+  );
+  if (!copied) throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
+  return xmlResponse('CopyObjectResult', [
+    ['LastModified', copied.uploaded.toISOString()],
+    ['ETag', quotedEtag(copied)],
+  ]);
+};
+
+/**
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPartCopy.html
+ * A part made of (a range of) an existing object, staged like an uploaded part.
+ */
+export const uploadPartCopy: Handler<'UploadPartCopy'> = async (call) => {
+  const { request, s, site, op, query } = call;
+  const partNumber = partNumberOf(query);
+  const uploadId = query.get('uploadId') ?? '';
+  const upload = await findUpload(s.db, uploadId, site.id, op.bucket, op.key);
+  if (!upload) {
+    throw new S3Error('NoSuchUpload', 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.', { UploadId: uploadId });
+  }
+  const source = await copySource(call);
+  const size = source.object.size;
+  let offset = 0;
+  let length = size;
+  const range = request.headers.get('x-amz-copy-source-range');
+  if (range !== null) {
+    const m = /^bytes=(\d+)-(\d+)$/.exec(range.trim());
+    if (!m || Number(m[2]) < Number(m[1]) || Number(m[2]) >= size) {
+      throw new S3Error('InvalidArgument', `Range specified is not valid for source object of size: ${size}`, {
+        ArgumentName: 'x-amz-copy-source-range',
+        ArgumentValue: range,
+      });
+    }
+    offset = Number(m[1]);
+    length = Number(m[2]) - offset + 1;
+  }
+  if (length > MAX_PART_SIZE) throw new S3Error('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size');
+  const r2key = stagedKey(upload.upload_id, partNumber);
+  const staged = await assemble(site.bucket, r2key, [{ key: storageKey(source.bucket, source.key), offset, length }], {});
+  await recordPart(call, upload, { part_number: partNumber, size: staged!.size, etag: staged!.etag, r2_key: r2key });
+  return xmlResponse('CopyPartResult', [
+    ['LastModified', staged!.uploaded.toISOString()],
+    ['ETag', `"${staged!.etag}"`],
+  ]);
+};

@@ -1,0 +1,39 @@
+import { readSmallBody } from '../body/small';
+import type { Handler } from '../call';
+import { S3Error } from '../errors';
+import { objectKeyLimit, storageKey } from '../../storage/layout';
+import { asArray, parseXml, xmlResponse, type XmlNode } from '../xml';
+
+const MAX_KEYS = 1000;
+const malformed = () =>
+  new S3Error('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
+
+/**
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html
+ * Up to 1000 keys in one R2 call; per-key results (only errors in Quiet mode). The body may come with
+ * Content-MD5, an x-amz-checksum-* header (what 2025+ SDKs send), or neither; what comes is checked.
+ */
+export const deleteObjects: Handler<'DeleteObjects'> = async (call) => {
+  const { site, op } = call;
+  const doc = parseXml(await readSmallBody(call, 2 << 20)) as { Delete?: { Quiet?: string; Object?: unknown } };
+  if (!doc.Delete || typeof doc.Delete !== 'object') throw malformed();
+  const objects = asArray(doc.Delete.Object as { Key?: string } | { Key?: string }[] | undefined);
+  if (objects.length === 0 || objects.length > MAX_KEYS) throw malformed();
+  const quiet = String(doc.Delete.Quiet ?? '').trim().toLowerCase() === 'true';
+
+  const deleted: string[] = [];
+  const errors: { key: string; code: string; message: string }[] = [];
+  const limit = objectKeyLimit(op.bucket);
+  for (const object of objects) {
+    if (typeof object !== 'object' || object === null || typeof object.Key !== 'string') throw malformed();
+    const key = object.Key;
+    if (key === '') errors.push({ key, code: 'InvalidArgument', message: 'The key is empty.' });
+    else if (new TextEncoder().encode(key).length > limit) errors.push({ key, code: 'KeyTooLongError', message: 'Your key is too long' });
+    else deleted.push(key);
+  }
+  if (deleted.length) await site.bucket.delete([...new Set(deleted)].map((k) => storageKey(op.bucket, k)));
+  return xmlResponse('DeleteResult', [
+    ...(quiet ? [] : deleted.map((key): XmlNode => ['Deleted', [['Key', key]]])),
+    ...errors.map((e): XmlNode => ['Error', [['Key', e.key], ['Code', e.code], ['Message', e.message]]]),
+  ]);
+};

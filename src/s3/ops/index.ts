@@ -1,0 +1,43 @@
+import type { Handler } from '../call';
+import type { Operation } from '../classify';
+import { createBucket, deleteBucket, getBucketLocation, headBucket, listBuckets } from './bucket';
+import { copyObject, uploadPartCopy } from './copy';
+import { deleteObject } from './delete';
+import { deleteObjects } from './delete-objects';
+import { getObject, headObject } from './get';
+import { listObjects, listObjectsV2 } from './list';
+import {
+  abortMultipartUpload,
+  completeMultipartUpload,
+  createMultipartUpload,
+  listMultipartUploads,
+  listParts,
+  uploadPart,
+} from './multipart';
+import { putObject } from './put';
+
+type Implemented = Exclude<Operation['name'], 'Unsupported'>;
+
+/** One handler per operation; handlers are grouped one file per operation group. */
+export const handlers: { [N in Implemented]: Handler<N> } = {
+  ListBuckets: listBuckets,
+  CreateBucket: createBucket,
+  HeadBucket: headBucket,
+  DeleteBucket: deleteBucket,
+  GetBucketLocation: getBucketLocation,
+  ListObjects: listObjects,
+  ListObjectsV2: listObjectsV2,
+  PutObject: putObject,
+  GetObject: getObject,
+  HeadObject: headObject,
+  DeleteObject: deleteObject,
+  ListMultipartUploads: listMultipartUploads,
+  DeleteObjects: deleteObjects,
+  CopyObject: copyObject,
+  CreateMultipartUpload: createMultipartUpload,
+  UploadPart: uploadPart,
+  UploadPartCopy: uploadPartCopy,
+  CompleteMultipartUpload: completeMultipartUpload,
+  AbortMultipartUpload: abortMultipartUpload,
+  ListParts: listParts,
+};

@@ -1,0 +1,127 @@
+import { objectKeyLimit, storageKey } from '../../storage/layout';
+import { fromBase64 } from '../../crypto/encoding';
+import { checkedBody, digestCheck, hexToBytes, type StreamCheck } from '../body/verify';
+import type { Handler, S3Call } from '../call';
+import { etagListMatches } from '../conditions';
+import { S3Error } from '../errors';
+import { metadataFromHeaders, quotedEtag, s3Etag } from '../metadata';
+
+/** S3's largest single PUT. (Workers' own request-body cap, 100–500 MB by plan, is lower: see README.) */
+export const MAX_PUT_BYTES = 5 * 1024 ** 3;
+
+/** https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html — streamed to R2, verified on the way. */
+export const putObject: Handler<'PutObject'> = async (call) => {
+  const { request, site, op } = call;
+  checkKeyLength(op.bucket, op.key);
+  refuseUnsupportedHeaders(request.headers);
+  const length = contentLength(request);
+  const metadata = metadataFromHeaders(request.headers);
+  const target = storageKey(op.bucket, op.key);
+  const onlyIf = await writeConditions(call, target);
+  const object = await receiveBody(call, length, (body) => site.bucket.put(target, body, { ...metadata, ...(onlyIf && { onlyIf }) }));
+  return new Response(null, { status: 200, headers: { ETag: quotedEtag(object) } });
+};
+
+/**
+ * Streams the request body into `write` with every check the request asks for; a failed check means nothing was
+ * stored and the check's own S3 error is thrown. A write refused by its precondition (null) → 412.
+ */
+export async function receiveBody(
+  call: S3Call,
+  length: number,
+  write: (body: ReadableStream<Uint8Array> | null) => Promise<R2Object | null>,
+): Promise<R2Object> {
+  const body = checkedBody(call.request.body, length, payloadChecks(call));
+  let object: R2Object | null;
+  try {
+    object = await write(body.stream);
+  } catch (err) {
+    throw body.failure() ?? err;
+  }
+  if (!object) throw preconditionFailed();
+  return object;
+}
+
+const preconditionFailed = () => new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
+
+/**
+ * Conditional writes (https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html):
+ * `If-None-Match: *` creates only if the key is free; `If-Match: <etag>` overwrites only that version (404 when
+ * there is none). Returned as an R2 precondition, so the check and the write are one atomic step in R2: of two
+ * racing creates, exactly one wins.
+ */
+export async function writeConditions(call: S3Call, r2key: string): Promise<R2Conditional | null> {
+  const ifNoneMatch = call.request.headers.get('If-None-Match');
+  const ifMatch = call.request.headers.get('If-Match');
+  if (ifNoneMatch !== null && ifNoneMatch.trim() !== '*') {
+    throw new S3Error('NotImplemented', 'If-None-Match on a write accepts only "*".');
+  }
+  if (ifMatch === null) return ifNoneMatch !== null ? { etagDoesNotMatch: '*' } : null;
+  // S3 compares its own ETag (for multipart objects not R2's): look the version up, then pin the write to it.
+  const current = await call.site.bucket.head(r2key);
+  if (!current) throw new S3Error('NoSuchKey', 'The specified key does not exist.', { Key: r2key.slice(r2key.indexOf('/') + 1) });
+  if (!etagListMatches(ifMatch, s3Etag(current))) throw preconditionFailed();
+  return { etagMatches: current.etag };
+}
+
+/** The key must fit R2's 1024-byte limit together with the bucket prefix (storage/layout.ts). */
+export function checkKeyLength(bucket: string, key: string): void {
+  if (new TextEncoder().encode(key).length > objectKeyLimit(bucket)) {
+    throw new S3Error('KeyTooLongError', `Your key is too long: at most ${objectKeyLimit(bucket)} bytes in this bucket.`);
+  }
+}
+
+export function contentLength(request: Request, max = MAX_PUT_BYTES): number {
+  const header = request.headers.get('x-amz-decoded-content-length') ?? request.headers.get('Content-Length');
+  if (header === null) {
+    if (!request.body) return 0;
+    throw new S3Error('MissingContentLength', 'You must provide the Content-Length HTTP header.');
+  }
+  const length = Number(header);
+  if (!Number.isSafeInteger(length) || length < 0) throw new S3Error('InvalidArgument', 'Invalid Content-Length.');
+  if (length > max) {
+    throw new S3Error('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', {
+      ProposedSize: String(length),
+      MaxSizeAllowed: String(max),
+    });
+  }
+  return length;
+}
+
+/** Encryption ROS cannot honour is refused rather than ignored (R2 always encrypts at rest, so AES256 is fine). */
+export function refuseUnsupportedHeaders(headers: Headers): void {
+  const sse = headers.get('x-amz-server-side-encryption');
+  if ((sse && sse !== 'AES256') || headers.has('x-amz-server-side-encryption-customer-algorithm')) {
+    throw new S3Error('NotImplemented', 'ROS does not implement this kind of server-side encryption.');
+  }
+}
+
+/** The checks the request asks for: Content-MD5, and the signed x-amz-content-sha256. */
+export function payloadChecks({ request, auth }: S3Call): StreamCheck[] {
+  const checks: StreamCheck[] = [];
+  const md5 = request.headers.get('Content-MD5');
+  if (md5 !== null) {
+    let expected: Uint8Array;
+    try {
+      expected = fromBase64(md5.trim());
+    } catch {
+      expected = new Uint8Array(0);
+    }
+    if (expected.length !== 16) throw new S3Error('InvalidDigest', 'The Content-MD5 you specified was invalid.');
+    checks.push(
+      digestCheck('MD5', expected, () => new S3Error('BadDigest', 'The Content-MD5 you specified did not match what we received.')),
+    );
+  }
+  if (auth.payload === 'signed') {
+    checks.push(
+      digestCheck('SHA-256', hexToBytes(auth.payloadHash), () =>
+        new S3Error('XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.", {
+          ClientComputedContentSHA256: auth.payloadHash,
+        }),
+      ),
+    );
+  } else if (auth.payload !== 'unsigned') {
+    throw new S3Error('NotImplemented', 'aws-chunked payloads are not accepted yet.');
+  }
+  return checks;
+}

@@ -1,0 +1,58 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { S3Error, escapeXml } from './errors';
+
+/**
+ * XML out: a tiny builder, since S3 responses are small fixed shapes. XML in: fast-xml-parser (the parser the
+ * AWS SDK itself uses), never regular expressions.
+ */
+export const S3_NAMESPACE = 'http://s3.amazonaws.com/doc/2006-03-01/';
+
+/** A child element: [name, text | children]; undefined/null children are left out. */
+export type XmlNode = readonly [string, string | number | boolean | readonly XmlNode[]] | null | undefined | false | '';
+
+function render(nodes: readonly XmlNode[]): string {
+  let out = '';
+  for (const node of nodes) {
+    if (!node) continue;
+    const [name, value] = node;
+    out += `<${name}>${Array.isArray(value) ? render(value) : escapeXml(String(value))}</${name}>`;
+  }
+  return out;
+}
+
+export function xmlDocument(root: string, children: readonly XmlNode[]): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<${root} xmlns="${S3_NAMESPACE}">${render(children)}</${root}>`;
+}
+
+export function xmlResponse(root: string, children: readonly XmlNode[], init: ResponseInit = {}): Response {
+  const headers = new Headers(init.headers);
+  headers.set('Content-Type', 'application/xml');
+  return new Response(xmlDocument(root, children), { ...init, headers });
+}
+
+const parser = new XMLParser({
+  ignoreAttributes: true,
+  removeNSPrefix: true,
+  parseTagValue: false,
+  trimValues: false,
+  processEntities: true,
+  isArray: () => false,
+});
+
+/** Parses an XML request body; malformed XML → MalformedXML. Returns `{ <root element>: content }`. */
+export function parseXml(text: string): Record<string, unknown> {
+  const malformed = new S3Error(
+    'MalformedXML',
+    'The XML you provided was not well-formed or did not validate against our published schema',
+  );
+  if (!text.trim() || XMLValidator.validate(text) !== true) throw malformed;
+  const doc = parser.parse(text) as Record<string, unknown>;
+  const roots = Object.keys(doc).filter((k) => k !== '?xml');
+  if (roots.length !== 1) throw malformed;
+  return { [roots[0]]: doc[roots[0]] };
+}
+
+/** Elements that may repeat (e.g. <Object> in DeleteObjects) as an array, whatever their count. */
+export function asArray<T>(value: T | T[] | undefined): T[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
