@@ -1,4 +1,5 @@
 import { deleteUpload, uploadsOlderThan } from '../db/multipart';
+import { deleteStaged } from '../service/multipart';
 import type { SiteRegistry } from '../sites';
 
 /** Unfinished multipart uploads older than this many days are aborted by the scheduled trigger (wrangler.toml). */
@@ -14,7 +15,7 @@ export async function expireUploads(db: D1Database, sites: SiteRegistry, now: nu
   for (const upload of stale) {
     const site = sites.get(upload.site_id);
     const staged = await deleteUpload(db, upload.upload_id);
-    if (site) for (let i = 0; i < staged.length; i += 1000) await site.bucket.delete(staged.slice(i, i + 1000));
+    if (site) await deleteStaged(site.bucket, staged);
   }
   return stale.length;
 }

@@ -1,5 +1,4 @@
 import { findBucket } from '../../db/buckets';
-import { findUpload } from '../../db/multipart';
 import { assemble } from '../../storage/assemble';
 import { storageKey } from '../../storage/layout';
 import { checkBucketAccess } from '../authorize';
@@ -8,7 +7,8 @@ import { evaluateConditions } from '../conditions';
 import { S3Error } from '../errors';
 import { ETAG_META, PARTS_META, metadataFromHeaders, quotedEtag, s3Etag, type ObjectMetadata } from '../metadata';
 import { xmlResponse } from '../xml';
-import { MAX_PART_SIZE, partNumberOf, recordPart, stagedKey } from './multipart';
+import { MAX_PART_SIZE, parsePartNumber, storePart } from '../../service/multipart';
+import { requireUpload } from './multipart';
 import { checkKeyLength, refuseUnsupportedHeaders, writeConditions } from './put';
 
 /** The object named by x-amz-copy-source, authorized like the request's own bucket. */
@@ -112,13 +112,9 @@ export const copyObject: Handler<'CopyObject'> = async (call) => {
  * A part made of (a range of) an existing object, staged like an uploaded part.
  */
 export const uploadPartCopy: Handler<'UploadPartCopy'> = async (call) => {
-  const { request, s, site, op, query } = call;
-  const partNumber = partNumberOf(query);
-  const uploadId = query.get('uploadId') ?? '';
-  const upload = await findUpload(s.db, uploadId, site.id, op.bucket, op.key);
-  if (!upload) {
-    throw new S3Error('NoSuchUpload', 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.', { UploadId: uploadId });
-  }
+  const { request, s, site, query } = call;
+  const partNumber = parsePartNumber(query.get('partNumber'));
+  const upload = await requireUpload(call);
   const source = await copySource(call);
   const size = source.object.size;
   let offset = 0;
@@ -136,11 +132,11 @@ export const uploadPartCopy: Handler<'UploadPartCopy'> = async (call) => {
     length = Number(m[2]) - offset + 1;
   }
   if (length > MAX_PART_SIZE) throw new S3Error('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size');
-  const r2key = stagedKey(upload.upload_id, partNumber);
-  const staged = await assemble(site.bucket, r2key, [{ key: storageKey(source.bucket, source.key), offset, length }], {});
-  await recordPart(call, upload, { part_number: partNumber, size: staged!.size, etag: staged!.etag, r2_key: r2key });
+  const sourceKey = storageKey(source.bucket, source.key);
+  const part = await storePart(s, site, upload, partNumber, async (r2key) =>
+    (await assemble(site.bucket, r2key, [{ key: sourceKey, offset, length }], {}))!, call.waitUntil);
   return xmlResponse('CopyPartResult', [
-    ['LastModified', staged!.uploaded.toISOString()],
-    ['ETag', `"${staged!.etag}"`],
+    ['LastModified', new Date(part.uploaded_at).toISOString()],
+    ['ETag', `"${part.etag}"`],
   ]);
 };

@@ -1,74 +1,34 @@
-import { toHex } from '../../crypto/encoding';
-import { randomString } from '../../crypto/random';
+import { listParts as listPartRows, listUploads, type UploadRow } from '../../db/multipart';
 import {
-  deleteUpload,
-  findUpload,
-  insertUpload,
-  listParts as listPartRows,
-  listUploads,
-  upsertPart,
-  type PartRow,
-  type UploadRow,
-} from '../../db/multipart';
-import { assemble } from '../../storage/assemble';
+  abortUpload,
+  completeUpload,
+  MAX_PART_SIZE,
+  parsePartNumber,
+  requireUpload as findRequiredUpload,
+  startUpload,
+  storePart,
+  type RequestedPart,
+} from '../../service/multipart';
 import { storageKey } from '../../storage/layout';
+import { readSmallBody } from '../body/small';
 import type { Handler, OpNamed, S3Call } from '../call';
 import { S3Error } from '../errors';
-import { ETAG_META, PARTS_META, encodeParts, metadataFromHeaders, type ObjectMetadata } from '../metadata';
+import { metadataFromHeaders } from '../metadata';
 import { asArray, parseXml, xmlResponse, type XmlNode } from '../xml';
-import { readSmallBody } from '../body/small';
 import { owner } from './bucket';
 import { checkKeyLength, contentLength, receiveBody, refuseUnsupportedHeaders, writeConditions } from './put';
 
-/**
- * Multipart uploads: https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html
- * Parts are staged as R2 objects of their own (see migrations/0002_multipart.sql for why), the bookkeeping is in
- * D1, and Complete streams the parts, in order, into the final object.
- */
-const MIN_PART_SIZE = 5 * 1024 ** 2;
-export const MAX_PART_SIZE = 5 * 1024 ** 3;
-export const stagedKey = (uploadId: string, part: number) => `~mpu/${uploadId}/${part}.${randomString(8, 'abcdefghijklmnopqrstuvwxyz0123456789')}`;
+/** The S3 face of multipart uploads; the rules are in src/service/multipart.ts, shared with the console. */
+type UploadCall = S3Call<OpNamed<'UploadPart' | 'UploadPartCopy' | 'CompleteMultipartUpload' | 'AbortMultipartUpload' | 'ListParts'>>;
 
-const noSuchUpload = (uploadId: string) =>
-  new S3Error('NoSuchUpload', 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.', {
-    UploadId: uploadId,
-  });
-
-async function requireUpload(call: S3Call<OpNamed<'UploadPart' | 'CompleteMultipartUpload' | 'AbortMultipartUpload' | 'ListParts'>>): Promise<UploadRow> {
-  const uploadId = call.query.get('uploadId') ?? '';
-  const upload = await findUpload(call.s.db, uploadId, call.site.id, call.op.bucket, call.op.key);
-  if (!upload) throw noSuchUpload(uploadId);
-  return upload;
-}
-
-export function partNumberOf(query: URLSearchParams): number {
-  const raw = query.get('partNumber') ?? '';
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < 1 || n > 10000) {
-    throw new S3Error('InvalidArgument', 'Part number must be an integer between 1 and 10000, inclusive', {
-      ArgumentName: 'partNumber',
-      ArgumentValue: raw,
-    });
-  }
-  return n;
-}
+export const requireUpload = (call: UploadCall): Promise<UploadRow> =>
+  findRequiredUpload(call.s, call.site, call.op.bucket, call.op.key, call.query.get('uploadId') ?? '');
 
 /** https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateMultipartUpload.html */
 export const createMultipartUpload: Handler<'CreateMultipartUpload'> = async ({ request, s, site, op }) => {
   checkKeyLength(op.bucket, op.key);
   refuseUnsupportedHeaders(request.headers);
-  const metadata = metadataFromHeaders(request.headers);
-  const uploadId = randomString(48, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789');
-  await insertUpload(s.db, {
-    upload_id: uploadId,
-    site_id: site.id,
-    bucket: op.bucket,
-    key: op.key,
-    metadata: JSON.stringify(metadata),
-    checksum_algorithm: null,
-    checksum_type: null,
-    created_at: s.now(),
-  });
+  const uploadId = await startUpload(s, site, op.bucket, op.key, metadataFromHeaders(request.headers));
   return xmlResponse('InitiateMultipartUploadResult', [
     ['Bucket', op.bucket],
     ['Key', op.key],
@@ -78,38 +38,19 @@ export const createMultipartUpload: Handler<'CreateMultipartUpload'> = async ({ 
 
 /** https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPart.html — the part streams to its staged object. */
 export const uploadPart: Handler<'UploadPart'> = async (call) => {
-  const { site, query } = call;
-  const partNumber = partNumberOf(query);
+  const partNumber = parsePartNumber(call.query.get('partNumber'));
   const upload = await requireUpload(call);
   const length = contentLength(call.request, MAX_PART_SIZE);
-  const r2key = stagedKey(upload.upload_id, partNumber);
-  const object = await receiveBody(call, length, (body) => site.bucket.put(r2key, body));
-  await recordPart(call, upload, { part_number: partNumber, size: object.size, etag: object.etag, r2_key: r2key });
-  return new Response(null, { status: 200, headers: { ETag: `"${object.etag}"` } });
+  const part = await storePart(call.s, call.site, upload, partNumber, (r2key) =>
+    receiveBody(call, length, (body) => call.site.bucket.put(r2key, body)), call.waitUntil);
+  return new Response(null, { status: 200, headers: { ETag: `"${part.etag}"` } });
 };
-
-export async function recordPart(call: S3Call, upload: UploadRow, part: Pick<PartRow, 'part_number' | 'size' | 'etag' | 'r2_key'>) {
-  const replaced = await upsertPart(call.s.db, { ...part, upload_id: upload.upload_id, checksum: null, uploaded_at: call.s.now() });
-  // A re-uploaded part replaces the earlier one; its staged bytes are garbage now.
-  if (replaced && replaced !== part.r2_key) call.waitUntil(call.site.bucket.delete(replaced));
-}
 
 /** https://docs.aws.amazon.com/AmazonS3/latest/API/API_AbortMultipartUpload.html */
 export const abortMultipartUpload: Handler<'AbortMultipartUpload'> = async (call) => {
-  const upload = await requireUpload(call);
-  const staged = await deleteUpload(call.s.db, upload.upload_id);
-  await deleteStaged(call.site.bucket, staged);
+  await abortUpload(call.s, call.site, await requireUpload(call));
   return new Response(null, { status: 204 });
 };
-
-export async function deleteStaged(bucket: R2Bucket, keys: string[]) {
-  for (let i = 0; i < keys.length; i += 1000) await bucket.delete(keys.slice(i, i + 1000));
-}
-
-interface RequestedPart {
-  number: number;
-  etag: string;
-}
 
 function requestedParts(xml: string): RequestedPart[] {
   const doc = parseXml(xml) as { CompleteMultipartUpload?: { Part?: unknown } };
@@ -127,74 +68,21 @@ function requestedParts(xml: string): RequestedPart[] {
   });
 }
 
-/**
- * https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html
- * The ETag is the MD5 of the concatenated binary part MD5s, then "-N", as on AWS.
- */
+/** https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html */
 export const completeMultipartUpload: Handler<'CompleteMultipartUpload'> = async (call) => {
   const { s, site, op } = call;
   const upload = await requireUpload(call);
   const wanted = requestedParts(await readSmallBody(call, 4 << 20));
-  const stored = new Map((await listPartRows(s.db, upload.upload_id)).map((p) => [p.part_number, p]));
-  const chosen: PartRow[] = [];
-  for (const [i, want] of wanted.entries()) {
-    if (i > 0 && want.number <= wanted[i - 1].number) {
-      throw new S3Error('InvalidPartOrder', 'The list of parts was not in ascending order. Parts must be ordered by part number.');
-    }
-    const part = stored.get(want.number);
-    if (!part || part.etag !== want.etag) {
-      throw new S3Error('InvalidPart', 'One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part\'s entity tag.', {
-        PartNumber: String(want.number),
-        ETag: want.etag,
-      });
-    }
-    chosen.push(part);
-  }
-  for (const part of chosen.slice(0, -1)) {
-    if (part.size < MIN_PART_SIZE) {
-      throw new S3Error('EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed object size.', {
-        PartNumber: String(part.part_number),
-        ProposedSize: String(part.size),
-        MinSizeAllowed: String(MIN_PART_SIZE),
-      });
-    }
-  }
-  const etag = await multipartEtag(chosen);
-  const metadata = JSON.parse(upload.metadata) as ObjectMetadata;
-  metadata.customMetadata[ETAG_META] = etag;
-  const layout = encodeParts(chosen.map((p) => p.size));
-  if (layout.length <= 1024) metadata.customMetadata[PARTS_META] = layout;
-
-  const target = storageKey(op.bucket, op.key);
-  const onlyIf = await writeConditions(call, target);
-  const object = await assemble(
-    site.bucket,
-    target,
-    chosen.map((p) => ({ key: p.r2_key, length: p.size })),
-    { ...metadata, ...(onlyIf && { onlyIf }) },
-  );
-  if (!object) throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
-  const staged = await deleteUpload(s.db, upload.upload_id);
-  call.waitUntil(deleteStaged(site.bucket, staged));
+  const onlyIf = await writeConditions(call, storageKey(op.bucket, op.key));
+  const done = await completeUpload(s, site, upload, wanted, onlyIf, call.waitUntil);
+  if (!done) throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
   return xmlResponse('CompleteMultipartUploadResult', [
     ['Location', `${new URL(call.request.url).origin}/${op.bucket}/${op.key.split('/').map(encodeURIComponent).join('/')}`],
     ['Bucket', op.bucket],
     ['Key', op.key],
-    ['ETag', `"${etag}"`],
+    ['ETag', `"${done.etag}"`],
   ]);
 };
-
-async function multipartEtag(parts: PartRow[]): Promise<string> {
-  const md5s = new Uint8Array(parts.length * 16);
-  parts.forEach((p, i) => md5s.set(hexBytes(p.etag), i * 16));
-  return `${toHex(await crypto.subtle.digest('MD5', md5s))}-${parts.length}`;
-}
-
-function hexBytes(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}
 
 function maxParam(query: URLSearchParams, name: string, fallback: number): number {
   const raw = query.get(name);

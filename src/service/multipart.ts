@@ -1,0 +1,175 @@
+import { toHex } from '../crypto/encoding';
+import { randomString } from '../crypto/random';
+import { deleteUpload, findUpload, insertUpload, listParts, upsertPart, type PartRow, type UploadRow } from '../db/multipart';
+import { S3Error } from '../s3/errors';
+import { ETAG_META, PARTS_META, encodeParts, type ObjectMetadata } from '../s3/metadata';
+import type { Site } from '../sites';
+import { assemble } from '../storage/assemble';
+import { storageKey } from '../storage/layout';
+import type { Services } from './context';
+
+/**
+ * Multipart uploads, shared by the S3 API and the console's browser uploads.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html
+ * Parts are staged as R2 objects of their own (see migrations/0002_multipart.sql for why), the bookkeeping is in
+ * D1, and completion streams the parts, in order, into the final object. Errors are S3's own (S3Error).
+ */
+export const MIN_PART_SIZE = 5 * 1024 ** 2;
+export const MAX_PART_SIZE = 5 * 1024 ** 3;
+const LOWER_ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ' + LOWER_ALNUM;
+
+/** Each upload attempt of a part gets its own staged key, so a retry never overwrites bytes another still reads. */
+export const stagedKey = (uploadId: string, part: number) => `~mpu/${uploadId}/${part}.${randomString(8, LOWER_ALNUM)}`;
+
+export async function startUpload(
+  s: Services,
+  site: Site,
+  bucket: string,
+  key: string,
+  metadata: ObjectMetadata,
+  checksum: { algorithm: string; type: string } | null = null,
+): Promise<string> {
+  const uploadId = randomString(48, ALNUM);
+  await insertUpload(s.db, {
+    upload_id: uploadId,
+    site_id: site.id,
+    bucket,
+    key,
+    metadata: JSON.stringify(metadata),
+    checksum_algorithm: checksum?.algorithm ?? null,
+    checksum_type: checksum?.type ?? null,
+    created_at: s.now(),
+  });
+  return uploadId;
+}
+
+export async function requireUpload(s: Services, site: Site, bucket: string, key: string, uploadId: string): Promise<UploadRow> {
+  const upload = await findUpload(s.db, uploadId, site.id, bucket, key);
+  if (!upload) {
+    throw new S3Error(
+      'NoSuchUpload',
+      'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
+      { UploadId: uploadId },
+    );
+  }
+  return upload;
+}
+
+export function parsePartNumber(raw: string | null): number {
+  const n = Number(raw);
+  if (raw === null || !/^\d+$/.test(raw) || n < 1 || n > 10000) {
+    throw new S3Error('InvalidArgument', 'Part number must be an integer between 1 and 10000, inclusive', {
+      ArgumentName: 'partNumber',
+      ArgumentValue: raw ?? '',
+    });
+  }
+  return n;
+}
+
+/**
+ * Stages one part: `write` puts the bytes at the given R2 key. A part number uploaded again replaces the earlier
+ * part, whose staged bytes are then deleted (after the response).
+ */
+export async function storePart(
+  s: Services,
+  site: Site,
+  upload: UploadRow,
+  partNumber: number,
+  write: (r2key: string) => Promise<R2Object>,
+  waitUntil: (p: Promise<unknown>) => void,
+  checksum: string | null = null,
+): Promise<PartRow> {
+  const r2key = stagedKey(upload.upload_id, partNumber);
+  const object = await write(r2key);
+  const part: PartRow = {
+    upload_id: upload.upload_id,
+    part_number: partNumber,
+    size: object.size,
+    etag: object.etag,
+    checksum,
+    r2_key: r2key,
+    uploaded_at: s.now(),
+  };
+  const replaced = await upsertPart(s.db, part);
+  if (replaced && replaced !== r2key) waitUntil(site.bucket.delete(replaced));
+  return part;
+}
+
+export async function abortUpload(s: Services, site: Site, upload: UploadRow): Promise<void> {
+  await deleteStaged(site.bucket, await deleteUpload(s.db, upload.upload_id));
+}
+
+export async function deleteStaged(bucket: R2Bucket, keys: string[]) {
+  for (let i = 0; i < keys.length; i += 1000) await bucket.delete(keys.slice(i, i + 1000));
+}
+
+export interface RequestedPart {
+  number: number;
+  /** Unquoted. */
+  etag: string;
+}
+
+/**
+ * Completes an upload from the parts the client lists (ascending, each as uploaded, every part but the last at
+ * least 5 MiB). The ETag is the MD5 of the concatenated binary part MD5s, then "-N", as on AWS. Resolves to null
+ * when `onlyIf` did not hold (nothing written, the upload stays).
+ */
+export async function completeUpload(
+  s: Services,
+  site: Site,
+  upload: UploadRow,
+  wanted: RequestedPart[],
+  onlyIf: R2Conditional | null,
+  waitUntil: (p: Promise<unknown>) => void,
+): Promise<{ object: R2Object; etag: string; parts: PartRow[] } | null> {
+  const stored = new Map((await listParts(s.db, upload.upload_id)).map((p) => [p.part_number, p]));
+  const chosen: PartRow[] = [];
+  for (const [i, want] of wanted.entries()) {
+    if (i > 0 && want.number <= wanted[i - 1].number) {
+      throw new S3Error('InvalidPartOrder', 'The list of parts was not in ascending order. Parts must be ordered by part number.');
+    }
+    const part = stored.get(want.number);
+    if (!part || part.etag !== want.etag) {
+      throw new S3Error(
+        'InvalidPart',
+        "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
+        { PartNumber: String(want.number), ETag: want.etag },
+      );
+    }
+    chosen.push(part);
+  }
+  for (const part of chosen.slice(0, -1)) {
+    if (part.size < MIN_PART_SIZE) {
+      throw new S3Error('EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed object size.', {
+        PartNumber: String(part.part_number),
+        ProposedSize: String(part.size),
+        MinSizeAllowed: String(MIN_PART_SIZE),
+      });
+    }
+  }
+  const etag = await multipartEtag(chosen);
+  const metadata = JSON.parse(upload.metadata) as ObjectMetadata;
+  metadata.customMetadata[ETAG_META] = etag;
+  const layout = encodeParts(chosen.map((p) => p.size));
+  if (layout.length <= 1024) metadata.customMetadata[PARTS_META] = layout;
+
+  const object = await assemble(
+    site.bucket,
+    storageKey(upload.bucket, upload.key),
+    chosen.map((p) => ({ key: p.r2_key, length: p.size })),
+    { ...metadata, ...(onlyIf && { onlyIf }) },
+  );
+  if (!object) return null;
+  const staged = await deleteUpload(s.db, upload.upload_id);
+  waitUntil(deleteStaged(site.bucket, staged));
+  return { object, etag, parts: chosen };
+}
+
+async function multipartEtag(parts: PartRow[]): Promise<string> {
+  const md5s = new Uint8Array(parts.length * 16);
+  parts.forEach((p, i) => {
+    for (let b = 0; b < 16; b++) md5s[i * 16 + b] = parseInt(p.etag.slice(2 * b, 2 * b + 2), 16);
+  });
+  return `${toHex(await crypto.subtle.digest('MD5', md5s))}-${parts.length}`;
+}
