@@ -4,6 +4,8 @@
  * Kept free of the request so it can be unit-tested against a fake R2 bucket (test/unit/s3/listing.test.ts).
  */
 
+import { R2_KEY_LIMIT } from '../storage/layout';
+
 /**
  * Compares two keys in UTF-8 binary order, the order S3 (and R2) list keys in.
  * JS `<` compares UTF-16 code units, which agrees with code point (= UTF-8 byte) order except between a
@@ -157,6 +159,15 @@ export async function listPage(r2: Lister, req: ListRequest): Promise<ListResult
     // Otherwise the resume point sorts before the prefix: list from its start.
   }
 
+  // No stored key is longer than R2's limit: a longer prefix matches nothing, and a longer resume point is sent
+  // to R2 cut to the limit (R2 need not accept more), with what lies between the two filtered out here.
+  if (tooLong(base + prefix)) return { entries: [], truncated: false };
+  let floor: string | null = null;
+  if (startAfter !== undefined && tooLong(startAfter)) {
+    floor = startAfter;
+    startAfter = cutToLimit(startAfter);
+  }
+
   const entries: ListEntry[] = [];
   let cursor: string | undefined;
   for (;;) {
@@ -180,10 +191,12 @@ export async function listPage(r2: Lister, req: ListRequest): Promise<ListResult
       if (p >= prefixes.length || (o < objects.length && compareUtf8(objects[o].key, prefixes[p]) < 0)) {
         const object = objects[o++];
         if (skip !== null && object.key.startsWith(skip)) continue;
+        if (floor !== null && compareUtf8(object.key, floor) <= 0) continue;
         entries.push(object);
       } else {
         const group = prefixes[p++];
         if (skip !== null && group.startsWith(skip)) continue;
+        if (floor !== null && compareUtf8(group, floor) <= 0) continue;
         entries.push(group.slice(base.length));
         skip = group;
       }
@@ -194,4 +207,22 @@ export async function listPage(r2: Lister, req: ListRequest): Promise<ListResult
   const truncated = entries.length > limit;
   if (truncated) entries.length = limit;
   return { entries, truncated };
+}
+
+const utf8 = new TextEncoder();
+/** Whether a key's UTF-8 form is longer than any stored key can be (checked without encoding when it cannot be). */
+const tooLong = (key: string) => key.length * 3 > R2_KEY_LIMIT && utf8.encode(key).length > R2_KEY_LIMIT;
+
+/** The longest start of `key` (whole characters) that fits R2's key limit: sorts before `key`. */
+function cutToLimit(key: string): string {
+  let bytes = 0;
+  let i = 0;
+  while (i < key.length) {
+    const c = key.codePointAt(i)!;
+    const size = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    if (bytes + size > R2_KEY_LIMIT) break;
+    bytes += size;
+    i += c < 0x10000 ? 1 : 2;
+  }
+  return key.slice(0, i);
 }

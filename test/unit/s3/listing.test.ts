@@ -143,6 +143,9 @@ function fakeR2(keys: string[], seed: number, opts: { short?: boolean; splitGrou
       const limit = o.limit ?? 1000;
       expect(limit).toBeGreaterThanOrEqual(1);
       expect(limit).toBeLessThanOrEqual(1000);
+      // R2 keys are at most 1024 bytes; nothing longer is sent as a key bound.
+      expect(utf8.encode(o.prefix ?? '').length).toBeLessThanOrEqual(1024);
+      expect(utf8.encode(o.startAfter ?? '').length).toBeLessThanOrEqual(1024);
       const prefix = o.prefix ?? '';
       const delimiter = o.delimiter ?? '';
       let i: number;
@@ -293,6 +296,21 @@ describe('listPage', () => {
     calls.length = 0;
     expect(await run('p0')).toEqual([]);
     expect(calls).toHaveLength(0); // nothing can follow: R2 is not asked
+  });
+
+  it('resumes after a point longer than any key, and lists nothing under a longer prefix', async () => {
+    const x = 'x'.repeat(1019);
+    const { lister, calls } = fakeR2([`${x}a`, `${x}b`, `${x}é`, 'y'].map((k) => BASE + k), 1);
+    for (const tail of ['', 'zzzz', 'é'.repeat(10)]) {
+      const page = await listPage(lister, { base: BASE, prefix: '', delimiter: '', after: `${x}a${tail}`, limit: 10 });
+      expect(page.entries.map(name), tail).toEqual([`${x}b`, `${x}é`, 'y']);
+    }
+    const astral = await listPage(lister, { base: BASE, prefix: '', delimiter: '', after: `${x}b${'𝄞'.repeat(5)}`, limit: 10 });
+    expect(astral.entries.map(name)).toEqual([`${x}é`, 'y']);
+    calls.length = 0;
+    const long = await listPage(lister, { base: BASE, prefix: 'p'.repeat(2000), delimiter: '', after: null, limit: 10 });
+    expect(long).toEqual({ entries: [], truncated: false });
+    expect(calls).toHaveLength(0);
   });
 
   it('asks R2 for max-keys+1 entries at most per page, so IsTruncated is exact', async () => {
