@@ -78,10 +78,13 @@ export function metadataHeaders(object: R2Object, headers: Headers): void {
 /**
  * ROS's own bookkeeping in customMetadata (names with ':' can never be user metadata):
  * - `ros:etag`: the S3 ETag where it is not R2's (multipart objects: MD5 of the part MD5s, then "-N");
+ * - `ros:checksum`: the verified x-amz-checksum-* of the upload, returned with x-amz-checksum-mode: ENABLED;
  * - `ros:parts`: the part sizes of a multipart object, run-length encoded ("8388608*12,1048576"), for
  *   GetObject/HeadObject with partNumber.
  */
 export const ETAG_META = 'ros:etag';
+/** `ros:checksum`: "<ALGORITHM>:<base64>", the flexible checksum the client sent (and ROS verified) at upload. */
+export const CHECKSUM_META = 'ros:checksum';
 export const PARTS_META = 'ros:parts';
 
 /** The object's S3 ETag, unquoted. */

@@ -2,7 +2,7 @@ import { storageKey } from '../../storage/layout';
 import type { Handler, S3Call } from '../call';
 import { evaluateConditions, hasConditions } from '../conditions';
 import { S3Error } from '../errors';
-import { PARTS_META, decodeParts, metadataHeaders, quotedEtag, s3Etag } from '../metadata';
+import { CHECKSUM_META, PARTS_META, decodeParts, metadataHeaders, quotedEtag, s3Etag } from '../metadata';
 import { contentRange, resolveRange, type ByteRange } from '../range';
 
 /** https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html — the body streams from R2 untouched. */
@@ -60,6 +60,12 @@ async function readObject(call: S3Call<{ name: 'GetObject' | 'HeadObject'; bucke
     }
   }
   const response = objectResponse(object!, range, query, withBody);
+  // The whole object's checksum, on request, as S3 does (not for a range: it would not describe those bytes).
+  const checksum = object!.customMetadata?.[CHECKSUM_META];
+  if (checksum && !range && request.headers.get('x-amz-checksum-mode')?.toUpperCase() === 'ENABLED') {
+    const [algorithm, value] = checksum.split(':');
+    response.headers.set(`x-amz-checksum-${algorithm.toLowerCase()}`, value);
+  }
   if (part) response.headers.set('x-amz-mp-parts-count', String(part.count));
   return response;
 }

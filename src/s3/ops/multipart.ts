@@ -16,7 +16,7 @@ import { S3Error } from '../errors';
 import { metadataFromHeaders } from '../metadata';
 import { asArray, parseXml, xmlResponse, type XmlNode } from '../xml';
 import { owner } from './bucket';
-import { checkKeyLength, contentLength, receiveBody, refuseUnsupportedHeaders, writeConditions } from './put';
+import { checkKeyLength, checksumHeaders, contentLength, receiveBody, refuseUnsupportedHeaders, writeConditions, type Received } from './put';
 
 /** The S3 face of multipart uploads; the rules are in src/service/multipart.ts, shared with the console. */
 type UploadCall = S3Call<OpNamed<'UploadPart' | 'UploadPartCopy' | 'CompleteMultipartUpload' | 'AbortMultipartUpload' | 'ListParts'>>;
@@ -41,9 +41,12 @@ export const uploadPart: Handler<'UploadPart'> = async (call) => {
   const partNumber = parsePartNumber(call.query.get('partNumber'));
   const upload = await requireUpload(call);
   const length = contentLength(call.request, MAX_PART_SIZE);
-  const part = await storePart(call.s, call.site, upload, partNumber, (r2key) =>
-    receiveBody(call, length, (body) => call.site.bucket.put(r2key, body)), call.waitUntil);
-  return new Response(null, { status: 200, headers: { ETag: `"${part.etag}"` } });
+  let received: Received | null = null;
+  const part = await storePart(call.s, call.site, upload, partNumber, async (r2key) => {
+    received = await receiveBody(call, length, (body) => call.site.bucket.put(r2key, body));
+    return received.object;
+  }, call.waitUntil);
+  return new Response(null, { status: 200, headers: { ETag: `"${part.etag}"`, ...checksumHeaders(received!) } });
 };
 
 /** https://docs.aws.amazon.com/AmazonS3/latest/API/API_AbortMultipartUpload.html */

@@ -4,7 +4,9 @@ import { checkedBody, digestCheck, hexToBytes, type StreamCheck } from '../body/
 import type { Handler, S3Call } from '../call';
 import { etagListMatches } from '../conditions';
 import { S3Error } from '../errors';
-import { metadataFromHeaders, quotedEtag, s3Etag } from '../metadata';
+import { decodeAwsChunked, parseTrailerNames } from '../body/aws-chunked';
+import { CHECKSUM_ALGORITHMS, algorithmOfHeader, checksumCheck, headerName, type ChecksumAlgorithm } from '../checksums';
+import { CHECKSUM_META, metadataFromHeaders, quotedEtag, s3Etag } from '../metadata';
 
 /** S3's largest single PUT. (Workers' own request-body cap, 100–500 MB by plan, is lower: see README.) */
 export const MAX_PUT_BYTES = 5 * 1024 ** 3;
@@ -18,28 +20,83 @@ export const putObject: Handler<'PutObject'> = async (call) => {
   const metadata = metadataFromHeaders(request.headers);
   const target = storageKey(op.bucket, op.key);
   const onlyIf = await writeConditions(call, target);
-  const object = await receiveBody(call, length, (body) => site.bucket.put(target, body, { ...metadata, ...(onlyIf && { onlyIf }) }));
-  return new Response(null, { status: 200, headers: { ETag: quotedEtag(object) } });
+  const received = await receiveBody(call, length, (body, checksum) =>
+    site.bucket.put(target, body, {
+      httpMetadata: metadata.httpMetadata,
+      customMetadata: { ...metadata.customMetadata, ...checksum },
+      ...(onlyIf && { onlyIf }),
+    }),
+  );
+  return new Response(null, { status: 200, headers: { ETag: quotedEtag(received.object), ...checksumHeaders(received) } });
 };
 
+/** What a received body was checked against: the flexible checksum, when the client sent one. */
+export interface Received {
+  object: R2Object;
+  checksum: { algorithm: ChecksumAlgorithm; value: string } | null;
+}
+
 /**
- * Streams the request body into `write` with every check the request asks for; a failed check means nothing was
- * stored and the check's own S3 error is thrown. A write refused by its precondition (null) → 412.
+ * Streams the request body into `write` with every check the request asks for — aws-chunked decoding (chunk and
+ * trailer signatures), Content-MD5, the signed SHA-256, an x-amz-checksum-* header or trailer. A failed check
+ * means nothing was stored, and its own S3 error is thrown. A write refused by its precondition (null) → 412.
+ * `write` gets the checksum the client sent in a header (known before the first byte, so it can be stored with
+ * the object); a trailer's value is known only at the end, and is verified and returned, not stored.
  */
 export async function receiveBody(
   call: S3Call,
   length: number,
-  write: (body: ReadableStream<Uint8Array> | null) => Promise<R2Object | null>,
-): Promise<R2Object> {
-  const body = checkedBody(call.request.body, length, payloadChecks(call));
+  write: (body: ReadableStream<Uint8Array> | null, headerChecksum: Record<string, string>) => Promise<R2Object | null>,
+): Promise<Received> {
+  const { request, auth } = call;
+  const checks = payloadChecks(call);
+  let source = request.body;
+  let decoded: ReturnType<typeof decodeAwsChunked> | null = null;
+  if (auth.payload !== 'signed' && auth.payload !== 'unsigned') {
+    decoded = decodeAwsChunked(request.body, {
+      payload: auth.payload,
+      decodedLength: length,
+      trailer: request.headers.get('x-amz-trailer'),
+      auth,
+    });
+    source = decoded.stream;
+    checks.unshift(decoded.check);
+  }
+  const flexible = flexibleChecksum(request.headers, decoded);
+  if (flexible) checks.push(flexible.check);
+  const stored: Record<string, string> = flexible?.fromHeader ? { [CHECKSUM_META]: `${flexible.check.algorithm}:${flexible.fromHeader}` } : {};
+  const body = checkedBody(source, length, checks);
   let object: R2Object | null;
   try {
-    object = await write(body.stream);
+    object = await write(body.stream, stored);
   } catch (err) {
-    throw body.failure() ?? err;
+    // A failure inside the decoder errors its stream; the S3 error class does not survive the pipe, so ask it.
+    throw decoded?.failure() ?? body.failure() ?? err;
   }
   if (!object) throw preconditionFailed();
-  return object;
+  const value = flexible?.check.resultBase64();
+  return { object, checksum: flexible && value ? { algorithm: flexible.check.algorithm, value } : null };
+}
+
+/**
+ * The one flexible checksum a request may carry: an x-amz-checksum-<alg> header, or a trailer of that name
+ * announced in x-amz-trailer. https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html
+ */
+function flexibleChecksum(headers: Headers, decoded: ReturnType<typeof decodeAwsChunked> | null) {
+  for (const alg of CHECKSUM_ALGORITHMS) {
+    const value = headers.get(headerName(alg));
+    if (value !== null) return { check: checksumCheck(alg, value), fromHeader: value.trim() };
+  }
+  for (const name of parseTrailerNames(headers.get('x-amz-trailer'))) {
+    const alg = algorithmOfHeader(name);
+    if (alg && decoded) return { check: checksumCheck(alg, () => decoded.trailers().get(name.toLowerCase())), fromHeader: null };
+  }
+  return null;
+}
+
+/** The checksum response header S3 sends back for a checked body. */
+export function checksumHeaders(received: Received): Record<string, string> {
+  return received.checksum ? { [headerName(received.checksum.algorithm)]: received.checksum.value } : {};
 }
 
 const preconditionFailed = () => new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
@@ -96,7 +153,7 @@ export function refuseUnsupportedHeaders(headers: Headers): void {
   }
 }
 
-/** The checks the request asks for: Content-MD5, and the signed x-amz-content-sha256. */
+/** The checks of the bytes as they arrive: Content-MD5, and the signed x-amz-content-sha256. */
 export function payloadChecks({ request, auth }: S3Call): StreamCheck[] {
   const checks: StreamCheck[] = [];
   const md5 = request.headers.get('Content-MD5');
@@ -120,8 +177,6 @@ export function payloadChecks({ request, auth }: S3Call): StreamCheck[] {
         }),
       ),
     );
-  } else if (auth.payload !== 'unsigned') {
-    throw new S3Error('NotImplemented', 'aws-chunked payloads are not accepted yet.');
   }
   return checks;
 }

@@ -56,17 +56,6 @@ describe('S3 authentication', () => {
     expect([res.status, xmlText(await res.text(), 'Code')]).toEqual([400, 'AuthorizationHeaderMalformed']);
   });
 
-  it('aws-chunked payloads answer 501 until they are supported, storing nothing', async () => {
-    const w = await s3World();
-    const b = await w.newBucket();
-    const res = await w.s3.fetch(`/${b}/chunked`, {
-      method: 'PUT',
-      body: '0;chunk-signature=00\r\n\r\n',
-      headers: { 'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER', 'x-amz-decoded-content-length': '0' },
-    });
-    expect(res.status).toBe(501);
-    expect(await env.R2_THAILAND_1.head(`${b}/chunked`)).toBeNull();
-  });
 });
 
 describe('presigned URLs', () => {

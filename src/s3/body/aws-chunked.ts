@@ -1,0 +1,400 @@
+/**
+ * Streaming decoder for `Content-Encoding: aws-chunked` bodies — the three STREAMING-* payload kinds:
+ *
+ *   signed (STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER]), sigv4-streaming.html / sigv4-streaming-trailers.html:
+ *     <hex size>;chunk-signature=<64 hex>\r\n <data> \r\n   …   0;chunk-signature=<64 hex>\r\n
+ *     [<name>:<value>\r\n … x-amz-trailer-signature:<64 hex>\r\n] \r\n
+ *   unsigned (STREAMING-UNSIGNED-PAYLOAD-TRAILER), as @aws-sdk (@smithy getAwsChunkedEncodingStream) and botocore send it:
+ *     <hex size>\r\n <data> \r\n   …   0\r\n [<name>:<value>\r\n] \r\n
+ *   https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html
+ *   https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming-trailers.html
+ *
+ * Chunk signature = HMAC(signingKey, "AWS4-HMAC-SHA256-PAYLOAD\n<amzDate>\n<scope>\n<previous signature>\n
+ * <sha256("")>\n<sha256(chunk data)>"), chained from the request's seed signature; the final 0-byte chunk
+ * is signed too. Trailer signature = HMAC(signingKey, "AWS4-HMAC-SHA256-TRAILER\n<amzDate>\n<scope>\n
+ * <final chunk's signature>\n<sha256(trailers)>") where the hashed trailers are each `name:value\n`
+ * (LF, not CRLF): what the AWS SDKs for Java v2 (canonical trailing headers) and .NET (`name:value\n` of the
+ * sorted trailers), minio-go and MinIO's server compute. The trailer hash of the AWS documentation's worked
+ * example agrees (sha256("x-amz-checksum-crc32c:sOO8/Q==\n") = 1e376db7…), but its published trailer
+ * signature 63bddb24… is, as the tests show, computed with "AWS4-HMAC-SHA256-PAYLOAD" as the first line
+ * (Garage's server follows that). Both first lines are accepted: each binds the same key, chain and trailers.
+ *
+ * Streaming: the parser is a byte-level state machine fed arbitrary input pieces (a header, or even a CRLF,
+ * may be split between reads). Unsigned data passes through as it arrives (no buffering: SDK chunks are
+ * large); signed data must be verified before it is released, so one chunk is held back (at most
+ * maxSignedChunkSize, 16 MiB by default like MinIO) as views of the input pieces, hashed as they arrive. Trailer bytes never reach the decoded stream.
+ *
+ * Errors (S3's, from what clients that test against S3 record — versitygw's issues #1660/#1666/#1665/#1683,
+ * scality Arsenal PR #2596; where S3's answer is unknown the choice is marked "guess"):
+ *   - body ends before the final chunk, or any framing error (bad hex size, missing CRLF, malformed chunk
+ *     header line): IncompleteBody "The request body terminated unexpectedly" — S3 answers every malformed
+ *     aws-chunked encoding this way (versitygw #1666);
+ *   - a chunk other than the last smaller than 8 KiB: InvalidChunkSizeError with <Chunk> (the 1-based
+ *     number of the chunk that revealed it) and <BadChunkSize> (versitygw #1665, #1683);
+ *   - a wrong chunk or trailer signature: SignatureDoesNotMatch;
+ *   - trailers not well-formed, a trailer not announced in x-amz-trailer, an announced one missing, a
+ *     trailer when none was announced: MalformedTrailerError (Arsenal #2596; "missing" is a guess);
+ *   - an x-amz-trailer naming anything but x-amz-checksum-*: InvalidRequest "The value specified in the
+ *     x-amz-trailer header is not supported" (versitygw #1161, recorded from S3);
+ *   - decoded bytes ≠ x-amz-decoded-content-length: IncompleteBody with S3's Content-Length wording (guess
+ *     for the "too many" side), as checkedBody words its own length check;
+ *   - a signed chunk over the buffer cap: InvalidRequest naming ROS's limit (ROS's own; S3 has none known).
+ *
+ * How failures surface: a failure found mid-stream errors the decoded stream at once (nothing more is
+ * released, so checkedBody's held-back chunk never reaches R2); one found at the end (trailer signature,
+ * missing trailer, short body) closes the stream normally and is returned by `check.finish()`, which
+ * checkedBody consults before releasing its last chunk. Either way `failure()` holds the S3Error, so a
+ * caller whose put rejects can rethrow the precise error: `throw decoded.failure() ?? body.failure() ?? err`.
+ */
+
+import { CHUNK_ALGORITHM, EMPTY_SHA256, type VerifiedAuth, hmacHex, sha256Hex, timingSafeEqualStrings } from '../auth/sigv4';
+import { MALFORMED_TRAILER_MESSAGE, algorithmOfHeader } from '../checksums';
+import { S3Error } from '../errors';
+import type { StreamCheck } from './verify';
+
+export type StreamingPayload = 'streaming-signed' | 'streaming-signed-trailer' | 'streaming-unsigned-trailer';
+
+/** First line of the trailer signature's string to sign (sigv4-streaming-trailers.html). */
+export const TRAILER_ALGORITHM = 'AWS4-HMAC-SHA256-TRAILER';
+/** S3 rejects non-final chunks smaller than this (InvalidChunkSizeError). */
+export const MIN_CHUNK_SIZE = 8192;
+/** Largest signed chunk buffered for verification (MinIO uses the same cap). */
+export const MAX_SIGNED_CHUNK_SIZE = 16 * 1024 * 1024;
+/** Longest chunk-header line accepted (a signed header is ~90 bytes; MinIO allows 4 KiB). */
+const MAX_HEADER_LINE = 4096;
+/** Most bytes accepted after the final chunk (trailer lines). */
+const MAX_TRAILER_BYTES = 16 * 1024;
+
+export interface AwsChunkedOptions {
+  payload: StreamingPayload;
+  /** x-amz-decoded-content-length: the payload's length once decoded. */
+  decodedLength: number;
+  /** The x-amz-trailer header value (comma-separated trailer names), if any. */
+  trailer?: string | null;
+  /** Required for the signed kinds: the verified request's signing key, date, scope and seed signature. */
+  auth?: Pick<VerifiedAuth, 'signingKey' | 'amzDate' | 'scope' | 'seedSignature'>;
+  /** Non-final chunks below this size are refused as S3 does. Default MIN_CHUNK_SIZE; 0 accepts any size. */
+  minChunkSize?: number;
+  /** Cap on one signed chunk (buffered until verified). Default MAX_SIGNED_CHUNK_SIZE. */
+  maxSignedChunkSize?: number;
+}
+
+export interface AwsChunkedBody {
+  /** The decoded payload bytes only. */
+  stream: ReadableStream<Uint8Array>;
+  /** Trailing headers by lower-case name (without x-amz-trailer-signature); complete once the stream ended. */
+  trailers(): Map<string, string>;
+  /**
+   * For checkedBody, and required there: finish() reports what is only decided at the end (final chunk,
+   * trailer signature, declared trailers, length). Without it a bad trailer would not stop the put.
+   */
+  check: StreamCheck;
+  /** The error that failed the body, wherever it was found; null while none. */
+  failure(): S3Error | null;
+}
+
+const incomplete = () => new S3Error('IncompleteBody', 'The request body terminated unexpectedly');
+const lengthMismatch = () =>
+  new S3Error('IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.');
+const signatureMismatch = () =>
+  new S3Error(
+    'SignatureDoesNotMatch',
+    'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+  );
+const internalError = () => new S3Error('InternalError', 'We encountered an internal error. Please try again.');
+const malformedTrailer = () => new S3Error('MalformedTrailerError', MALFORMED_TRAILER_MESSAGE);
+
+/**
+ * The names an x-amz-trailer header announces, lower-cased. Only checksum trailers exist in S3; anything
+ * else is refused up front, as S3 does (before any byte of the body is read).
+ */
+export function parseTrailerNames(header: string | null | undefined): string[] {
+  if (header === null || header === undefined || header.trim() === '') return [];
+  const names = header.split(',').map((n) => n.trim().toLowerCase());
+  for (const name of names) {
+    if (!algorithmOfHeader(name)) {
+      throw new S3Error('InvalidRequest', 'The value specified in the x-amz-trailer header is not supported');
+    }
+  }
+  if (new Set(names).size !== names.length) {
+    throw new S3Error('InvalidRequest', 'The value specified in the x-amz-trailer header is not supported');
+  }
+  return names;
+}
+
+type State = 'header' | 'data' | 'crlf' | 'tail';
+
+const HEX = /^[0-9a-fA-F]{1,16}$/;
+const SIGNED_HEADER = /^([0-9a-fA-F]{1,16});chunk-signature=([0-9a-fA-F]{64})$/;
+
+/**
+ * Decodes an aws-chunked request body. Throws at once (S3Error) for option errors S3 reports before reading
+ * the body: an unsupported x-amz-trailer, a signed kind without auth.
+ */
+export function decodeAwsChunked(body: ReadableStream<Uint8Array> | null, opts: AwsChunkedOptions): AwsChunkedBody {
+  const signed = opts.payload !== 'streaming-unsigned-trailer';
+  const expectTrailers = opts.payload !== 'streaming-signed';
+  const declared = parseTrailerNames(opts.trailer);
+  if (signed && !opts.auth) throw new TypeError('signed aws-chunked payloads need the verified auth');
+  const auth = opts.auth;
+  const minChunk = opts.minChunkSize ?? MIN_CHUNK_SIZE;
+  const maxSigned = opts.maxSignedChunkSize ?? MAX_SIGNED_CHUNK_SIZE;
+  const decodedLength = opts.decodedLength;
+
+  let failed: S3Error | null = null;
+  const trailers = new Map<string, string>();
+
+  // Parser state.
+  let state: State = 'header';
+  let line = new Uint8Array(128); // the header line being read
+  let lineLen = 0;
+  let remaining = 0; // data bytes left in the current chunk
+  let crlfSeen = 0; // bytes of the CRLF after the data already matched
+  // Signed: the current chunk's pieces (views of the input, not copies: allocating a fresh buffer per chunk
+  // costs more than everything else here) and its SHA-256, computed natively as they arrive.
+  let pending: Uint8Array[] = [];
+  let hasher: WritableStreamDefaultWriter<Uint8Array> | null = null;
+  let digest: DigestStream | null = null;
+  let chunkSignature = ''; // signed: the signature the current chunk claims
+  let previousSignature = auth?.seedSignature.toLowerCase() ?? '';
+  let chunkNumber = 0; // 1-based count of chunk headers read
+  let previousSize = -1;
+  let decoded = 0;
+  let tail = new Uint8Array(0); // bytes after the final chunk header
+  let finished = false; // the whole body was decoded and checked
+
+  const fail = (err: S3Error): never => {
+    failed ??= err;
+    throw failed;
+  };
+
+  async function verifyChunk(hash: string, claimed: string): Promise<void> {
+    const toSign = `${CHUNK_ALGORITHM}\n${auth!.amzDate}\n${auth!.scope}\n${previousSignature}\n${EMPTY_SHA256}\n${hash}`;
+    const expected = await hmacHex(auth!.signingKey, toSign);
+    if (!timingSafeEqualStrings(expected, claimed)) fail(signatureMismatch());
+    previousSignature = expected;
+  }
+
+  /** Parses one complete header line (CRLF stripped). Returns the chunk size. */
+  function parseHeader(text: string): { size: number; signature: string } {
+    let sizeText: string;
+    let signature = '';
+    if (signed) {
+      const m = SIGNED_HEADER.exec(text);
+      if (!m) return fail(incomplete());
+      sizeText = m[1];
+      signature = m[2].toLowerCase();
+    } else {
+      // Unsigned chunks carry no extension; tolerate (and ignore) any, as HTTP chunked coding would.
+      sizeText = text.split(';', 1)[0].trim();
+      if (!HEX.test(sizeText)) return fail(incomplete());
+    }
+    const size = parseInt(sizeText, 16);
+    if (!Number.isSafeInteger(size)) return fail(incomplete());
+    return { size, signature };
+  }
+
+  async function onHeader(): Promise<void> {
+    // The line must end in CRLF; line[lineLen-1] is the LF.
+    if (lineLen < 2 || line[lineLen - 2] !== 0x0d) fail(incomplete());
+    const text = latin1(line.subarray(0, lineLen - 2));
+    lineLen = 0;
+    const { size, signature } = parseHeader(text);
+    chunkNumber++;
+    if (size > 0) {
+      if (minChunk > 0 && chunkNumber > 1 && previousSize < minChunk) {
+        fail(
+          new S3Error('InvalidChunkSizeError', `Only the last chunk is allowed to have a size less than ${minChunk} bytes`, {
+            Chunk: String(chunkNumber),
+            BadChunkSize: String(previousSize),
+          }),
+        );
+      }
+      if (decoded + size > decodedLength) fail(lengthMismatch());
+      if (signed && size > maxSigned) {
+        fail(new S3Error('InvalidRequest', `A signed aws-chunked chunk may be at most ${maxSigned} bytes here.`));
+      }
+      previousSize = size;
+      remaining = size;
+      if (signed) {
+        digest = new crypto.DigestStream('SHA-256');
+        hasher = digest.getWriter();
+        pending = [];
+        chunkSignature = signature;
+      }
+      state = 'data';
+      return;
+    }
+    // The final, empty chunk: signed too; then only trailers (or nothing) may follow.
+    if (signed) await verifyChunk(EMPTY_SHA256, signature);
+    state = 'tail';
+  }
+
+  async function feed(input: Uint8Array, controller: TransformStreamDefaultController<Uint8Array>): Promise<void> {
+    let i = 0;
+    const n = input.length;
+    while (i < n) {
+      switch (state) {
+        case 'header': {
+          const lf = input.indexOf(0x0a, i);
+          const end = lf === -1 ? n : lf + 1;
+          const piece = end - i;
+          if (lineLen + piece > MAX_HEADER_LINE) fail(incomplete());
+          if (lineLen + piece > line.length) {
+            const bigger = new Uint8Array(Math.min(MAX_HEADER_LINE, Math.max(line.length * 2, lineLen + piece)));
+            bigger.set(line.subarray(0, lineLen));
+            line = bigger;
+          }
+          line.set(input.subarray(i, end), lineLen);
+          lineLen += piece;
+          i = end;
+          if (lf !== -1) await onHeader();
+          break;
+        }
+        case 'data': {
+          const take = Math.min(remaining, n - i);
+          const piece = input.subarray(i, i + take);
+          i += take;
+          remaining -= take;
+          decoded += take;
+          if (signed) {
+            if (take > 0) {
+              pending.push(piece);
+              await hasher!.write(piece);
+            }
+            if (remaining === 0) {
+              await hasher!.close();
+              await verifyChunk(toHex(await digest!.digest), chunkSignature);
+              for (const p of pending) controller.enqueue(p);
+              pending = [];
+              hasher = digest = null;
+            }
+          } else if (take > 0) {
+            controller.enqueue(piece);
+          }
+          if (remaining === 0) {
+            state = 'crlf';
+            crlfSeen = 0;
+          }
+          break;
+        }
+        case 'crlf': {
+          const want = crlfSeen === 0 ? 0x0d : 0x0a;
+          if (input[i] !== want) fail(incomplete());
+          i++;
+          if (++crlfSeen === 2) state = 'header';
+          break;
+        }
+        case 'tail': {
+          if (tail.length + (n - i) > MAX_TRAILER_BYTES) fail(malformedTrailer());
+          const grown = new Uint8Array(tail.length + (n - i));
+          grown.set(tail);
+          grown.set(input.subarray(i), tail.length);
+          tail = grown;
+          i = n;
+          break;
+        }
+      }
+    }
+  }
+
+  /** After the body ended: the final chunk must have come, then well-formed (and, if signed, signed) trailers. */
+  async function end(): Promise<void> {
+    if (state !== 'tail') fail(incomplete());
+    if (decoded !== decodedLength) fail(lengthMismatch());
+    await parseTrailers();
+    finished = true;
+  }
+
+  async function parseTrailers(): Promise<void> {
+    // Lines end in CRLF; some clients (minio-go) put a bare LF before it ("name:value\n\r\n"), and the
+    // closing empty line may be missing: every LF ends a line, a CR before it is dropped, blank lines skip.
+    for (const b of tail) {
+      const printable = b >= 0x20 && b <= 0x7e;
+      if (!printable && b !== 0x0d && b !== 0x0a) fail(malformedTrailer());
+    }
+    const lines = latin1(tail)
+      .split('\n')
+      .map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l))
+      .filter((l) => l !== '');
+    let signature: string | undefined;
+    for (const l of lines) {
+      if (l.includes('\r')) fail(malformedTrailer()); // a stray CR inside a line
+      if (signature !== undefined) fail(malformedTrailer()); // nothing may follow the signature
+      const colon = l.indexOf(':');
+      if (colon <= 0) fail(malformedTrailer());
+      const name = l.slice(0, colon).trim().toLowerCase();
+      const value = l.slice(colon + 1).trim();
+      if (name === 'x-amz-trailer-signature') {
+        if (opts.payload !== 'streaming-signed-trailer') fail(malformedTrailer());
+        signature = value.toLowerCase();
+      } else {
+        if (!expectTrailers || !declared.includes(name) || trailers.has(name)) fail(malformedTrailer());
+        trailers.set(name, value);
+      }
+    }
+    for (const name of declared) if (!trailers.has(name)) fail(malformedTrailer());
+    if (opts.payload !== 'streaming-signed-trailer') return;
+    if (signature === undefined || !/^[0-9a-f]{64}$/.test(signature)) fail(malformedTrailer());
+    // Hash the trailers as received; with several, also accept them sorted by name (the SDKs sort).
+    const received = [...trailers].map(([k, v]) => `${k}:${v}\n`).join('');
+    const sorted = [...trailers].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${k}:${v}\n`).join('');
+    for (const canonical of received === sorted ? [received] : [received, sorted]) {
+      const rest = `${auth!.amzDate}\n${auth!.scope}\n${previousSignature}\n${await sha256Hex(canonical)}`;
+      for (const algorithm of [TRAILER_ALGORITHM, CHUNK_ALGORITHM]) {
+        if (timingSafeEqualStrings(await hmacHex(auth!.signingKey, `${algorithm}\n${rest}`), signature!)) return;
+      }
+    }
+    fail(signatureMismatch());
+  }
+
+  const decoder = new TransformStream<Uint8Array, Uint8Array>({
+    async transform(chunk, controller) {
+      try {
+        await feed(chunk, controller);
+      } catch (err) {
+        // Mid-stream: stop here; nothing more is released.
+        failed ??= err instanceof S3Error ? err : internalError();
+        controller.error(failed);
+      }
+    },
+    async flush() {
+      try {
+        await end();
+      } catch (err) {
+        // At the end: close normally and let check.finish() report it (see the header comment).
+        failed ??= err instanceof S3Error ? err : internalError();
+      }
+    },
+  });
+
+  const source = body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
+  return {
+    stream: source.pipeThrough(decoder),
+    trailers: () => trailers,
+    check: {
+      update() {},
+      async finish() {
+        if (failed) return failed;
+        // finish() before the decoded stream ended means the consumer stopped early.
+        return finished ? null : incomplete();
+      },
+    },
+    failure: () => failed,
+  };
+}
+
+const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+function toHex(buffer: ArrayBuffer): string {
+  const bytes = new Uint8Array(buffer);
+  let s = '';
+  for (let i = 0; i < bytes.length; i++) s += HEX_BYTE[bytes[i]];
+  return s;
+}
+
+function latin1(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 8192) s += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  return s;
+}
