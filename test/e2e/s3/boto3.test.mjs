@@ -1,0 +1,86 @@
+// End-to-end: boto3 (python3) against a real server started as `npm start` does. The client code is
+// boto3_client.py beside this file: it runs a scenario, checks as it goes, prints what it saw as JSON and exits
+// non-zero at the first failed check; this file checks that JSON too. Each run gets a clean HOME and empty AWS
+// config/credentials files.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { awsEnv, cleanAwsHome, describeRun, resolveProgram, run, setupTenants, startFreshRos } from '../support/ros-api.mjs';
+
+const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'boto3_client.py');
+const PYTHON = resolveProgram('python3');
+
+/** @type {Awaited<ReturnType<typeof startFreshRos>>} */
+let ros;
+/** @type {Awaited<ReturnType<typeof setupTenants>>} */
+let tenants;
+/** @type {ReturnType<typeof cleanAwsHome>} */
+let home;
+
+beforeAll(async () => {
+  ros = await startFreshRos();
+  tenants = await setupTenants(ros);
+  home = cleanAwsHome();
+});
+
+afterAll(async () => {
+  await ros?.stopAll();
+  home?.remove();
+});
+
+/** Runs a scenario of boto3_client.py; returns its JSON, after checking it exited 0. */
+async function boto3(scenario, bucket, { region = 'us-east-1' } = {}) {
+  const { main, other, mainFinland } = tenants.keys;
+  const config = { endpoint: main.endpoint, bucket, keys: { main, other, finland: mainFinland } };
+  // Credentials go to the client in code; the environment has none (and, with region null, no region either).
+  const env = awsEnv(home, null, { region });
+  const r = await run(PYTHON, [SCRIPT, scenario], { env, input: JSON.stringify(config) });
+  expect(r.code, describeRun(r)).toBe(0);
+  return JSON.parse(r.stdout);
+}
+
+describe('boto3', () => {
+  it('runs every operation ROS offers, with its errors', async () => {
+    const out = await boto3('full', 'boto3-bucket');
+
+    expect(out.range).toEqual({ ContentRange: 'bytes 10-19/1048583', ContentLength: 10 });
+    expect(out.delimiter).toEqual({ CommonPrefixes: ['data/', 'greetings/', 'many/'], Contents: [], KeyCount: 3 });
+    expect(out.pages).toEqual([10, 10, 5]);
+
+    // botocore's default presigned URL is SigV2, which ROS (like AWS's newer regions) refuses.
+    expect(out.presign_default).toEqual({ sigv2: true, status: 400, code: 'InvalidRequest' });
+    expect(out.presign_tampered).toEqual({ status: 403, code: 'SignatureDoesNotMatch' });
+
+    expect(out.errors).toEqual({
+      create_again: ['BucketAlreadyOwnedByYou', 409],
+      no_such_key: ['NoSuchKey', 404],
+      head_missing: ['404', 404], // HEAD: no body, botocore names the error by status
+      no_such_bucket: ['NoSuchBucket', 404],
+      invalid_bucket_name: ['InvalidBucketName', 400],
+      wrong_secret: ['SignatureDoesNotMatch', 403],
+      other_project_get: ['AccessDenied', 403],
+      other_project_put: ['AccessDenied', 403],
+      other_project_create: ['BucketAlreadyExists', 409],
+      other_site: ['InvalidAccessKeyId', 403],
+      delete_not_empty: ['BucketNotEmpty', 409],
+      head_deleted_bucket: ['404', 404],
+    });
+    expect(out.deleted).toBe(28);
+
+    // What botocore sent: path style (the endpoint is an IP), SigV4 over a signed payload with a CRC32 header.
+    const put = out.sent.PutObject;
+    expect(put.url).toMatch(new RegExp(`^${tenants.keys.main.endpoint}/boto3-bucket/`));
+    expect(put.headers['X-Amz-Content-SHA256']).toMatch(/^[0-9a-f]{64}$/);
+    expect(put.headers['x-amz-checksum-crc32']).toMatch(/^[A-Za-z0-9+/]{6}==$/);
+    expect(put.headers['Content-Encoding']).toBeUndefined();
+    expect(put.headers['credential-scope']).toBe(`${put.headers['credential-scope'].split('/')[0]}/us-east-1/s3/aws4_request`);
+  });
+
+  it('works with no region configured at all', async () => {
+    const out = await boto3('no-region', 'boto3-no-region', { region: null });
+    // botocore falls back to us-east-1 for S3 with an endpoint_url.
+    expect(out.region_name).toBe('us-east-1');
+    expect(out.location).toBeNull();
+    expect(out.sent.PutObject.headers['credential-scope']).toMatch(/\/us-east-1\/s3\/aws4_request$/);
+  });
+});
