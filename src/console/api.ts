@@ -9,8 +9,11 @@ import * as apps from '../service/apps';
 import * as buckets from '../service/buckets';
 import * as keys from '../service/keys';
 import * as members from '../service/members';
+import * as objects from '../service/objects';
 import * as projects from '../service/projects';
 import * as users from '../service/users';
+import { S3Error } from '../s3/errors';
+import { quotedEtag } from '../s3/metadata';
 import * as present from './present';
 import { checkCsrf, clearedSessionCookie, csrfToken, endSession, readSession, sessionCookie, startSession, type Session } from './session';
 
@@ -27,6 +30,8 @@ const noContent = (headers: Record<string, string> = {}) => new Response(null, {
 
 function errorResponse(err: unknown): Response {
   if (err instanceof ApiError) return json({ error: { code: err.code, message: err.message } }, err.status);
+  // Refusals of the service layer shared with the S3 API keep their S3 code (NoSuchKey, InvalidPart, ...).
+  if (err instanceof S3Error) return json({ error: { code: err.code, message: err.message } }, err.status);
   console.error('console API failure', err);
   return json({ error: { code: 'internal', message: 'Something went wrong on our side; please try again' } }, 500);
 }
@@ -37,6 +42,53 @@ const param = (req: IRequest, name: string) => decodeURIComponent(req.params[nam
 function inProject(action: ProjectAction, handler: (req: ApiRequest, s: Services, scope: ProjectScope, via: URL) => Promise<Response>) {
   return async (req: ApiRequest, s: Services, via: URL) =>
     handler(req, s, await authorizeProject(s.db, req.session.user, param(req, 'project'), action), via);
+}
+
+type Later = (p: Promise<unknown>) => void;
+
+/**
+ * A route on one bucket's objects: the project action, then the bucket opened under the seed's key rule.
+ * Clean-up the shared multipart service defers (staged parts) is awaited before the answer: the console has no
+ * ExecutionContext here, and a browser can wait the few milliseconds.
+ */
+function inBucket(
+  handler: (req: ApiRequest, s: Services, scope: ProjectScope, ob: objects.OpenBucket, via: URL, later: Later) => Promise<Response>,
+) {
+  return inProject('bucket:use', async (req, s, scope, via) => {
+    const pending: Promise<unknown>[] = [];
+    const ob = await objects.openBucket(s, scope, param(req, 'site'), param(req, 'name'));
+    try {
+      return await handler(req, s, scope, ob, via, (p) => pending.push(p));
+    } finally {
+      for (const result of await Promise.allSettled(pending)) {
+        if (result.status === 'rejected') console.error('console clean-up failed', result.reason);
+      }
+    }
+  });
+}
+
+const bodyLength = (req: IRequest) => {
+  const header = req.headers.get('Content-Length');
+  return header === null || !/^\d+$/.test(header) ? null : Number(header);
+};
+
+/** An object's bytes for download: always as an attachment, never rendered on the console's origin. */
+function objectResponse(object: R2Object | R2ObjectBody, key: string): Response {
+  const name = key.slice(key.lastIndexOf('/') + 1) || 'download';
+  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return new Response('body' in object ? object.body : null, {
+    headers: {
+      'Content-Type': object.httpMetadata?.contentType ?? 'application/octet-stream',
+      'Content-Length': String(object.size),
+      'Content-Disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+      ETag: quotedEtag(object),
+      'Last-Modified': object.uploaded.toUTCString(),
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': "default-src 'none'; sandbox",
+    },
+    encodeBody: 'manual',
+  });
 }
 
 const router = Router<ApiRequest, Args>({ base: '/api', catch: errorResponse });
@@ -138,6 +190,48 @@ router
   .delete('/projects/:project/buckets/:site/:name', inProject('bucket:use', async (req, s, scope) => {
     await buckets.deleteBucket(s, scope, param(req, 'site'), param(req, 'name'));
     return noContent();
+  }))
+
+
+  // Objects (docs/api.md, "Objects"): the console's view of a bucket; keys are passed as ?key=.
+  .get('/projects/:project/buckets/:site/:name/stats', inBucket(async (_req, s, _scope, ob) =>
+    json({ stats: await objects.bucketStats(s, ob) })))
+  .get('/projects/:project/buckets/:site/:name/objects', inBucket(async (_req, _s, _scope, ob, via) =>
+    json(await objects.listObjects(ob, objects.listQuery(via.searchParams)))))
+  .get('/projects/:project/buckets/:site/:name/object', inBucket(async (_req, _s, _scope, ob, via) => {
+    const key = via.searchParams.get('key') ?? '';
+    return objectResponse(await objects.getObject(ob, key, true), key);
+  }))
+  .head('/projects/:project/buckets/:site/:name/object', inBucket(async (_req, _s, _scope, ob, via) => {
+    const key = via.searchParams.get('key') ?? '';
+    return objectResponse(await objects.getObject(ob, key, false), key);
+  }))
+  .put('/projects/:project/buckets/:site/:name/object', inBucket(async (req, _s, _scope, ob, via) => {
+    const q = via.searchParams;
+    const object = await objects.putObject(
+      ob, q.get('key') ?? '', req.body, bodyLength(req), req.headers.get('Content-Type'), q.get('overwrite') === 'true',
+    );
+    return json({ object }, 201);
+  }))
+  .delete('/projects/:project/buckets/:site/:name/object', inBucket(async (_req, _s, _scope, ob, via) => {
+    await objects.deleteObject(ob, via.searchParams.get('key') ?? '');
+    return noContent();
+  }))
+  .post('/projects/:project/buckets/:site/:name/uploads', inBucket(async (req, s, _scope, ob) =>
+    json({ upload: await objects.startMultipart(s, ob, await readBody(req)) }, 201)))
+  .put('/projects/:project/buckets/:site/:name/uploads/:upload/parts/:part', inBucket(async (req, s, _scope, ob, via, later) =>
+    json({ part: await objects.uploadPart(
+      s, ob, via.searchParams.get('key') ?? '', param(req, 'upload'), param(req, 'part'), req.body, bodyLength(req), later,
+    ) })))
+  .post('/projects/:project/buckets/:site/:name/uploads/:upload/complete', inBucket(async (req, s, _scope, ob, via, later) =>
+    json({ object: await objects.completeMultipart(s, ob, via.searchParams.get('key') ?? '', param(req, 'upload'), await readBody(req), later) })))
+  .delete('/projects/:project/buckets/:site/:name/uploads/:upload', inBucket(async (req, s, _scope, ob, via) => {
+    await objects.abortMultipart(s, ob, via.searchParams.get('key') ?? '', param(req, 'upload'));
+    return noContent();
+  }))
+  .post('/projects/:project/buckets/:site/:name/empty-and-delete', inBucket(async (req, s, scope, ob) => {
+    const result = await objects.emptyAndDelete(s, scope, ob, await readBody(req));
+    return json(result, result.deleted ? 200 : 202);
   }))
 
   .all('*', () => {

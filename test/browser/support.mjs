@@ -1,0 +1,107 @@
+// Support for the browser tests: a fresh ROS server (as `npm start` starts it), a headless Debian Chromium driven
+// by playwright-core (never a downloaded browser), a minimal console API client, and screenshots light and dark.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { freePort, startRos } from '../../bin/lib/local-server.mjs';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
+export const CHROMIUM = process.env.ROS_CHROMIUM ?? '/usr/bin/chromium';
+
+/** A server on a temp state dir and a free port; `stopAll()` stops it and removes the state. */
+export async function startServer() {
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ros-browser-'));
+  const port = await freePort();
+  try {
+    const ros = await startRos({ port, stateDir, quiet: true });
+    return {
+      ...ros,
+      async stopAll() {
+        await ros.stop();
+        fs.rmSync(stateDir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    fs.rmSync(stateDir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** Headless Chromium from Debian's package. playwright-core's launch() gives it a fresh temporary user-data-dir. */
+export async function launchBrowser() {
+  if (!fs.existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get update && apt-get install -y chromium)`);
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync',
+    ],
+  });
+}
+
+/** A browser context (own cookies) with clipboard access, as a person at their own computer. */
+export async function newPage(browser, consoleUrl) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true, colorScheme: 'light' });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: consoleUrl });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  /** Browser-side errors fail loudly in the test log. */
+  page.on('pageerror', (err) => console.error('[page error]', err));
+  page.on('console', (msg) => {
+    // Refusals the test provokes show up as "Failed to load resource" (4xx): expected, and said on the page.
+    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) console.error('[console error]', msg.text());
+  });
+  return page;
+}
+
+/** Saves the page as it looks now, light and dark: `test-results/screenshots/<name>-light.png`, `-dark.png`. */
+export async function shot(page, name, { fullPage = true } = {}) {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  // A full-page capture of a scrolled page draws the sticky top bar mid-page; a modal is shown as it is seen.
+  if (await page.locator('dialog[open]').count()) fullPage = false;
+  else await page.evaluate(() => window.scrollTo(0, 0));
+  for (const colorScheme of ['light', 'dark']) {
+    await page.emulateMedia({ colorScheme });
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${colorScheme}.png`), fullPage, animations: 'disabled' });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+/** The console's JSON API from Node: cookie session + CSRF header (docs/api.md), for setting the scene. */
+export class Api {
+  constructor(url) {
+    this.url = url;
+    this.cookie = '';
+    this.csrf = '';
+  }
+
+  static async login(url, email, password) {
+    const api = new Api(url);
+    const res = await fetch(`${url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
+    const body = await res.json();
+    if (!res.ok) throw new Error(`login ${email}: ${res.status} ${JSON.stringify(body)}`);
+    api.cookie = res.headers.getSetCookie().find((c) => c.startsWith('ros_session=')).split(';')[0];
+    api.csrf = body.csrfToken;
+    return api;
+  }
+
+  async call(method, apiPath, body) {
+    const headers = { Cookie: this.cookie };
+    if (method !== 'GET') headers['X-CSRF-Token'] = this.csrf;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const res = await fetch(`${this.url}/api${apiPath}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${apiPath}: ${res.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  }
+}
