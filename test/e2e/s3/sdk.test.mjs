@@ -19,6 +19,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { Readable } from 'node:stream';
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,7 +48,8 @@ const sha256 = (data) => createHash('sha256').update(data).digest('hex');
 /**
  * An S3 client for `key`. `virtual`: endpoint `http://thailand-1.localhost:<port>` with virtual-host addressing,
  * through an agent that resolves *.localhost; path style uses the SDK's default request handler, as users would.
- * Checksums only when an operation requires them: ROS does not take aws-chunked/trailing checksums yet.
+ * Default checksum settings, as installed: a CRC32 on every upload (a header for buffers, an aws-chunked body
+ * with a trailer for streams), and response checksums validated when present.
  * Every request the client sends is recorded in `client.sent` (after signing).
  *
  * Note: for bodies over 2 MB the SDK sends `Expect: 100-continue`, and its default handler then waits up to 6 s
@@ -60,8 +62,6 @@ function s3(key, { virtual = false, secretAccessKey = key.secretAccessKey, endpo
     region: 'us-east-1',
     forcePathStyle: !virtual,
     credentials: { accessKeyId: key.accessKeyId, secretAccessKey },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
     ...(virtual && { requestHandler: new NodeHttpHandler({ httpAgent: new http.Agent({ keepAlive: true, lookup: localhostLookup }) }) }),
     maxAttempts: 1,
   });
@@ -134,11 +134,25 @@ describe.each([
       }),
     );
     expect(text.ETag).toBe(`"${md5('Hello, Ridge! สวัสดี')}"`);
-    // Over http the SDK signs the payload itself: x-amz-content-sha256 is the body's hash, no checksum headers.
+    // Over http the SDK signs the payload itself (x-amz-content-sha256 is the body's hash) and, by default, adds a
+    // CRC32 header, which ROS verifies and echoes.
     const put = client.sent.at(-1);
     expect(put.headers['x-amz-content-sha256']).toBe(sha256('Hello, Ridge! สวัสดี'));
-    expect(Object.keys(put.headers).filter((h) => h.startsWith('x-amz-checksum-'))).toEqual([]);
+    expect(Object.keys(put.headers).filter((h) => h.startsWith('x-amz-checksum-'))).toEqual(['x-amz-checksum-crc32']);
+    expect(text.ChecksumCRC32).toBe(put.headers['x-amz-checksum-crc32']);
     expect(put.headers['content-encoding']).toBeUndefined();
+
+    // A stream body of unknown hash goes aws-chunked, with the CRC32 in a trailer.
+    const streamed = await client.send(
+      new PutObjectCommand({ Bucket: bucket, Key: 'streamed.bin', Body: Readable.from([Buffer.alloc(70_000, 7), Buffer.alloc(30_000, 9)]), ContentLength: 100_000 }),
+    );
+    const chunked = client.sent.at(-1);
+    expect(chunked.headers['x-amz-content-sha256']).toBe('STREAMING-UNSIGNED-PAYLOAD-TRAILER');
+    expect(chunked.headers['x-amz-trailer']).toBe('x-amz-checksum-crc32');
+    expect(streamed.ChecksumCRC32).toMatch(/^[A-Za-z0-9+/]{6}==$/);
+    const back = await bodyBytes(await client.send(new GetObjectCommand({ Bucket: bucket, Key: 'streamed.bin' })));
+    expect(back.equals(Buffer.concat([Buffer.alloc(70_000, 7), Buffer.alloc(30_000, 9)]))).toBe(true);
+    await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'streamed.bin' }));
 
     const buf = Buffer.from([0, 1, 2, 3, 254, 255]);
     const binary = await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'bytes.bin', Body: buf }));
