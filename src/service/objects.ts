@@ -48,11 +48,16 @@ export async function openBucket(s: Services, scope: ProjectScope, siteId: strin
 /** An object key the console accepts: S3's rules (any UTF-8, at least one byte) within R2's limit for the bucket. */
 export function checkKey(bucket: string, key: string | null): string {
   if (key === null || key === '') throw invalidInput('"key" is required: the object\'s name in the bucket');
+  checkKeyLength(bucket, key);
+  return key;
+}
+
+/** The key must fit R2's 1024-byte limit together with the bucket prefix (storage/layout.ts); S3 and console alike. */
+export function checkKeyLength(bucket: string, key: string): void {
   const limit = objectKeyLimit(bucket);
   if (new TextEncoder().encode(key).length > limit) {
-    throw new S3Error('KeyTooLongError', `The object name is too long: at most ${limit} bytes in this bucket.`);
+    throw new S3Error('KeyTooLongError', `Your key is too long: at most ${limit} bytes in this bucket.`);
   }
-  return key;
 }
 
 export interface ObjectInfo {

@@ -46,8 +46,7 @@ function s3For({ id, secret, endpoint }) {
     credentials: { accessKeyId: id, secretAccessKey: secret },
     region: 'us-east-1',
     forcePathStyle: true,
-    // For now: ROS does not accept aws-chunked bodies yet (being built in src/s3/); the lead removes this later.
-    requestChecksumCalculation: 'WHEN_REQUIRED',
+    // Default settings, as a user would have them (CRC32 checksums on uploads).
   });
 }
 

@@ -1,5 +1,6 @@
 import { findBucket } from '../../db/buckets';
 import { assemble } from '../../storage/assemble';
+import { checkKeyLength } from '../../service/objects';
 import { storageKey } from '../../storage/layout';
 import { checkBucketAccess } from '../authorize';
 import type { Handler, S3Call } from '../call';
@@ -9,7 +10,7 @@ import { ETAG_META, PARTS_META, metadataFromHeaders, quotedEtag, s3Etag, type Ob
 import { xmlResponse } from '../xml';
 import { MAX_PART_SIZE, parsePartNumber, storePart } from '../../service/multipart';
 import { requireUpload } from './multipart';
-import { checkKeyLength, refuseUnsupportedHeaders, writeConditions } from './put';
+import { refuseUnsupportedHeaders, writeConditions } from './put';
 
 /** The object named by x-amz-copy-source, authorized like the request's own bucket. */
 interface CopySource {

@@ -9,6 +9,7 @@ import {
   storePart,
   type RequestedPart,
 } from '../../service/multipart';
+import { checkKeyLength } from '../../service/objects';
 import { storageKey } from '../../storage/layout';
 import { readSmallBody } from '../body/small';
 import type { Handler, OpNamed, S3Call } from '../call';
@@ -16,7 +17,7 @@ import { S3Error } from '../errors';
 import { metadataFromHeaders } from '../metadata';
 import { asArray, parseXml, xmlResponse, type XmlNode } from '../xml';
 import { owner } from './bucket';
-import { checkKeyLength, checksumHeaders, contentLength, receiveBody, refuseUnsupportedHeaders, writeConditions, type Received } from './put';
+import { checksumHeaders, contentLength, receiveBody, refuseUnsupportedHeaders, writeConditions, type Received } from './put';
 
 /** The S3 face of multipart uploads; the rules are in src/service/multipart.ts, shared with the console. */
 type UploadCall = S3Call<OpNamed<'UploadPart' | 'UploadPartCopy' | 'CompleteMultipartUpload' | 'AbortMultipartUpload' | 'ListParts'>>;

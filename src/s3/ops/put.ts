@@ -1,4 +1,5 @@
-import { objectKeyLimit, storageKey } from '../../storage/layout';
+import { checkKeyLength } from '../../service/objects';
+import { storageKey } from '../../storage/layout';
 import { fromBase64 } from '../../crypto/encoding';
 import { checkedBody, digestCheck, hexToBytes, type StreamCheck } from '../body/verify';
 import type { Handler, S3Call } from '../call';
@@ -119,13 +120,6 @@ export async function writeConditions(call: S3Call, r2key: string): Promise<R2Co
   if (!current) throw new S3Error('NoSuchKey', 'The specified key does not exist.', { Key: r2key.slice(r2key.indexOf('/') + 1) });
   if (!etagListMatches(ifMatch, s3Etag(current))) throw preconditionFailed();
   return { etagMatches: current.etag };
-}
-
-/** The key must fit R2's 1024-byte limit together with the bucket prefix (storage/layout.ts). */
-export function checkKeyLength(bucket: string, key: string): void {
-  if (new TextEncoder().encode(key).length > objectKeyLimit(bucket)) {
-    throw new S3Error('KeyTooLongError', `Your key is too long: at most ${objectKeyLimit(bucket)} bytes in this bucket.`);
-  }
 }
 
 export function contentLength(request: Request, max = MAX_PUT_BYTES): number {
