@@ -40,59 +40,37 @@ const CASTAGNOLI = buildTables(CRC32C_POLY);
 
 type Update = (crc: number, data: Uint8Array) => number;
 
-/** Advances a raw (pre-inverted) CRC-32 state over `data`. */
-const updateIeee: Update = (crc, data) => {
-  const t = IEEE;
-  let i = 0;
-  const n = data.length;
-  // Byte-wise until 4-byte aligned, so the word view below is legal.
-  while (i < n && ((data.byteOffset + i) & 3) !== 0) crc = t[(crc ^ data[i++]) & 0xff] ^ (crc >>> 8);
-  const blocks = (n - i) >>> 4;
-  if (blocks > 0) {
-    // Little-endian words (workerd runs on x86-64 and arm64, both little-endian).
-    const w = new Uint32Array(data.buffer, data.byteOffset + i, blocks * 4);
-    for (let j = 0; j < w.length; j += 4) {
-      const a = crc ^ w[j];
-      const b = w[j + 1];
-      const c = w[j + 2];
-      const d = w[j + 3];
-      crc =
-        t[0x0f00 | (a & 0xff)] ^ t[0x0e00 | ((a >>> 8) & 0xff)] ^ t[0x0d00 | ((a >>> 16) & 0xff)] ^ t[0x0c00 | (a >>> 24)] ^
-        t[0x0b00 | (b & 0xff)] ^ t[0x0a00 | ((b >>> 8) & 0xff)] ^ t[0x0900 | ((b >>> 16) & 0xff)] ^ t[0x0800 | (b >>> 24)] ^
-        t[0x0700 | (c & 0xff)] ^ t[0x0600 | ((c >>> 8) & 0xff)] ^ t[0x0500 | ((c >>> 16) & 0xff)] ^ t[0x0400 | (c >>> 24)] ^
-        t[0x0300 | (d & 0xff)] ^ t[0x0200 | ((d >>> 8) & 0xff)] ^ t[0x0100 | ((d >>> 16) & 0xff)] ^ t[d >>> 24];
+/** Slice-by-16 update over one polynomial's tables: advances a raw (pre-inverted) CRC-32 state over `data`. */
+function sliceBy16(t: Uint32Array): Update {
+  return (crc, data) => {
+    let i = 0;
+    const n = data.length;
+    // Byte-wise until 4-byte aligned, so the word view below is legal.
+    while (i < n && ((data.byteOffset + i) & 3) !== 0) crc = t[(crc ^ data[i++]) & 0xff] ^ (crc >>> 8);
+    const blocks = (n - i) >>> 4;
+    if (blocks > 0) {
+      // Little-endian words (workerd runs on x86-64 and arm64, both little-endian).
+      const w = new Uint32Array(data.buffer, data.byteOffset + i, blocks * 4);
+      for (let j = 0; j < w.length; j += 4) {
+        const a = crc ^ w[j];
+        const b = w[j + 1];
+        const c = w[j + 2];
+        const d = w[j + 3];
+        crc =
+          t[0x0f00 | (a & 0xff)] ^ t[0x0e00 | ((a >>> 8) & 0xff)] ^ t[0x0d00 | ((a >>> 16) & 0xff)] ^ t[0x0c00 | (a >>> 24)] ^
+          t[0x0b00 | (b & 0xff)] ^ t[0x0a00 | ((b >>> 8) & 0xff)] ^ t[0x0900 | ((b >>> 16) & 0xff)] ^ t[0x0800 | (b >>> 24)] ^
+          t[0x0700 | (c & 0xff)] ^ t[0x0600 | ((c >>> 8) & 0xff)] ^ t[0x0500 | ((c >>> 16) & 0xff)] ^ t[0x0400 | (c >>> 24)] ^
+          t[0x0300 | (d & 0xff)] ^ t[0x0200 | ((d >>> 8) & 0xff)] ^ t[0x0100 | ((d >>> 16) & 0xff)] ^ t[d >>> 24];
+      }
+      i += blocks * 16;
     }
-    i += blocks * 16;
-  }
-  while (i < n) crc = t[(crc ^ data[i++]) & 0xff] ^ (crc >>> 8);
-  return crc >>> 0;
-};
+    while (i < n) crc = t[(crc ^ data[i++]) & 0xff] ^ (crc >>> 8);
+    return crc >>> 0;
+  };
+}
 
-/** The same loop over the CRC-32C tables. */
-const updateCastagnoli: Update = (crc, data) => {
-  const t = CASTAGNOLI;
-  let i = 0;
-  const n = data.length;
-  while (i < n && ((data.byteOffset + i) & 3) !== 0) crc = t[(crc ^ data[i++]) & 0xff] ^ (crc >>> 8);
-  const blocks = (n - i) >>> 4;
-  if (blocks > 0) {
-    const w = new Uint32Array(data.buffer, data.byteOffset + i, blocks * 4);
-    for (let j = 0; j < w.length; j += 4) {
-      const a = crc ^ w[j];
-      const b = w[j + 1];
-      const c = w[j + 2];
-      const d = w[j + 3];
-      crc =
-        t[0x0f00 | (a & 0xff)] ^ t[0x0e00 | ((a >>> 8) & 0xff)] ^ t[0x0d00 | ((a >>> 16) & 0xff)] ^ t[0x0c00 | (a >>> 24)] ^
-        t[0x0b00 | (b & 0xff)] ^ t[0x0a00 | ((b >>> 8) & 0xff)] ^ t[0x0900 | ((b >>> 16) & 0xff)] ^ t[0x0800 | (b >>> 24)] ^
-        t[0x0700 | (c & 0xff)] ^ t[0x0600 | ((c >>> 8) & 0xff)] ^ t[0x0500 | ((c >>> 16) & 0xff)] ^ t[0x0400 | (c >>> 24)] ^
-        t[0x0300 | (d & 0xff)] ^ t[0x0200 | ((d >>> 8) & 0xff)] ^ t[0x0100 | ((d >>> 16) & 0xff)] ^ t[d >>> 24];
-    }
-    i += blocks * 16;
-  }
-  while (i < n) crc = t[(crc ^ data[i++]) & 0xff] ^ (crc >>> 8);
-  return crc >>> 0;
-};
+const updateIeee = sliceBy16(IEEE);
+const updateCastagnoli = sliceBy16(CASTAGNOLI);
 
 /** An incremental CRC-32 (default) or CRC-32C (`new Crc32State(CRC32C_POLY)`). */
 export class Crc32State {
