@@ -27,8 +27,8 @@ before(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ros-browser-files-'));
   [ros, browser] = await Promise.all([startServer(), launchBrowser()]);
   admin = await Api.login(ros.consoleUrl, ros.admin.email, ros.admin.password);
-  await admin.call('POST', '/users', ALICE);
-  await admin.call('POST', '/users', BOB);
+  await admin.api('POST', '/users', ALICE);
+  await admin.api('POST', '/users', BOB);
 });
 
 after(async () => {
@@ -258,7 +258,7 @@ test('a 20 MiB browser upload goes multipart, shows progress, and its bytes matc
   await signIn(page, ALICE);
   await page.getByRole('heading', { name: 'Buckets', level: 1 }).waitFor();
   const alice = await Api.login(ros.consoleUrl, ALICE.email, ALICE.password);
-  await alice.call('POST', `/projects/${world.projectId}/buckets`, { site: 'thailand-1', name: 'big-files' });
+  await alice.api('POST', `/projects/${world.projectId}/buckets`, { site: 'thailand-1', name: 'big-files' });
   const s3 = s3For(world.key);
   for (const key of ['docs/guide.md', 'docs/notes/a.txt', 'photos/cat.jpg', 'readme.txt']) {
     await s3.send(new PutObjectCommand({ Bucket: 'big-files', Key: key, Body: `content of ${key}` }));
@@ -345,7 +345,7 @@ test('a 20 MiB browser upload goes multipart, shows progress, and its bytes matc
   await slow.getByRole('button', { name: 'Cancel upload of cancel-me.bin' }).click();
   await slow.getByText('Cancelled').waitFor();
   await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
-  const stats = await alice.call('GET', `/projects/${world.projectId}/buckets/thailand-1/big-files/stats`);
+  const stats = await alice.api('GET', `/projects/${world.projectId}/buckets/thailand-1/big-files/stats`);
   assert.equal(stats.stats.uploads, 0, 'the cancelled upload was aborted');
   assert.equal(await objectRow(page, 'cancel-me.bin').count(), 0);
   await page.context().close();

@@ -73,35 +73,5 @@ export async function shot(page, name, { fullPage = true } = {}) {
   await page.emulateMedia({ colorScheme: 'light' });
 }
 
-/** The console's JSON API from Node: cookie session + CSRF header (docs/api.md), for setting the scene. */
-export class Api {
-  constructor(url) {
-    this.url = url;
-    this.cookie = '';
-    this.csrf = '';
-  }
-
-  static async login(url, email, password) {
-    const api = new Api(url);
-    const res = await fetch(`${url}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ email, password }),
-    });
-    const body = await res.json();
-    if (!res.ok) throw new Error(`login ${email}: ${res.status} ${JSON.stringify(body)}`);
-    api.cookie = res.headers.getSetCookie().find((c) => c.startsWith('ros_session=')).split(';')[0];
-    api.csrf = body.csrfToken;
-    return api;
-  }
-
-  async call(method, apiPath, body) {
-    const headers = { Cookie: this.cookie };
-    if (method !== 'GET') headers['X-CSRF-Token'] = this.csrf;
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const res = await fetch(`${this.url}/api${apiPath}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${apiPath}: ${res.status} ${text}`);
-    return text ? JSON.parse(text) : null;
-  }
-}
+/** The console's JSON API from Node, for setting the scene: the end-to-end tests' client. */
+export { ConsoleClient as Api } from '../e2e/support/ros-api.mjs';
