@@ -94,7 +94,8 @@ async function relaySite(host, port, target) {
 
 /**
  * Starts ROS: migrations, wrangler dev, site relays, first admin. Resolves once it answers.
- * Options: port, stateDir, adminEmail, adminPassword, log (line => void), quiet (hide wrangler output).
+ * Options: port, stateDir, adminEmail, adminPassword, log (line => void), quiet (hide wrangler output),
+ * configs (wrangler configs, ROS's own first: more Workers run beside ROS in the same workerd).
  */
 export async function startRos(options = {}) {
   const port = options.port ?? 8787;
@@ -111,7 +112,8 @@ export async function startRos(options = {}) {
   const child = spawn(
     process.execPath,
     [
-      WRANGLER, 'dev', '--env', 'dev', '--ip', '127.0.0.1', '--port', String(port),
+      // options.configs: more Worker configs to run in the same workerd (the benchmark's bare-R2 baseline).
+      WRANGLER, 'dev', ...(options.configs ?? []).flatMap((c) => ['-c', c]), '--env', 'dev', '--ip', '127.0.0.1', '--port', String(port),
       '--inspector-port', String(inspectorPort), '--persist-to', stateDir, '--env-file', secretsFile,
       '--show-interactive-dev-session=false', '--log-level', options.logLevel ?? 'warn',
     ],
