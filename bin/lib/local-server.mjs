@@ -77,6 +77,9 @@ async function waitForHealth(url, child, timeoutMs = 60_000) {
 async function relaySite(host, port, target) {
   const server = net.createServer((client) => {
     const upstream = net.connect(target, '127.0.0.1');
+    // Nagle's algorithm on a relay holds small answers back for the peer's delayed ACK: off on both sides.
+    client.setNoDelay(true);
+    upstream.setNoDelay(true);
     client.pipe(upstream).pipe(client);
     const close = () => {
       client.destroy();

@@ -1,0 +1,322 @@
+// Starts and stops the three servers the benchmark compares, and describes each as a *target*: where to send a
+// request, with which Host header and credentials.
+//
+// - ROS and the baseline Worker run in ONE wrangler dev (ROS's config first, bench/baseline/wrangler.toml second),
+//   so they share one workerd process and one local R2 simulation. wrangler dev only routes its public port to the
+//   first config, and its dev proxy (a second workerd in front) strips the header miniflare routes by; so the bench
+//   talks to the user workerd's own entry socket, for both: ROS by its Host header, the baseline by
+//   `MF-Route-Override`. wrangler's dev proxy exists only locally (production has no such hop), so leaving it out
+//   of both measures the S3 layer, not the dev tooling. The info rows measure what the proxy and the 127.0.0.2
+//   relay add.
+// - moto_server, the peer S3 implementation, in its own process.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, startRos } from '../bin/lib/local-server.mjs';
+import { ConsoleClient } from '../test/e2e/support/ros-api.mjs';
+import { newAgent } from './load.mjs';
+import { createSigner } from './sigv4.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const WRANGLER = path.join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
+const BASELINE_CONFIG = 'bench/baseline/wrangler.toml';
+/** wrangler appends the environment to the name (`--env dev`). */
+const BASELINE_WORKER = 'ros-bench-baseline-dev';
+export const BUCKET = 'ros-bench';
+
+// ---- processes -------------------------------------------------------------------------------------------------
+
+/** Parent pid of every process, read once from /proc. */
+function parentMap() {
+  const parents = new Map();
+  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      parents.set(Number(pid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return parents;
+}
+
+/**
+ * The user workerd under a wrangler dev process: the one miniflare started with an ephemeral entry socket
+ * (`entry=127.0.0.1:0`); the other workerd is wrangler's dev proxy, bound to the public port.
+ */
+function userWorkerdPid(root) {
+  const parents = parentMap();
+  const descends = (pid) => {
+    for (let p = pid, i = 0; p > 1 && i < 50; p = parents.get(p) ?? 0, i++) if (p === root) return true;
+    return false;
+  };
+  for (const pid of parents.keys()) {
+    try {
+      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (descends(pid) && cmd.includes('workerd') && cmd.includes('entry=127.0.0.1:0')) return pid;
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return null;
+}
+
+/** TCP ports `pid` listens on (its socket inodes matched against /proc/net/tcp). */
+function listeningPorts(pid) {
+  const inodes = new Set();
+  for (const fd of fs.readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const link = fs.readlinkSync(`/proc/${pid}/fd/${fd}`);
+      if (link.startsWith('socket:[')) inodes.add(link.slice(8, -1));
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return fs
+    .readFileSync(`/proc/${pid}/net/tcp`, 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .filter((f) => f[3] === '0A' && inodes.has(f[9]))
+    .map((f) => parseInt(f[1].split(':')[1], 16));
+}
+
+/** Resident memory of `pid` now and its peak since the last resetPeak(), in bytes. */
+export function memoryOf(pid) {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (name) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN) * 1024;
+  return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+}
+
+/** Resets the kernel's peak-RSS counter (VmHWM) of a process we started; false where that is not allowed. */
+export function resetPeak(pid) {
+  try {
+    fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Finds the user workerd of a wrangler dev and the entry socket on which it answers `probe`. wrangler restarts
+ * that workerd (on a new port) whenever a watched source file changes; `refresh()` finds it again, and `pid`
+ * lets the bench notice that it happened during a measurement.
+ */
+async function locateWorkerd(wranglerPid, probe, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const pid = userWorkerdPid(wranglerPid);
+    if (pid) {
+      for (const port of listeningPorts(pid)) {
+        if (await probe(port).catch(() => false)) return { pid, port };
+      }
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`no user workerd under pid ${wranglerPid} answered the probe`);
+}
+
+/** GET / on a loopback port with these headers; resolves `{ headers, text }` (node:http: fetch cannot set Host). */
+function probeGet(port, headers) {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path: '/', headers, agent: false, timeout: 2000 }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => (text += d));
+      res.on('end', () => resolve({ headers: res.headers, text }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error('probe timed out')));
+    req.on('error', reject);
+  });
+}
+
+const isBaseline = async (port) => (await probeGet(port, { 'MF-Route-Override': BASELINE_WORKER })).text === 'ros-bench-baseline';
+
+/** ROS answers an unsigned request to a site host with an S3 error carrying its x-amz-request-id. */
+const isRos = (hostHeader) => async (port) => 'x-amz-request-id' in (await probeGet(port, { Host: hostHeader })).headers;
+
+function workerdTarget({ name, id, wranglerPid, located, probe, hostHeader, extraHeaders = {}, credentials }) {
+  const target = {
+    name,
+    id,
+    host: '127.0.0.1',
+    hostHeader,
+    extraHeaders,
+    sign: createSigner(credentials),
+    agent: newAgent(),
+    pid: located.pid,
+    port: () => located.port,
+    /** False once wrangler has replaced the workerd this target pointed at. */
+    alive: () => located.pid === userWorkerdPid(wranglerPid),
+    async refresh() {
+      located = await locateWorkerd(wranglerPid, probe);
+      target.pid = located.pid;
+      target.agent.destroy();
+      target.agent = newAgent();
+    },
+  };
+  return target;
+}
+
+/** A fresh temp dir, removed by the returned function. */
+function tempDir(prefix) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Stops a child we spawned in its own process group: SIGTERM, then SIGKILL after 5 s. */
+async function stopChild(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const kill = (sig) => {
+    try {
+      process.kill(-child.pid, sig);
+    } catch {
+      child.kill(sig);
+    }
+  };
+  kill('SIGTERM');
+  await new Promise((r) => {
+    const timer = setTimeout(() => (kill('SIGKILL'), r()), 5000);
+    child.once('exit', () => (clearTimeout(timer), r()));
+  });
+}
+
+/**
+ * The baseline in its own `wrangler dev`, for when ROS's server could not load it as a second config
+ * (bin/lib/local-server.mjs without the `configs` option): the same workerd binary, in another process.
+ */
+async function startSeparateBaseline(stateDir) {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [WRANGLER, 'dev', '-c', BASELINE_CONFIG, '--env', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(await freePort()),
+      '--persist-to', stateDir, '--show-interactive-dev-session=false', '--log-level', 'error'],
+    { cwd: ROOT, stdio: 'ignore', detached: true, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' } },
+  );
+  try {
+    return { child, pid: child.pid, located: await locateWorkerd(child.pid, isBaseline, 60_000) };
+  } catch (err) {
+    await stopChild(child);
+    throw err;
+  }
+}
+
+/**
+ * ROS (as `npm start` runs it, on a fresh state dir) with the baseline beside it; creates the bench's project,
+ * key and bucket. Resolves `{ ros, baseline, relayed, proxied, mode, wranglerPid, stop }`. `verbose` shows wrangler's
+ * output (the Workers' console and errors).
+ */
+export async function startWorkerd({ log = () => {}, verbose = false } = {}) {
+  const state = tempDir('ros-bench-');
+  const cleanups = [state.remove];
+  const stop = async () => {
+    for (const fn of cleanups.reverse()) await fn();
+  };
+  try {
+    const port = await freePort();
+    log(`starting ROS + baseline (wrangler dev on :${port}, state ${state.dir})`);
+    const ros = await startRos({ port, stateDir: state.dir, quiet: !verbose, configs: ['wrangler.toml', BASELINE_CONFIG] });
+    cleanups.push(() => ros.stop());
+
+    const site = ros.sites.find((s) => s.id === 'thailand-1');
+    const hostHeader = new URL(site.endpoint).host; // 127.0.0.2:<port>: ROS routes on the hostname
+    const admin = await ConsoleClient.login(ros.consoleUrl, ros.admin.email, ros.admin.password);
+    const project = await admin.createProject('bench');
+    const key = await admin.createKey(project.id, site.id, 'bench');
+    await admin.createBucket(project.id, site.id, BUCKET);
+    const credentials = { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey };
+
+    const rosProbe = isRos(hostHeader);
+    const rosLocated = await locateWorkerd(ros.pid, rosProbe);
+    const rosTarget = workerdTarget({ name: 'ROS', id: 'ros', wranglerPid: ros.pid, located: rosLocated, probe: rosProbe, hostHeader, credentials });
+
+    // Same workerd if wrangler loaded the second config; otherwise a separate wrangler dev (see startSeparateBaseline).
+    let mode = 'same-workerd';
+    let baselineWrangler = ros.pid;
+    let baselineLocated = (await isBaseline(rosLocated.port).catch(() => false)) ? rosLocated : null;
+    if (!baselineLocated) {
+      mode = 'separate-process';
+      log('the baseline is not in ROS’s workerd (startRos without `configs`): starting it in its own wrangler dev');
+      const own = tempDir('ros-bench-baseline-');
+      cleanups.push(own.remove);
+      const started = await startSeparateBaseline(own.dir);
+      cleanups.push(() => stopChild(started.child));
+      baselineWrangler = started.pid;
+      baselineLocated = started.located;
+    }
+    const baselineAs = (name, id, extra = {}) =>
+      workerdTarget({
+        name,
+        id,
+        wranglerPid: baselineWrangler,
+        located: baselineLocated,
+        probe: isBaseline,
+        hostHeader,
+        extraHeaders: { 'MF-Route-Override': BASELINE_WORKER, ...extra },
+        credentials,
+      });
+    const baselineTarget = baselineAs('baseline', 'baseline');
+
+    // ROS the way `npm start` users reach it, for the info rows: through wrangler's dev proxy, with and without
+    // the 127.0.0.2 relay in front.
+    const fixed = (extra) => ({ ...rosTarget, ...extra, agent: newAgent(), alive: () => true, refresh: async () => {} });
+    const proxied = fixed({ name: 'ROS via wrangler proxy', id: 'ros-proxied', port: () => port });
+    const relayed = fixed({ name: 'ROS via 127.0.0.2 relay', id: 'ros-relayed', host: '127.0.0.2', port: () => port });
+    cleanups.push(async () => [rosTarget, baselineTarget, proxied, relayed].forEach((t) => t.agent.destroy()));
+
+    return { ros: rosTarget, baseline: baselineTarget, proxied, relayed, mode, wranglerPid: ros.pid, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/**
+ * moto_server on a free port, its store holding the bench bucket and the listing fixture (bench/moto-server.py:
+ * moto_server itself, with the fixture written in-process first).
+ */
+export async function startMoto({ log = () => {}, listing }) {
+  const port = await freePort();
+  log(`starting moto_server on :${port}`);
+  const args = ['127.0.0.1', port, BUCKET, listing.prefix, listing.keys, listing.size].map(String);
+  const child = spawn('python3', [path.join(ROOT, 'bench', 'moto-server.py'), ...args], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
+  const stop = () => stopChild(child);
+  try {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`moto_server exited: ${stderr}`);
+      if (await fetch(`http://127.0.0.1:${port}/moto-api/`).then((r) => r.ok, () => false)) break;
+      if (Date.now() > deadline) throw new Error(`moto_server did not start: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const target = {
+      name: 'moto',
+      id: 'moto',
+      // One round per case: its target (ROS ≥ 2× moto) is coarse next to the noise, and moto is the slowest
+      // server here, so further rounds would cost the most time for the least information.
+      rounds: 1,
+      host: '127.0.0.1',
+      hostHeader: `127.0.0.1:${port}`,
+      extraHeaders: {},
+      sign: createSigner({ accessKeyId: 'AKIABENCHMOTO000000', secretAccessKey: 'bench-moto-secret' }),
+      agent: newAgent(),
+      pid: child.pid,
+      port: () => port,
+      alive: () => child.exitCode === null,
+      refresh: async () => {
+        throw new Error(`moto_server exited: ${stderr}`);
+      },
+    };
+    return { moto: target, stop: async () => (target.agent.destroy(), await stop()) };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
