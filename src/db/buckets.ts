@@ -28,8 +28,12 @@ export const insertBucket = async (db: D1Database, b: BucketRow) =>
       .run()
   ).meta.changes === 1;
 
+/** Deletes the bucket row, and any trailer checksums of its (already deleted) objects still recorded. */
 export const deleteBucket = (db: D1Database, siteId: string, name: string) =>
-  db.prepare('DELETE FROM buckets WHERE site_id = ? AND name = ?').bind(siteId, name).run();
+  db.batch([
+    db.prepare('DELETE FROM buckets WHERE site_id = ? AND name = ?').bind(siteId, name),
+    db.prepare('DELETE FROM object_checksums WHERE site_id = ?1 AND substr(r2_key, 1, length(?2)) = ?2').bind(siteId, `${name}/`),
+  ]);
 
 export const listProjectBucketsAtSite = async (db: D1Database, projectId: string, siteId: string) =>
   (

@@ -2,7 +2,9 @@ import { toHex } from '../crypto/encoding';
 import { randomString } from '../crypto/random';
 import { deleteUpload, findUpload, insertUpload, listParts, upsertPart, type PartRow, type UploadRow } from '../db/multipart';
 import { S3Error } from '../s3/errors';
-import { ETAG_META, PARTS_META, encodeParts, type ObjectMetadata } from '../s3/metadata';
+import { compositeChecksum, fromBase64, fullObjectChecksum, parseAlgorithm, type ChecksumAlgorithm, type CrcAlgorithm } from '../s3/checksums';
+import { CHECKSUM_META, ETAG_META, PARTS_META, encodeParts, type ObjectMetadata } from '../s3/metadata';
+import { checksumMeta, type ObjectChecksum } from '../s3/stored-checksum';
 import type { Site } from '../sites';
 import { assemble } from '../storage/assemble';
 import { storageKey } from '../storage/layout';
@@ -67,6 +69,12 @@ export function parsePartNumber(raw: string | null): number {
   return n;
 }
 
+/** A part's bytes as written, and its checksum (base64) in the upload's algorithm, when it has one. */
+export interface StagedPart {
+  object: R2Object;
+  checksum?: string | null;
+}
+
 /**
  * Stages one part: `write` puts the bytes at the given R2 key. A part number uploaded again replaces the earlier
  * part, whose staged bytes are then deleted (after the response).
@@ -76,12 +84,11 @@ export async function storePart(
   site: Site,
   upload: UploadRow,
   partNumber: number,
-  write: (r2key: string) => Promise<R2Object>,
+  write: (r2key: string) => Promise<StagedPart>,
   waitUntil: (p: Promise<unknown>) => void,
-  checksum: string | null = null,
 ): Promise<PartRow> {
   const r2key = stagedKey(upload.upload_id, partNumber);
-  const object = await write(r2key);
+  const { object, checksum = null } = await write(r2key);
   const part: PartRow = {
     upload_id: upload.upload_id,
     part_number: partNumber,
@@ -108,6 +115,15 @@ export interface RequestedPart {
   number: number;
   /** Unquoted. */
   etag: string;
+  /** The part's checksum in the upload's algorithm, as the client lists it (S3's Checksum<ALGORITHM> element). */
+  checksum?: string;
+}
+
+/** What CompleteMultipartUpload's headers say of the object's checksum (x-amz-checksum-<alg>, -type). */
+export interface ExpectedChecksum {
+  algorithm: ChecksumAlgorithm | null;
+  value: string | null;
+  type: string | null;
 }
 
 /**
@@ -122,7 +138,8 @@ export async function completeUpload(
   wanted: RequestedPart[],
   onlyIf: R2Conditional | null,
   waitUntil: (p: Promise<unknown>) => void,
-): Promise<{ object: R2Object; etag: string; parts: PartRow[] } | null> {
+  expected: ExpectedChecksum = { algorithm: null, value: null, type: null },
+): Promise<{ object: R2Object; etag: string; parts: PartRow[]; checksum: ObjectChecksum | null } | null> {
   const stored = new Map((await listParts(s.db, upload.upload_id)).map((p) => [p.part_number, p]));
   const chosen: PartRow[] = [];
   for (const [i, want] of wanted.entries()) {
@@ -148,9 +165,11 @@ export async function completeUpload(
       });
     }
   }
+  const checksum = await uploadChecksum(upload, wanted, chosen, expected);
   const etag = await multipartEtag(chosen);
   const metadata = JSON.parse(upload.metadata) as ObjectMetadata;
   metadata.customMetadata[ETAG_META] = etag;
+  if (checksum) metadata.customMetadata[CHECKSUM_META] = checksumMeta(checksum.algorithm, checksum.value);
   const layout = encodeParts(chosen.map((p) => p.size));
   if (layout.length <= 1024) metadata.customMetadata[PARTS_META] = layout;
 
@@ -163,7 +182,60 @@ export async function completeUpload(
   if (!object) return null;
   const staged = await deleteUpload(s.db, upload.upload_id);
   waitUntil(deleteStaged(site.bucket, staged));
-  return { object, etag, parts: chosen };
+  return { object, etag, parts: chosen, checksum };
+}
+
+/**
+ * The object's checksum, from the parts' (https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity-upload.html):
+ * COMPOSITE = the algorithm over the concatenated part digests, then "-N"; FULL_OBJECT = the CRC of the whole
+ * object, combined from the part CRCs and sizes (no byte is read again). Checks what the client asserts: each
+ * listed part checksum (a COMPOSITE upload must list them all), and the object checksum header.
+ */
+async function uploadChecksum(
+  upload: UploadRow,
+  wanted: RequestedPart[],
+  chosen: PartRow[],
+  expected: ExpectedChecksum,
+): Promise<ObjectChecksum | null> {
+  const algorithm = parseAlgorithm(upload.checksum_algorithm);
+  const type = upload.checksum_type === 'FULL_OBJECT' ? 'FULL_OBJECT' : 'COMPOSITE';
+  if (expected.type !== null) {
+    if (!algorithm) {
+      throw new S3Error('InvalidRequest', 'The upload was not created with a checksum mode. The complete request must not include a x-amz-checksum-type header.');
+    }
+    if (expected.type.toUpperCase() !== type) {
+      throw new S3Error('InvalidRequest', `The upload was created using the ${type} checksum mode. The complete request must use the same checksum mode.`);
+    }
+  }
+  if (!algorithm) return null;
+  for (const [i, part] of chosen.entries()) {
+    const listed = wanted[i].checksum;
+    if (listed === undefined) {
+      if (type === 'COMPOSITE') {
+        throw new S3Error(
+          'InvalidRequest',
+          `The upload was created using a ${algorithm.toLowerCase()} checksum. The complete request must include the checksum for each part. It was missing for part ${part.part_number} in the request.`,
+        );
+      }
+    } else if (listed !== part.checksum) {
+      throw new S3Error(
+        'InvalidPart',
+        "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
+        { PartNumber: String(part.part_number), ETag: part.etag },
+      );
+    }
+  }
+  // Parts staged without a checksum (the console's browser uploads) leave the object without one.
+  const digests = chosen.map((p) => (p.checksum ? fromBase64(p.checksum) : null));
+  if (digests.some((d) => d === null)) return null;
+  const value =
+    type === 'COMPOSITE'
+      ? await compositeChecksum(algorithm, digests as Uint8Array[])
+      : fullObjectChecksum(algorithm as CrcAlgorithm, chosen.map((p, i) => ({ digest: digests[i]!, length: p.size })));
+  if (expected.value !== null && (expected.algorithm !== algorithm || expected.value.trim() !== value)) {
+    throw new S3Error('BadDigest', `The ${expected.algorithm ?? algorithm} you specified did not match the calculated checksum.`);
+  }
+  return { algorithm, value, type };
 }
 
 async function multipartEtag(parts: PartRow[]): Promise<string> {

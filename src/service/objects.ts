@@ -246,7 +246,7 @@ export async function uploadPart(
   const partNumber = parsePartNumber(rawPartNumber);
   const upload = await requireUpload(s, ob.site, ob.bucket.name, key, uploadId);
   const size = requireLength(length, CONSOLE_PART_LIMIT, 'A part this large must be split');
-  const write = async (r2key: string) => (await ob.site.bucket.put(r2key, sized(body, size)))!; // unconditional: never null
+  const write = async (r2key: string) => ({ object: (await ob.site.bucket.put(r2key, sized(body, size)))! }); // unconditional: never null
   const part = await storePart(s, ob.site, upload, partNumber, write, waitUntil);
   return { number: part.part_number, etag: part.etag, size: part.size };
 }

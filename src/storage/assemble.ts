@@ -38,16 +38,29 @@ export interface AssembleLimits {
   minPartSize: number;
 }
 
+/** R2's put options, plus `observe`: called with each chunk on its way (e.g. to checksum a copied part). */
+export type AssembleOptions = R2PutOptions & { observe?: (chunk: Uint8Array) => void | Promise<void> };
+
 /** Resolves to the new object, or null when `options.onlyIf` did not hold (nothing written). */
 export async function assemble(
   bucket: R2Bucket,
   key: string,
   pieces: Piece[],
-  options: R2PutOptions,
+  { observe, ...options }: AssembleOptions,
   limits: AssembleLimits = { singlePutLimit: SINGLE_PUT_LIMIT, minPartSize: MIN_R2_PART },
 ): Promise<R2Object | null> {
   const total = pieces.reduce((n, p) => n + p.length, 0);
-  const source = concatenate(bucket, pieces);
+  let source = concatenate(bucket, pieces);
+  if (observe) {
+    source = source.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        async transform(chunk, controller) {
+          await observe(chunk);
+          controller.enqueue(chunk);
+        },
+      }),
+    );
+  }
   if (total <= limits.singlePutLimit) {
     return bucket.put(key, total === 0 ? null : source.pipeThrough(new FixedLengthStream(total)), options);
   }

@@ -6,7 +6,9 @@ import { checkBucketAccess } from '../authorize';
 import type { Handler, S3Call } from '../call';
 import { evaluateConditions } from '../conditions';
 import { S3Error } from '../errors';
-import { ETAG_META, PARTS_META, metadataFromHeaders, quotedEtag, s3Etag, type ObjectMetadata } from '../metadata';
+import { CHECKSUM_META, ETAG_META, PARTS_META, metadataFromHeaders, quotedEtag, s3Etag, type ObjectMetadata } from '../metadata';
+import { checksumElements, checksumMeta, objectChecksum, type ObjectChecksum } from '../stored-checksum';
+import { createChecksum, parseAlgorithm, toBase64 } from '../checksums';
 import { xmlResponse } from '../xml';
 import { MAX_PART_SIZE, parsePartNumber, storePart } from '../../service/multipart';
 import { requireUpload } from './multipart';
@@ -69,7 +71,17 @@ function copiedMetadata(object: R2Object): ObjectMetadata {
   const custom = { ...(object.customMetadata ?? {}) };
   delete custom[ETAG_META];
   delete custom[PARTS_META];
+  delete custom[CHECKSUM_META];
   return { httpMetadata: object.httpMetadata ?? {}, customMetadata: custom };
+}
+
+/**
+ * The source's checksum, carried to the copy when it describes the bytes themselves (FULL_OBJECT); a COMPOSITE
+ * one describes the source's parts, which the copy (one new object) does not have.
+ */
+async function copiedChecksum(call: S3Call, source: CopySource): Promise<ObjectChecksum | null> {
+  const checksum = await objectChecksum(call.s.db, call.site.id, storageKey(source.bucket, source.key), source.object);
+  return checksum?.type === 'FULL_OBJECT' ? checksum : null;
 }
 
 /**
@@ -93,6 +105,8 @@ export const copyObject: Handler<'CopyObject'> = async (call) => {
     );
   }
   const metadata = directive === 'REPLACE' ? metadataFromHeaders(request.headers) : copiedMetadata(source.object);
+  const checksum = await copiedChecksum(call, source);
+  if (checksum) metadata.customMetadata[CHECKSUM_META] = checksumMeta(checksum.algorithm, checksum.value);
   const target = storageKey(op.bucket, op.key);
   const onlyIf = await writeConditions(call, target);
   const copied = await assemble(
@@ -105,6 +119,7 @@ export const copyObject: Handler<'CopyObject'> = async (call) => {
   return xmlResponse('CopyObjectResult', [
     ['LastModified', copied.uploaded.toISOString()],
     ['ETag', quotedEtag(copied)],
+    ...checksumElements(checksum),
   ]);
 };
 
@@ -134,10 +149,16 @@ export const uploadPartCopy: Handler<'UploadPartCopy'> = async (call) => {
   }
   if (length > MAX_PART_SIZE) throw new S3Error('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size');
   const sourceKey = storageKey(source.bucket, source.key);
-  const part = await storePart(s, site, upload, partNumber, async (r2key) =>
-    (await assemble(site.bucket, r2key, [{ key: sourceKey, offset, length }], {}))!, call.waitUntil);
+  // An upload created with a checksum algorithm gets each part's checksum, copied parts included: computed on the way.
+  const algorithm = parseAlgorithm(upload.checksum_algorithm);
+  const sum = algorithm ? createChecksum(algorithm) : null;
+  const part = await storePart(s, site, upload, partNumber, async (r2key) => {
+    const object = (await assemble(site.bucket, r2key, [{ key: sourceKey, offset, length }], { observe: sum ? (c) => sum.update(c) : undefined }))!;
+    return { object, checksum: sum ? toBase64(await sum.digest()) : null };
+  }, call.waitUntil);
   return xmlResponse('CopyPartResult', [
     ['LastModified', new Date(part.uploaded_at).toISOString()],
     ['ETag', `"${part.etag}"`],
+    ...checksumElements(algorithm && part.checksum ? { algorithm, value: part.checksum } : null),
   ]);
 };

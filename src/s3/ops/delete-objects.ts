@@ -1,3 +1,4 @@
+import { deleteObjectChecksums } from '../../db/object-checksums';
 import { readSmallBody } from '../body/small';
 import type { Handler } from '../call';
 import { S3Error } from '../errors';
@@ -31,7 +32,11 @@ export const deleteObjects: Handler<'DeleteObjects'> = async (call) => {
     else if (new TextEncoder().encode(key).length > limit) errors.push({ key, code: 'KeyTooLongError', message: 'Your key is too long' });
     else deleted.push(key);
   }
-  if (deleted.length) await site.bucket.delete([...new Set(deleted)].map((k) => storageKey(op.bucket, k)));
+  if (deleted.length) {
+    const r2keys = [...new Set(deleted)].map((k) => storageKey(op.bucket, k));
+    await site.bucket.delete(r2keys);
+    call.waitUntil(deleteObjectChecksums(call.s.db, site.id, r2keys));
+  }
   return xmlResponse('DeleteResult', [
     ...(quiet ? [] : deleted.map((key): XmlNode => ['Deleted', [['Key', key]]])),
     ...errors.map((e): XmlNode => ['Error', [['Key', e.key], ['Code', e.code], ['Message', e.message]]]),

@@ -4,6 +4,7 @@ import { evaluateConditions, hasConditions } from '../conditions';
 import { S3Error } from '../errors';
 import { CHECKSUM_META, PARTS_META, decodeParts, metadataHeaders, quotedEtag, s3Etag } from '../metadata';
 import { contentRange, resolveRange, type ByteRange } from '../range';
+import { checksumResponseHeaders, objectChecksum } from '../stored-checksum';
 
 /** https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html — the body streams from R2 untouched. */
 export const getObject: Handler<'GetObject'> = (call) => readObject(call, true);
@@ -61,10 +62,9 @@ async function readObject(call: S3Call<{ name: 'GetObject' | 'HeadObject'; bucke
   }
   const response = objectResponse(object!, range, query, withBody);
   // The whole object's checksum, on request, as S3 does (not for a range: it would not describe those bytes).
-  const checksum = object!.customMetadata?.[CHECKSUM_META];
-  if (checksum && !range && request.headers.get('x-amz-checksum-mode')?.toUpperCase() === 'ENABLED') {
-    const [algorithm, value] = checksum.split(':');
-    response.headers.set(`x-amz-checksum-${algorithm.toLowerCase()}`, value);
+  if (!range && object!.customMetadata?.[CHECKSUM_META] && request.headers.get('x-amz-checksum-mode')?.toUpperCase() === 'ENABLED') {
+    const checksum = await objectChecksum(call.s.db, site.id, r2key, object!);
+    if (checksum) for (const [name, value] of Object.entries(checksumResponseHeaders(checksum))) response.headers.set(name, value);
   }
   if (part) response.headers.set('x-amz-mp-parts-count', String(part.count));
   return response;

@@ -7,8 +7,11 @@ import {
   requireUpload as findRequiredUpload,
   startUpload,
   storePart,
+  type ExpectedChecksum,
   type RequestedPart,
 } from '../../service/multipart';
+import { CHECKSUM_ALGORITHMS, headerName, parseAlgorithm, type ChecksumAlgorithm } from '../checksums';
+import { checksumElements } from '../stored-checksum';
 import { checkKeyLength } from '../../service/objects';
 import { storageKey } from '../../storage/layout';
 import { readSmallBody } from '../body/small';
@@ -29,13 +32,44 @@ export const requireUpload = (call: UploadCall): Promise<UploadRow> =>
 export const createMultipartUpload: Handler<'CreateMultipartUpload'> = async ({ request, s, site, op }) => {
   checkKeyLength(op.bucket, op.key);
   refuseUnsupportedHeaders(request.headers);
-  const uploadId = await startUpload(s, site, op.bucket, op.key, metadataFromHeaders(request.headers));
-  return xmlResponse('InitiateMultipartUploadResult', [
+  const checksum = requestedChecksum(request.headers);
+  const uploadId = await startUpload(s, site, op.bucket, op.key, metadataFromHeaders(request.headers), checksum);
+  const response = xmlResponse('InitiateMultipartUploadResult', [
     ['Bucket', op.bucket],
     ['Key', op.key],
     ['UploadId', uploadId],
   ]);
+  if (checksum) {
+    response.headers.set('x-amz-checksum-algorithm', checksum.algorithm);
+    response.headers.set('x-amz-checksum-type', checksum.type);
+  }
+  return response;
 };
+
+const FULL_OBJECT_ALGORITHMS: readonly ChecksumAlgorithm[] = ['CRC32', 'CRC32C', 'CRC64NVME'];
+const COMPOSITE_ALGORITHMS: readonly ChecksumAlgorithm[] = ['CRC32', 'CRC32C', 'SHA1', 'SHA256'];
+
+/**
+ * x-amz-checksum-algorithm and x-amz-checksum-type of CreateMultipartUpload: CRC64NVME is FULL_OBJECT only, SHA1
+ * and SHA256 COMPOSITE only, CRC32 and CRC32C either (COMPOSITE unless asked).
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity-upload.html#ChecksumTypes
+ */
+function requestedChecksum(headers: Headers): { algorithm: ChecksumAlgorithm; type: 'COMPOSITE' | 'FULL_OBJECT' } | null {
+  const rawAlgorithm = headers.get('x-amz-checksum-algorithm');
+  const rawType = headers.get('x-amz-checksum-type');
+  if (rawAlgorithm === null && rawType === null) return null;
+  const algorithm = parseAlgorithm(rawAlgorithm);
+  if (rawAlgorithm !== null && !algorithm) {
+    throw new S3Error('InvalidRequest', 'Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]');
+  }
+  if (!algorithm) throw new S3Error('InvalidRequest', 'The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.');
+  const type = rawType === null ? (algorithm === 'CRC64NVME' ? 'FULL_OBJECT' : 'COMPOSITE') : rawType.trim().toUpperCase();
+  if (type !== 'COMPOSITE' && type !== 'FULL_OBJECT') throw new S3Error('InvalidRequest', 'Value for x-amz-checksum-type header is invalid.');
+  if (!(type === 'COMPOSITE' ? COMPOSITE_ALGORITHMS : FULL_OBJECT_ALGORITHMS).includes(algorithm)) {
+    throw new S3Error('InvalidRequest', `The ${type} checksum type cannot be used with the ${algorithm} checksum algorithm.`);
+  }
+  return { algorithm, type };
+}
 
 /** https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPart.html — the part streams to its staged object. */
 export const uploadPart: Handler<'UploadPart'> = async (call) => {
@@ -44,8 +78,8 @@ export const uploadPart: Handler<'UploadPart'> = async (call) => {
   const length = contentLength(call.request, MAX_PART_SIZE);
   let received: Received | null = null;
   const part = await storePart(call.s, call.site, upload, partNumber, async (r2key) => {
-    received = await receiveBody(call, length, (body) => call.site.bucket.put(r2key, body));
-    return received.object;
+    received = await receiveBody(call, length, (body) => call.site.bucket.put(r2key, body), parseAlgorithm(upload.checksum_algorithm) ?? null);
+    return { object: received.object, checksum: received.checksum?.value ?? null };
   }, call.waitUntil);
   return new Response(null, { status: 200, headers: { ETag: `"${part.etag}"`, ...checksumHeaders(received!) } });
 };
@@ -56,7 +90,7 @@ export const abortMultipartUpload: Handler<'AbortMultipartUpload'> = async (call
   return new Response(null, { status: 204 });
 };
 
-function requestedParts(xml: string): RequestedPart[] {
+function requestedParts(xml: string, algorithm: ChecksumAlgorithm | null): RequestedPart[] {
   const doc = parseXml(xml) as { CompleteMultipartUpload?: { Part?: unknown } };
   if (!doc.CompleteMultipartUpload || typeof doc.CompleteMultipartUpload !== 'object') {
     throw new S3Error('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
@@ -68,7 +102,12 @@ function requestedParts(xml: string): RequestedPart[] {
   return parts.map((p) => {
     const number = Number(p.PartNumber);
     if (!Number.isInteger(number)) throw new S3Error('MalformedXML', 'A PartNumber is missing or not a number');
-    return { number, etag: String(p.ETag ?? '').trim().replace(/^"(.*)"$/, '$1') };
+    const checksum = algorithm ? p[`Checksum${algorithm}`] : undefined;
+    return {
+      number,
+      etag: String(p.ETag ?? '').trim().replace(/^"(.*)"$/, '$1'),
+      ...(checksum !== undefined && { checksum: String(checksum).trim() }),
+    };
   });
 }
 
@@ -76,17 +115,27 @@ function requestedParts(xml: string): RequestedPart[] {
 export const completeMultipartUpload: Handler<'CompleteMultipartUpload'> = async (call) => {
   const { s, site, op } = call;
   const upload = await requireUpload(call);
-  const wanted = requestedParts(await readSmallBody(call, 4 << 20));
+  const wanted = requestedParts(await readSmallBody(call, 4 << 20), parseAlgorithm(upload.checksum_algorithm) ?? null);
   const onlyIf = await writeConditions(call, storageKey(op.bucket, op.key));
-  const done = await completeUpload(s, site, upload, wanted, onlyIf, call.waitUntil);
+  const done = await completeUpload(s, site, upload, wanted, onlyIf, call.waitUntil, expectedChecksum(call.request.headers));
   if (!done) throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
   return xmlResponse('CompleteMultipartUploadResult', [
     ['Location', `${new URL(call.request.url).origin}/${op.bucket}/${op.key.split('/').map(encodeURIComponent).join('/')}`],
     ['Bucket', op.bucket],
     ['Key', op.key],
     ['ETag', `"${done.etag}"`],
+    ...checksumElements(done.checksum),
   ]);
 };
+
+/** The object checksum a CompleteMultipartUpload asserts: an x-amz-checksum-<alg> header, x-amz-checksum-type. */
+function expectedChecksum(headers: Headers): ExpectedChecksum {
+  for (const algorithm of CHECKSUM_ALGORITHMS) {
+    const value = headers.get(headerName(algorithm));
+    if (value !== null) return { algorithm, value, type: headers.get('x-amz-checksum-type') };
+  }
+  return { algorithm: null, value: null, type: headers.get('x-amz-checksum-type') };
+}
 
 function maxParam(query: URLSearchParams, name: string, fallback: number): number {
   const raw = query.get(name);
@@ -106,6 +155,7 @@ export const listParts: Handler<'ListParts'> = async (call) => {
   const marker = Number(query.get('part-number-marker') ?? '0') || 0;
   const rows = await listPartRows(s.db, upload.upload_id, marker, maxParts + 1);
   const page = rows.slice(0, maxParts);
+  const algorithm = parseAlgorithm(upload.checksum_algorithm) ?? null;
   const truncated = rows.length > maxParts;
   return xmlResponse('ListPartsResult', [
     ['Bucket', op.bucket],
@@ -114,6 +164,8 @@ export const listParts: Handler<'ListParts'> = async (call) => {
     ['Initiator', [...owner(key.project_id)]],
     ['Owner', [...owner(key.project_id)]],
     ['StorageClass', 'STANDARD'],
+    algorithm && ['ChecksumAlgorithm', algorithm],
+    algorithm && ['ChecksumType', upload.checksum_type ?? 'COMPOSITE'],
     ['PartNumberMarker', marker],
     ['NextPartNumberMarker', page.length ? page[page.length - 1].part_number : 0],
     ['MaxParts', maxParts],
@@ -123,6 +175,7 @@ export const listParts: Handler<'ListParts'> = async (call) => {
       ['LastModified', new Date(p.uploaded_at).toISOString()],
       ['ETag', `"${p.etag}"`],
       ['Size', p.size],
+      ...checksumElements(algorithm && p.checksum ? { algorithm, value: p.checksum } : null),
     ]]),
   ]);
 };
@@ -188,6 +241,8 @@ export const listMultipartUploads: Handler<'ListMultipartUploads'> = async ({ qu
       ['Owner', [...owner(key.project_id)]],
       ['StorageClass', 'STANDARD'],
       ['Initiated', new Date(u.created_at).toISOString()],
+      u.checksum_algorithm && ['ChecksumAlgorithm', u.checksum_algorithm],
+      u.checksum_algorithm && ['ChecksumType', u.checksum_type ?? 'COMPOSITE'],
     ]]),
     ...prefixes.map((p): XmlNode => ['CommonPrefixes', [['Prefix', encode(p)]]]),
     query.get('encoding-type') === 'url' && ['EncodingType', 'url'],

@@ -8,6 +8,8 @@ import { S3Error } from '../errors';
 import { decodeAwsChunked, parseTrailerNames } from '../body/aws-chunked';
 import { CHECKSUM_ALGORITHMS, algorithmOfHeader, checksumCheck, headerName, type ChecksumAlgorithm } from '../checksums';
 import { CHECKSUM_META, metadataFromHeaders, quotedEtag, s3Etag } from '../metadata';
+import { checksumMeta, deferredChecksumMeta } from '../stored-checksum';
+import { putObjectChecksum } from '../../db/object-checksums';
 
 /** S3's largest single PUT. (Workers' own request-body cap, 100–500 MB by plan, is lower: see README.) */
 export const MAX_PUT_BYTES = 5 * 1024 ** 3;
@@ -28,26 +30,34 @@ export const putObject: Handler<'PutObject'> = async (call) => {
       ...(onlyIf && { onlyIf }),
     }),
   );
+  // A trailer's value came after the object's metadata was fixed: it is kept in D1, tied to this version.
+  if (received.checksum?.fromTrailer) {
+    const { algorithm, value } = received.checksum;
+    await putObjectChecksum(call.s.db, site.id, target, received.object.version, checksumMeta(algorithm, value));
+  }
   return new Response(null, { status: 200, headers: { ETag: quotedEtag(received.object), ...checksumHeaders(received) } });
 };
 
-/** What a received body was checked against: the flexible checksum, when the client sent one. */
+/** What a received body was checked against: the flexible checksum the client sent (or ROS computed). */
 export interface Received {
   object: R2Object;
-  checksum: { algorithm: ChecksumAlgorithm; value: string } | null;
+  checksum: { algorithm: ChecksumAlgorithm; value: string; fromTrailer: boolean } | null;
 }
 
 /**
  * Streams the request body into `write` with every check the request asks for — aws-chunked decoding (chunk and
  * trailer signatures), Content-MD5, the signed SHA-256, an x-amz-checksum-* header or trailer. A failed check
  * means nothing was stored, and its own S3 error is thrown. A write refused by its precondition (null) → 412.
- * `write` gets the checksum the client sent in a header (known before the first byte, so it can be stored with
- * the object); a trailer's value is known only at the end, and is verified and returned, not stored.
+ * `write` gets the `ros:checksum` metadata to store: the value of a header checksum (known before the first
+ * byte), or only the algorithm of a trailer one (its value is known at the end, and returned).
+ * `algorithm` (a multipart upload's) is the checksum the body must carry: another one is refused, and when the
+ * client sent none it is computed here, as S3 does for the parts of an upload created with an algorithm.
  */
 export async function receiveBody(
   call: S3Call,
   length: number,
-  write: (body: ReadableStream<Uint8Array> | null, headerChecksum: Record<string, string>) => Promise<R2Object | null>,
+  write: (body: ReadableStream<Uint8Array> | null, checksumMetadata: Record<string, string>) => Promise<R2Object | null>,
+  algorithm: ChecksumAlgorithm | null = null,
 ): Promise<Received> {
   const { request, auth } = call;
   const checks = payloadChecks(call);
@@ -63,9 +73,17 @@ export async function receiveBody(
     source = decoded.stream;
     checks.unshift(decoded.check);
   }
-  const flexible = flexibleChecksum(request.headers, decoded);
+  const flexible = flexibleChecksum(request.headers, decoded) ?? (algorithm && { check: checksumCheck(algorithm, null), fromHeader: null, source: 'computed' as const });
+  if (flexible && algorithm && flexible.check.algorithm !== algorithm) {
+    throw new S3Error(
+      'InvalidRequest',
+      `Checksum Type mismatch occurred, expected checksum Type: ${algorithm.toLowerCase()}, actual checksum Type: ${flexible.check.algorithm.toLowerCase()}`,
+    );
+  }
   if (flexible) checks.push(flexible.check);
-  const stored: Record<string, string> = flexible?.fromHeader ? { [CHECKSUM_META]: `${flexible.check.algorithm}:${flexible.fromHeader}` } : {};
+  const stored: Record<string, string> = !flexible
+    ? {}
+    : { [CHECKSUM_META]: flexible.fromHeader ? checksumMeta(flexible.check.algorithm, flexible.fromHeader) : deferredChecksumMeta(flexible.check.algorithm) };
   const body = checkedBody(source, length, checks);
   let object: R2Object | null;
   try {
@@ -76,7 +94,7 @@ export async function receiveBody(
   }
   if (!object) throw preconditionFailed();
   const value = flexible?.check.resultBase64();
-  return { object, checksum: flexible && value ? { algorithm: flexible.check.algorithm, value } : null };
+  return { object, checksum: flexible && value ? { algorithm: flexible.check.algorithm, value, fromTrailer: flexible.source === 'trailer' } : null };
 }
 
 /**
@@ -86,11 +104,13 @@ export async function receiveBody(
 function flexibleChecksum(headers: Headers, decoded: ReturnType<typeof decodeAwsChunked> | null) {
   for (const alg of CHECKSUM_ALGORITHMS) {
     const value = headers.get(headerName(alg));
-    if (value !== null) return { check: checksumCheck(alg, value), fromHeader: value.trim() };
+    if (value !== null) return { check: checksumCheck(alg, value), fromHeader: value.trim() as string | null, source: 'header' as const };
   }
   for (const name of parseTrailerNames(headers.get('x-amz-trailer'))) {
     const alg = algorithmOfHeader(name);
-    if (alg && decoded) return { check: checksumCheck(alg, () => decoded.trailers().get(name.toLowerCase())), fromHeader: null };
+    if (alg && decoded) {
+      return { check: checksumCheck(alg, () => decoded.trailers().get(name.toLowerCase())), fromHeader: null, source: 'trailer' as const };
+    }
   }
   return null;
 }
