@@ -4,6 +4,7 @@ import { S3Error, errorResponse } from './s3/errors';
 import { handleS3, newRequestId } from './s3/handler';
 import { DEFAULT_UPLOAD_MAX_AGE_DAYS, expireUploads } from './maintenance/expire-uploads';
 import { services } from './service/context';
+import { deleteTombstonesBefore } from './db/buckets';
 
 /** Entry point: the Host header decides who answers. */
 export default {
@@ -33,5 +34,7 @@ export default {
     const days = Number(env.UPLOAD_MAX_AGE_DAYS ?? DEFAULT_UPLOAD_MAX_AGE_DAYS);
     const aborted = await expireUploads(s.db, s.sites, s.now(), days);
     if (aborted) console.log(`aborted ${aborted} multipart uploads older than ${days} days`);
+    // Deleted bucket names settle in seconds; a day-old tombstone protects nothing.
+    await deleteTombstonesBefore(s.db, s.now() - 24 * 3600 * 1000);
   },
 } satisfies ExportedHandler<Env>;

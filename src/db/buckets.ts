@@ -19,18 +19,40 @@ export const listBuckets = async (db: D1Database, projectId: string, siteIds: st
 export const findBucket = (db: D1Database, siteId: string, name: string) =>
   db.prepare('SELECT * FROM buckets WHERE site_id = ? AND name = ?').bind(siteId, name).first<BucketRow>();
 
-/** False when the name is taken at the site (by any project). */
-export const insertBucket = async (db: D1Database, b: BucketRow) =>
-  (
-    await db
-      .prepare('INSERT INTO buckets (site_id, name, project_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING')
-      .bind(b.site_id, b.name, b.project_id, b.created_at)
-      .run()
-  ).meta.changes === 1;
+/**
+ * Creates the bucket unless the name is taken at the site (by any project), or was deleted by another project
+ * less than `settleMs` ago. 'created', or why not.
+ */
+export async function insertBucket(db: D1Database, b: BucketRow, settleMs: number): Promise<'created' | 'taken' | 'settling'> {
+  const inserted = await db
+    .prepare(
+      `INSERT INTO buckets (site_id, name, project_id, created_at)
+       SELECT ?1, ?2, ?3, ?4 WHERE NOT EXISTS (
+         SELECT 1 FROM bucket_tombstones WHERE site_id = ?1 AND name = ?2 AND project_id <> ?3 AND deleted_at > ?4 - ?5)
+       ON CONFLICT DO NOTHING`,
+    )
+    .bind(b.site_id, b.name, b.project_id, b.created_at, settleMs)
+    .run();
+  if (inserted.meta.changes === 1) return 'created';
+  return (await findBucket(db, b.site_id, b.name)) ? 'taken' : 'settling';
+}
 
-/** Deletes the bucket row, and any trailer checksums of its (already deleted) objects still recorded. */
-export const deleteBucket = (db: D1Database, siteId: string, name: string) =>
+export const deleteTombstonesBefore = (db: D1Database, before: number) =>
+  db.prepare('DELETE FROM bucket_tombstones WHERE deleted_at < ?').bind(before).run();
+
+/**
+ * Deletes the bucket row, leaving a tombstone (migrations/0004_bucket_tombstones.sql), and any trailer checksums
+ * of its (already deleted) objects still recorded.
+ */
+export const deleteBucket = (db: D1Database, siteId: string, name: string, now: number) =>
   db.batch([
+    db
+      .prepare(
+        `INSERT INTO bucket_tombstones (site_id, name, project_id, deleted_at)
+         SELECT site_id, name, project_id, ?3 FROM buckets WHERE site_id = ?1 AND name = ?2
+         ON CONFLICT (site_id, name) DO UPDATE SET project_id = excluded.project_id, deleted_at = excluded.deleted_at`,
+      )
+      .bind(siteId, name, now),
     db.prepare('DELETE FROM buckets WHERE site_id = ? AND name = ?').bind(siteId, name),
     db.prepare('DELETE FROM object_checksums WHERE site_id = ?1 AND substr(r2_key, 1, length(?2)) = ?2').bind(siteId, `${name}/`),
   ]);

@@ -141,7 +141,6 @@ const R2_PAGE = 1000;
  */
 export async function listPage(r2: Lister, req: ListRequest): Promise<ListResult> {
   const { base, prefix, delimiter, after, limit } = req;
-  const want = limit + 1;
   let startAfter: string | undefined;
   /** The storage-key form of the common prefix whose keys are all accounted for: anything under it is skipped. */
   let skip: string | null = null;
@@ -168,8 +167,14 @@ export async function listPage(r2: Lister, req: ListRequest): Promise<ListResult
     startAfter = cutToLimit(startAfter);
   }
 
+  // Without a delimiter every further object under the prefix is an entry of the next page, so R2's own
+  // `truncated` is S3's IsTruncated: a full page costs one R2 call. With a delimiter (or a cut resume point) what
+  // follows may all be skipped, so one entry more is fetched to know.
+  const trustR2 = !delimiter && floor === null;
+  const want = trustR2 ? limit : limit + 1;
   const entries: ListEntry[] = [];
   let cursor: string | undefined;
+  let moreInR2 = false;
   for (;;) {
     const options: R2ListOptions = {
       prefix: base + prefix,
@@ -201,10 +206,11 @@ export async function listPage(r2: Lister, req: ListRequest): Promise<ListResult
         skip = group;
       }
     }
+    moreInR2 = o < objects.length || p < prefixes.length || (page.truncated && !!page.cursor);
     if (entries.length >= want || !page.truncated || !page.cursor) break;
     cursor = page.cursor;
   }
-  const truncated = entries.length > limit;
+  const truncated = trustR2 ? entries.length === limit && moreInR2 : entries.length > limit;
   if (truncated) entries.length = limit;
   return { entries, truncated };
 }

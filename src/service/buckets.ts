@@ -2,7 +2,8 @@ import { sitesWithActiveUserKey } from '../db/keys';
 import { deleteBucket as deleteBucketRow, findBucket, insertBucket, listBuckets as listBucketRows, type BucketRow } from '../db/buckets';
 import { bucketHasUploads } from '../db/multipart';
 import type { Site } from '../sites';
-import { bucketHasObjects } from '../storage/layout';
+import { bucketHasObjects, sweepBucketPrefix } from '../storage/layout';
+import { BUCKET_SETTLE_MS, forgetBucket } from './bucket-cache';
 import { bucketNameProblem } from './bucket-names';
 import { requireSite, type Services } from './context';
 import { ApiError, notFound } from './errors';
@@ -42,10 +43,32 @@ export async function createBucket(s: Services, scope: ProjectScope, body: Body)
   if (problem) throw new ApiError(400, 'invalid_bucket_name', problem);
   await requireKeyAtSite(s, scope, site.id);
   const row: BucketRow = { site_id: site.id, name, project_id: scope.project.id, created_at: s.now() };
-  if (!(await insertBucket(s.db, row))) {
-    throw new ApiError(409, 'bucket_exists', `The bucket name "${name}" is taken at ${site.name}; choose another`);
+  const outcome = await claimBucket(s, site, row);
+  if (outcome === 'taken') throw new ApiError(409, 'bucket_exists', `The bucket name "${name}" is taken at ${site.name}; choose another`);
+  if (outcome === 'settling') {
+    throw new ApiError(409, 'bucket_name_settling', `The bucket name "${name}" was deleted moments ago; it can be created again in a few seconds`);
   }
   return row;
+}
+
+/**
+ * Creates a bucket, for the console and S3 alike: refused when the name is taken, or still reserved for the
+ * project that deleted it (BUCKET_SETTLE_MS, see ./bucket-cache.ts). A new bucket starts empty: anything a stale
+ * cache let through under its name since an earlier delete is swept.
+ */
+export async function claimBucket(s: Services, site: Site, row: BucketRow): Promise<'created' | 'taken' | 'settling'> {
+  const outcome = await insertBucket(s.db, row, BUCKET_SETTLE_MS);
+  if (outcome === 'created') {
+    const swept = await sweepBucketPrefix(site, row.name);
+    if (swept) console.log(`swept ${swept} objects left under ${site.id}/${row.name} since it was last deleted`);
+  }
+  return outcome;
+}
+
+/** Deletes a bucket's row (the caller checked it is empty), and forgets it in this isolate's cache at once. */
+export async function removeBucket(s: Services, siteId: string, name: string): Promise<void> {
+  await deleteBucketRow(s.db, siteId, name, s.now());
+  forgetBucket(siteId, name);
 }
 
 export async function getBucket(s: Services, scope: ProjectScope, siteId: string, name: string): Promise<BucketRow> {
@@ -69,5 +92,5 @@ export async function deleteBucket(s: Services, scope: ProjectScope, siteId: str
   if (!(await bucketIsEmpty(s, requireSite(s, siteId), bucket.name))) {
     throw new ApiError(409, 'bucket_not_empty', `The bucket "${name}" is not empty: delete its objects (and abort unfinished uploads) first`);
   }
-  await deleteBucketRow(s.db, siteId, name);
+  await removeBucket(s, siteId, name);
 }

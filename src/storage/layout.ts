@@ -16,3 +16,18 @@ export async function bucketHasObjects(site: Site, bucket: string): Promise<bool
   const page = await site.bucket.list({ prefix: bucketPrefix(bucket), limit: 1 });
   return page.objects.length > 0;
 }
+
+/**
+ * Deletes whatever is stored under a bucket's prefix: objects written, after a delete, through a bucket row still
+ * cached elsewhere (src/service/bucket-cache.ts). Called when the name is created again, so the new bucket starts
+ * empty. Returns how many objects were removed.
+ */
+export async function sweepBucketPrefix(site: Site, bucket: string): Promise<number> {
+  let removed = 0;
+  for (;;) {
+    const page = await site.bucket.list({ prefix: bucketPrefix(bucket), limit: 1000 });
+    if (page.objects.length === 0) return removed;
+    await site.bucket.delete(page.objects.map((o) => o.key));
+    removed += page.objects.length;
+  }
+}

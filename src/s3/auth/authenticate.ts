@@ -1,5 +1,6 @@
 import { findKeyWithBucket, touchKey, type KeyRow } from '../../db/keys';
 import { findBucket, type BucketRow } from '../../db/buckets';
+import { cachedBucket, clearBucketCache, rememberBucket } from '../../service/bucket-cache';
 import { keySecret } from '../../service/keys';
 import type { Services } from '../../service/context';
 import type { Site } from '../../sites';
@@ -9,11 +10,12 @@ import type { CallerKey } from '../call';
 import { checkRequestTime, parseAuth, verify, type VerifiedAuth } from './sigv4';
 
 /**
- * Who signed the request, and the bucket it names, in at most one D1 read.
+ * Who signed the request, and the bucket it names, in at most one D1 read, and none when both are cached.
  *
  * Keys (with their decrypted secret) are cached in the isolate for KEY_CACHE_MS: a key deleted or deactivated
- * in the console stops working within that time everywhere. Buckets are never cached (one read, joined with the
- * key on a cache miss), so a bucket deleted a moment ago is never written to.
+ * in the console stops working within that time everywhere. Bucket rows are cached for BUCKET_CACHE_MS (the
+ * same 5 s; see src/service/bucket-cache.ts for why a stale one is harmless); a miss on either is one read, the
+ * key joined with the bucket.
  */
 export const KEY_CACHE_MS = 5_000;
 const TOUCH_EVERY_MS = 60_000;
@@ -51,9 +53,12 @@ export async function authenticate(
   checkRequestTime(attempt, now);
 
   let cached = keyCache.get(attempt.accessKeyId);
-  let bucket: BucketRow | null = null;
+  let bucket: BucketRow | null = bucketName === null ? null : cachedBucket(site.id, bucketName, now);
   if (cached && cached.until > now) {
-    if (bucketName !== null) bucket = await findBucket(s.db, site.id, bucketName);
+    if (bucketName !== null && !bucket) {
+      bucket = await findBucket(s.db, site.id, bucketName);
+      if (bucket) rememberBucket(bucket, now);
+    }
   } else {
     const row = await findKeyWithBucket(s.db, attempt.accessKeyId, site.id, bucketName);
     if (!row) {
@@ -66,6 +71,9 @@ export async function authenticate(
     keyCache.set(key.id, cached);
     if (bucket_project_id !== null && bucketName !== null) {
       bucket = { site_id: site.id, name: bucketName, project_id: bucket_project_id, created_at: bucket_created_at! };
+      rememberBucket(bucket, now);
+    } else if (bucketName !== null) {
+      bucket = null; // gone since it was cached
     }
   }
   // A key of another site does not exist at this endpoint.
@@ -85,8 +93,9 @@ function touch(s: Services, id: string, now: number, waitUntil: (p: Promise<unkn
   waitUntil(touchKey(s.db, id, now).catch((err) => console.error('last-used update failed', err)));
 }
 
-/** For tests: forget cached keys, as a fresh isolate would. */
+/** For tests: forget cached keys and buckets, as a fresh isolate would. */
 export function clearKeyCache() {
   keyCache.clear();
   lastTouched.clear();
+  clearBucketCache();
 }

@@ -1,6 +1,6 @@
-import { listProjectBucketsAtSite, findBucket, insertBucket, deleteBucket as deleteBucketRow } from '../../db/buckets';
+import { listProjectBucketsAtSite, findBucket } from '../../db/buckets';
 import { bucketNameProblem } from '../../service/bucket-names';
-import { bucketIsEmpty } from '../../service/buckets';
+import { bucketIsEmpty, claimBucket, removeBucket } from '../../service/buckets';
 import type { Handler } from '../call';
 import { S3Error } from '../errors';
 import { readSmallBody } from '../body/small';
@@ -28,7 +28,6 @@ export const listBuckets: Handler<'ListBuckets'> = async ({ s, site, key }) => {
  */
 export const createBucket: Handler<'CreateBucket'> = async (call) => {
   const { s, site, key, op } = call;
-  let bucket = call.bucket;
   const problem = bucketNameProblem(op.bucket);
   if (problem) throw new S3Error('InvalidBucketName', `The specified bucket is not valid. ${problem}.`, { BucketName: op.bucket });
   const configuration = await readSmallBody(call, 64 << 10);
@@ -41,9 +40,15 @@ export const createBucket: Handler<'CreateBucket'> = async (call) => {
     (bucket ?? { project_id: '' }).project_id === key.project_id
       ? new S3Error('BucketAlreadyOwnedByYou', 'Your previous request to create the named bucket succeeded and you already own it.', { BucketName: op.bucket })
       : new S3Error('BucketAlreadyExists', 'The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.', { BucketName: op.bucket });
+  // Read afresh, not from the isolate's bucket cache: a create is rare and must see a delete made elsewhere.
+  let bucket = await findBucket(s.db, site.id, op.bucket);
   if (bucket) throw taken();
-  const created = await insertBucket(s.db, { site_id: site.id, name: op.bucket, project_id: key.project_id, created_at: s.now() });
-  if (!created) {
+  const outcome = await claimBucket(s, site, { site_id: site.id, name: op.bucket, project_id: key.project_id, created_at: s.now() });
+  if (outcome === 'settling') {
+    // Deleted a moment ago by another project: S3's answer while a deleted name settles.
+    throw new S3Error('OperationAborted', 'A conflicting conditional operation is currently in progress against this resource. Please try again.', {}, 409);
+  }
+  if (outcome === 'taken') {
     // Lost a race with another CreateBucket: report as AWS would, from the row that won.
     bucket = await findBucket(s.db, site.id, op.bucket);
     throw taken();
@@ -73,6 +78,6 @@ export const deleteBucket: Handler<'DeleteBucket'> = async ({ s, site, op }) => 
   if (!(await bucketIsEmpty(s, site, op.bucket))) {
     throw new S3Error('BucketNotEmpty', 'The bucket you tried to delete is not empty', { BucketName: op.bucket });
   }
-  await deleteBucketRow(s.db, site.id, op.bucket);
+  await removeBucket(s, site.id, op.bucket);
   return new Response(null, { status: 204 });
 };

@@ -313,19 +313,26 @@ describe('listPage', () => {
     expect(calls).toHaveLength(0);
   });
 
-  it('asks R2 for max-keys+1 entries at most per page, so IsTruncated is exact', async () => {
+  it('one R2 call per full page without a delimiter (R2 truncated is exact); max-keys+1 with one', async () => {
     const keys = Array.from({ length: 2500 }, (_, i) => `${BASE}k${String(i).padStart(5, '0')}`);
     const { lister, calls } = fakeR2(keys, 1);
     const page = await listPage(lister, { base: BASE, prefix: '', delimiter: '', after: null, limit: 1000 });
     expect(page.entries).toHaveLength(1000);
     expect(page.truncated).toBe(true);
+    expect(calls.map((c) => c.limit)).toEqual([1000]);
+    calls.length = 0;
+    // With a delimiter the entries after a full page may all be skipped: one more is fetched to know.
+    const grouped = await listPage(lister, { base: BASE, prefix: '', delimiter: '/', after: null, limit: 1000 });
+    expect([grouped.entries.length, grouped.truncated]).toEqual([1000, true]);
     expect(calls.map((c) => c.limit)).toEqual([1000, 1]);
     calls.length = 0;
     const exact = fakeR2(keys.slice(0, 1000), 1);
     const whole = await listPage(exact.lister, { base: BASE, prefix: '', delimiter: '', after: null, limit: 1000 });
     expect(whole.truncated).toBe(false); // exactly max-keys entries: not truncated
+    const wholeGrouped = await listPage(exact.lister, { base: BASE, prefix: '', delimiter: '/', after: null, limit: 1000 });
+    expect(wholeGrouped.truncated).toBe(false);
     const small = await listPage(lister, { base: BASE, prefix: '', delimiter: '', after: null, limit: 333 });
     expect(small.truncated).toBe(true);
-    expect(calls.map((c) => c.limit)).toEqual([334]);
+    expect(calls.map((c) => c.limit)).toEqual([333]);
   });
 });
