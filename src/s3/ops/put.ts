@@ -6,6 +6,7 @@ import type { Handler, S3Call } from '../call';
 import { etagListMatches } from '../conditions';
 import { S3Error } from '../errors';
 import { decodeAwsChunked, parseTrailerNames } from '../body/aws-chunked';
+import { coalesced } from '../body/coalesce';
 import { CHECKSUM_ALGORITHMS, algorithmOfHeader, checksumCheck, headerName, type ChecksumAlgorithm } from '../checksums';
 import { CHECKSUM_META, metadataFromHeaders, quotedEtag, s3Etag } from '../metadata';
 import { checksumMeta, deferredChecksumMeta } from '../stored-checksum';
@@ -61,10 +62,13 @@ export async function receiveBody(
 ): Promise<Received> {
   const { request, auth } = call;
   const checks = payloadChecks(call);
-  let source = request.body;
+  const chunked = auth.payload !== 'signed' && auth.payload !== 'unsigned';
+  const computes = algorithm !== null || CHECKSUM_ALGORITHMS.some((alg) => request.headers.has(headerName(alg)));
+  // A body ROS examines is read in large pieces (./body/coalesce.ts); one it does not goes to R2 untouched.
+  let source = checks.length > 0 || chunked || computes ? coalesced(request.body) : request.body;
   let decoded: ReturnType<typeof decodeAwsChunked> | null = null;
   if (auth.payload !== 'signed' && auth.payload !== 'unsigned') {
-    decoded = decodeAwsChunked(request.body, {
+    decoded = decodeAwsChunked(source, {
       payload: auth.payload,
       decodedLength: length,
       trailer: request.headers.get('x-amz-trailer'),

@@ -1,0 +1,31 @@
+/**
+ * Request bodies reach a Worker in network-sized pieces, about 4 KiB each (measured: 4,352 reads for a 16 MiB
+ * part). Every JS stage a piece passes (aws-chunked decoding, checksums, the checks' hold-back) costs a few
+ * promise turns per piece, which at 4 KiB dominates the work itself. Reading the body with workerd's
+ * `readAtLeast` into 256 KiB buffers makes each stage run once per 256 KiB instead: same bytes, one copy (by the
+ * runtime, into the buffer) and ~64× fewer turns.
+ *
+ * Only for bodies ROS looks at; a body that goes to R2 unexamined is handed over as it is.
+ */
+export const COALESCE_BYTES = 256 * 1024;
+
+export function coalesced(body: ReadableStream<Uint8Array> | null, size = COALESCE_BYTES): ReadableStream<Uint8Array> | null {
+  if (!body) return null;
+  let reader: ReadableStreamBYOBReader;
+  try {
+    reader = body.getReader({ mode: 'byob' });
+  } catch {
+    return body; // not a byte stream (a test's hand-made body): pass it through as it is
+  }
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      // Resolves with `size` bytes, or fewer at the end of the body (then `done` on the next read).
+      const { value, done } = await reader.readAtLeast(size, new Uint8Array(size));
+      if (value && value.byteLength > 0) controller.enqueue(value);
+      if (done) controller.close();
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+}
