@@ -2,6 +2,7 @@
 import { spawn, execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,28 +72,150 @@ async function waitForHealth(url, child, timeoutMs = 60_000) {
 
 /**
  * A dev site's primary hostname is a loopback address (127.0.0.2, ...), so stock S3 clients reach it without
- * DNS. wrangler dev listens on one address only; this relays each site address to it byte for byte, so the
- * client's Host header (which it signed) arrives unchanged and routes the request to its site.
+ * DNS. wrangler dev listens on one address only; this relays each site address to it over HTTP, passing each
+ * request through unchanged — method, raw path (never re-encoded), header names, values and order, the client's
+ * Host header (which it signed, and which routes the request to its site) — and each answer back likewise.
+ *
+ * Why HTTP-aware rather than a byte relay: wrangler dev never answers `Expect: 100-continue`, and stock clients
+ * send it and then wait for a `100 Continue` before the body (botocore 1 s on every upload, the JS SDK ~6 s for
+ * bodies over 2 MB). Cloudflare's edge answers it in production; here the relay does, and drops `Expect` upstream.
+ * Bodies stream both ways with backpressure, never buffered: multi-GiB uploads pass through.
  */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade']);
+
+/** `rawHeaders` minus hop-by-hop headers (and those the Connection header names) and `drop`; order kept. */
+function forwardHeaders(raw, drop = new Set()) {
+  const named = new Set();
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i].toLowerCase() === 'connection') {
+      for (const token of raw[i + 1].split(',')) named.add(token.trim().toLowerCase());
+    }
+  }
+  const out = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i].toLowerCase();
+    if (!HOP_BY_HOP.has(name) && !named.has(name) && !drop.has(name)) out.push(raw[i], raw[i + 1]);
+  }
+  return out;
+}
+
+/** Whether the request's SigV4 signature covers `Expect` (then it must reach the server as sent). */
+function signsExpect(req) {
+  const auth = req.headers.authorization ?? '';
+  const signed = /SignedHeaders=([^,\s]*)/i.exec(auth)?.[1] ?? /[?&]X-Amz-SignedHeaders=([^&]*)/i.exec(req.url)?.[1];
+  return !!signed && decodeURIComponent(signed).toLowerCase().split(';').includes('expect');
+}
+
+// Methods that carry no body unless the client says so (Node would otherwise chunk an empty PUT/POST upstream).
+const BODYLESS_BY_DEFAULT = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);
+
 async function relaySite(host, port, target) {
-  const server = net.createServer((client) => {
-    const upstream = net.connect(target, '127.0.0.1');
-    // Nagle's algorithm on a relay holds small answers back for the peer's delayed ACK: off on both sides.
-    client.setNoDelay(true);
-    upstream.setNoDelay(true);
-    client.pipe(upstream).pipe(client);
-    const close = () => {
-      client.destroy();
+  // Keep-alive upstream so a request does not pay for a new connection; Nagle off on both sides (a relay would
+  // otherwise hold small answers back for the peer's delayed ACK). An idle pooled connection is closed after 4 s
+  // (`timeout` only ends free sockets), before the server could drop it just as a request is sent on it.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, noDelay: true, timeout: 4000 });
+
+  const proxy = (req, res) => {
+    const drop = new Set(signsExpect(req) ? [] : ['expect']);
+    const headers = forwardHeaders(req.rawHeaders, drop);
+    if (!('content-length' in req.headers) && !('transfer-encoding' in req.headers) && !BODYLESS_BY_DEFAULT.has(req.method)) {
+      headers.push('Content-Length', '0');
+    }
+    const upstream = http.request({
+      host: '127.0.0.1',
+      port: target,
+      method: req.method,
+      path: req.url,
+      headers,
+      agent,
+      setHost: false,
+      maxHeaderSize: 64 * 1024,
+    });
+
+    let done = false;
+    const fail = (err) => {
+      if (done) {
+        if (res.writableFinished) req.resume(); // the answer is complete: let the client finish sending
+        return;
+      }
+      done = true;
+      req.unpipe(upstream);
       upstream.destroy();
+      if (!res.headersSent) {
+        const body = `ROS local relay: upstream error: ${err?.code ?? err?.message ?? err}\n`;
+        res.writeHead(502, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
+        res.end(body);
+        req.resume(); // drain what the client still sends, so it reads the answer rather than a reset
+      } else if (res.writableFinished) {
+        req.resume(); // the answer is complete: let the client finish sending
+      } else {
+        res.destroy(); // a truncated answer must not look complete
+      }
     };
-    client.on('error', close);
-    upstream.on('error', close);
+
+    upstream.on('response', (up) => {
+      // An answer before the body was all sent, or an error answer to a request with a body, may leave unread
+      // body bytes on that connection, and workerd then neither reads nor closes it: never reuse it.
+      const hasBody = 'transfer-encoding' in req.headers || Number(req.headers['content-length'] ?? 0) > 0;
+      if (!upstream.writableFinished || (hasBody && up.statusCode >= 400)) upstream.shouldKeepAlive = false;
+      res.sendDate = false; // the worker's own Date header (if any) passes through
+      res.writeHead(up.statusCode, up.statusMessage, forwardHeaders(up.rawHeaders, new Set(['transfer-encoding'])));
+      up.on('data', (chunk) => {
+        if (!res.write(chunk)) {
+          up.pause();
+          res.once('drain', () => up.resume());
+        }
+      });
+      up.on('end', () => {
+        if (up.rawTrailers.length) res.addTrailers(forwardHeaders(up.rawTrailers));
+        done = true;
+        res.end();
+      });
+      up.on('aborted', () => fail(new Error('upstream aborted the response')));
+      up.on('error', fail);
+    });
+    upstream.on('error', fail);
+
+    // The client went away before its answer was complete: abandon the upstream request too.
+    res.on('close', () => {
+      if (!res.writableFinished) {
+        done = true;
+        upstream.destroy();
+      }
+    });
+
+    req.pipe(upstream, { end: false });
+    req.on('end', () => {
+      if (req.rawTrailers.length) upstream.addTrailers(forwardHeaders(req.rawTrailers));
+      upstream.end();
+    });
+    req.on('error', () => upstream.destroy());
+  };
+
+  const server = http.createServer({
+    // Uploads of many GiB must not be cut off: no whole-request time limit (Node 20 defaults to 300 s).
+    requestTimeout: 0,
+    noDelay: true,
+    maxHeaderSize: 64 * 1024,
+  });
+  server.on('request', proxy);
+  // The client waits for this before sending its body (botocore: 1 s, the JS SDK: up to 6 s); answer at once.
+  server.on('checkContinue', (req, res) => {
+    res.writeContinue();
+    proxy(req, res);
   });
   await new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, resolve);
   });
-  return server;
+  return {
+    server,
+    close() {
+      server.close();
+      server.closeAllConnections();
+      agent.destroy();
+    },
+  };
 }
 
 /**

@@ -137,7 +137,7 @@ def full():
 
     step = "put 25 keys"
     many = [f"many/item-{i:02d}.txt" for i in range(25)]
-    with ThreadPoolExecutor(max_workers=25) as pool:  # in parallel: botocore waits 1 s on `Expect: 100-continue`
+    with ThreadPoolExecutor(max_workers=25) as pool:  # in parallel, as a user's script would
         list(pool.map(lambda k: s3.put_object(Bucket=BUCKET, Key=k, Body=k.encode()), many))
 
     step = "list_objects_v2 Delimiter"

@@ -52,9 +52,8 @@ const sha256 = (data) => createHash('sha256').update(data).digest('hex');
  * with a trailer for streams), and response checksums validated when present.
  * Every request the client sends is recorded in `client.sent` (after signing).
  *
- * Note: for bodies over 2 MB the SDK sends `Expect: 100-continue`, and its default handler then waits up to 6 s
- * for a `100 Continue` that wrangler dev never sends (with an agent of our own, as for virtual hosts, it does
- * not wait). So the 5 MiB put below takes ~6 s longer in path style: a property of the local server.
+ * Note: for bodies over 2 MB the SDK sends `Expect: 100-continue` and waits (up to 6 s) for a `100 Continue`;
+ * wrangler dev never sends one, so npm start's site relay (bin/lib/local-server.mjs) answers it.
  */
 function s3(key, { virtual = false, secretAccessKey = key.secretAccessKey, endpoint } = {}) {
   const client = new S3Client({
