@@ -75,7 +75,7 @@ function requestedChecksum(headers: Headers): { algorithm: ChecksumAlgorithm; ty
 export const uploadPart: Handler<'UploadPart'> = async (call) => {
   const partNumber = parsePartNumber(call.query.get('partNumber'));
   const upload = await requireUpload(call);
-  const length = contentLength(call.request, MAX_PART_SIZE);
+  const length = contentLength(call, MAX_PART_SIZE);
   let received: Received | null = null;
   const part = await storePart(call.s, call.site, upload, partNumber, async (r2key) => {
     received = await receiveBody(call, length, (body) => call.site.bucket.put(r2key, body), parseAlgorithm(upload.checksum_algorithm) ?? null);

@@ -20,7 +20,7 @@ export const putObject: Handler<'PutObject'> = async (call) => {
   const { request, site, op } = call;
   checkKeyLength(op.bucket, op.key);
   refuseUnsupportedHeaders(request.headers);
-  const length = contentLength(request);
+  const length = contentLength(call);
   const metadata = metadataFromHeaders(request.headers);
   const target = storageKey(op.bucket, op.key);
   const onlyIf = await writeConditions(call, target);
@@ -146,8 +146,13 @@ export async function writeConditions(call: S3Call, r2key: string): Promise<R2Co
   return { etagMatches: current.etag };
 }
 
-export function contentLength(request: Request, max = MAX_PUT_BYTES): number {
-  const header = request.headers.get('x-amz-decoded-content-length') ?? request.headers.get('Content-Length');
+/**
+ * The object's length: x-amz-decoded-content-length for an aws-chunked body (Content-Length counts its framing
+ * too), Content-Length otherwise. S3 takes no body of unknown length (HTTP chunked coding without aws-chunked).
+ */
+export function contentLength({ request, auth }: S3Call, max = MAX_PUT_BYTES): number {
+  const streaming = auth.payload !== 'signed' && auth.payload !== 'unsigned';
+  const header = streaming ? request.headers.get('x-amz-decoded-content-length') : request.headers.get('Content-Length');
   if (header === null) {
     if (!request.body) return 0;
     throw new S3Error('MissingContentLength', 'You must provide the Content-Length HTTP header.');

@@ -270,4 +270,23 @@ describe('GetObject ranges and preconditions', () => {
     expect(res.headers.get('Content-Language')).toBe('th');
     expect(res.headers.get('Expires')).toBe('Thu, 01 Dec 1994 16:00:00 GMT');
   });
+
+  it('refuses a body of unknown length (plain HTTP chunked coding) with 411, whatever x-amz-decoded-content-length says', async () => {
+    const w = await s3World();
+    const b = await w.newBucket();
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(new TextEncoder().encode('hello'));
+        c.close();
+      },
+    });
+    const res = await w.s3.fetch(`/${b}/chunked`, {
+      method: 'PUT',
+      body,
+      headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', 'x-amz-decoded-content-length': '5' },
+      duplex: 'half',
+    } as RequestInit);
+    expect([res.status, xmlText(await res.text(), 'Code')]).toEqual([411, 'MissingContentLength']);
+    expect(await env.R2_THAILAND_1.head(`${b}/chunked`)).toBeNull();
+  });
 });
