@@ -35,7 +35,7 @@ let ros;
 let fx;
 /** @type {ReturnType<typeof s3>} */
 let client;
-/** Wall time of each step, reported at the end (wrangler dev's missing `100 Continue` shows up here). */
+/** Wall time of each step, reported at the end. */
 const timings = {};
 
 beforeAll(async () => {
