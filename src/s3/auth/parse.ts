@@ -28,6 +28,8 @@ export interface RequestLike {
   method: string;
   url: string;
   headers: Iterable<readonly [string, string]>;
+  /** Cloudflare's request properties; only `clientAcceptEncoding` matters here. */
+  cf?: unknown;
 }
 
 /** How the body is (or is not) covered by the signature, from the payload hash. */
@@ -189,6 +191,13 @@ export function parseAuth(request: RequestLike): AuthAttempt {
   const { authority, path, query } = splitRawUrl(request.url);
   const headers: Array<[string, string]> = [];
   for (const [name, value] of request.headers) headers.push([name.toLowerCase(), value]);
+  // Cloudflare (and wrangler dev) replace the client's Accept-Encoding with their own (`br, gzip`) and keep the
+  // client's in `cf.clientAcceptEncoding`. The signature covers the client's: rclone (aws-sdk-go v1) signs its
+  // `Accept-Encoding: gzip` on every GetObject, which failed with SignatureDoesNotMatch before this.
+  const clientAcceptEncoding = (request.cf as { clientAcceptEncoding?: unknown } | null | undefined)?.clientAcceptEncoding;
+  if (typeof clientAcceptEncoding === 'string' && clientAcceptEncoding !== '') {
+    for (const h of headers) if (h[0] === 'accept-encoding') h[1] = clientAcceptEncoding;
+  }
   // A fetch Request built in a test (or by aws4fetch) may carry no Host header: fall back to the URL.
   if (authority && !headers.some(([n]) => n === "host")) headers.push(["host", authority]);
   const header = (name: string) => headers.find(([n]) => n === name)?.[1] ?? null;
