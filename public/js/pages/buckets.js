@@ -108,7 +108,7 @@ function addBucketDialog(project, hiddenSiteIds) {
             announce(`Bucket ${bucket.name} created at ${bucket.siteName}`);
             navigate(`/p/${project.id}/buckets/${bucket.site}/${bucket.name}`);
           } catch (err) {
-            if (err.code === 'invalid_bucket_name' || err.code === 'bucket_exists') {
+            if (err.code === 'invalid_bucket_name' || err.code === 'bucket_exists' || err.code === 'bucket_name_settling') {
               nameField.setError(err.message);
               name.focus();
             } else error.show(err.message);
