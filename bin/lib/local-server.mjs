@@ -116,6 +116,7 @@ async function relaySite(host, port, target) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, noDelay: true, timeout: 4000 });
 
   const proxy = (req, res) => {
+    const hasBody = 'transfer-encoding' in req.headers || Number(req.headers['content-length'] ?? 0) > 0;
     const drop = new Set(signsExpect(req) ? [] : ['expect']);
     const headers = forwardHeaders(req.rawHeaders, drop);
     if (!('content-length' in req.headers) && !('transfer-encoding' in req.headers) && !BODYLESS_BY_DEFAULT.has(req.method)) {
@@ -127,7 +128,9 @@ async function relaySite(host, port, target) {
       method: req.method,
       path: req.url,
       headers,
-      agent,
+      // A request with a body gets a connection of its own: on a pooled one that the server closed just as it was
+      // reused, the body could not be sent again (a 502, and the client retries the part: seen with rclone).
+      agent: hasBody ? false : agent,
       setHost: false,
       maxHeaderSize: 64 * 1024,
     });
@@ -156,7 +159,6 @@ async function relaySite(host, port, target) {
     upstream.on('response', (up) => {
       // An answer before the body was all sent, or an error answer to a request with a body, may leave unread
       // body bytes on that connection, and workerd then neither reads nor closes it: never reuse it.
-      const hasBody = 'transfer-encoding' in req.headers || Number(req.headers['content-length'] ?? 0) > 0;
       if (!upstream.writableFinished || (hasBody && up.statusCode >= 400)) upstream.shouldKeepAlive = false;
       res.sendDate = false; // the worker's own Date header (if any) passes through
       res.writeHead(up.statusCode, up.statusMessage, forwardHeaders(up.rawHeaders, new Set(['transfer-encoding'])));

@@ -13,7 +13,9 @@ export type BucketOperationName =
   | 'ListObjects'
   | 'ListObjectsV2'
   | 'ListMultipartUploads'
-  | 'DeleteObjects';
+  | 'DeleteObjects'
+  | 'GetBucketVersioning'
+  | 'GetBucketAcl';
 
 export type ObjectOperationName =
   | 'PutObject'
@@ -26,7 +28,8 @@ export type ObjectOperationName =
   | 'UploadPartCopy'
   | 'CompleteMultipartUpload'
   | 'AbortMultipartUpload'
-  | 'ListParts';
+  | 'ListParts'
+  | 'GetObjectAcl';
 
 export type Operation =
   | { name: 'ListBuckets' }
@@ -46,6 +49,13 @@ const UNSUPPORTED_SUBRESOURCES = [
 
 export function classify(method: string, target: Target, headers: Headers): Operation {
   const q = target.query;
+  // Read-only answers to what S3 tools ask before they act (rclone's purge reads ?versioning, s3cmd's cp and
+  // info read ?acl): versioning is never enabled, and the owner (the project) has FULL_CONTROL. Setting them
+  // stays 501.
+  if (method === 'GET' && target.bucket !== null) {
+    if (q.has('acl')) return target.key === null ? { name: 'GetBucketAcl', bucket: target.bucket } : { name: 'GetObjectAcl', bucket: target.bucket, key: target.key };
+    if (q.has('versioning') && target.key === null) return { name: 'GetBucketVersioning', bucket: target.bucket };
+  }
   const unsupported = UNSUPPORTED_SUBRESOURCES.find((name) => q.has(name));
   if (unsupported) return { name: 'Unsupported', what: `${method} ?${unsupported}` };
 

@@ -14,8 +14,10 @@ function render(nodes: readonly XmlNode[]): string {
   let out = '';
   for (const node of nodes) {
     if (!node) continue;
+    // A name may carry attributes ("Grantee xmlns:xsi=… xsi:type=…"); the end tag is the bare name.
     const [name, value] = node;
-    out += `<${name}>${Array.isArray(value) ? render(value) : escapeXml(String(value))}</${name}>`;
+    const end = name.includes(' ') ? name.slice(0, name.indexOf(' ')) : name;
+    out += `<${name}>${Array.isArray(value) ? render(value) : escapeXml(String(value))}</${end}>`;
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import type { Handler } from '../call';
 import type { Operation } from '../classify';
+import { getBucketAcl, getBucketVersioning, getObjectAcl } from './acl';
 import { createBucket, deleteBucket, getBucketLocation, headBucket, listBuckets } from './bucket';
 import { copyObject, uploadPartCopy } from './copy';
 import { deleteObject } from './delete';
@@ -40,4 +41,7 @@ export const handlers: { [N in Implemented]: Handler<N> } = {
   CompleteMultipartUpload: completeMultipartUpload,
   AbortMultipartUpload: abortMultipartUpload,
   ListParts: listParts,
+  GetBucketVersioning: getBucketVersioning,
+  GetBucketAcl: getBucketAcl,
+  GetObjectAcl: getObjectAcl,
 };

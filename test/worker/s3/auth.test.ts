@@ -161,9 +161,9 @@ describe('S3 authorization', () => {
   });
 
   it.each([
-    ['GET', '?acl'],
+    ['PUT', '?acl'],
     ['PUT', '?cors'],
-    ['GET', '?versioning'],
+    ['PUT', '?versioning'],
     ['PUT', '/obj?tagging'],
     ['POST', '/obj'],
     ['PATCH', ''],
