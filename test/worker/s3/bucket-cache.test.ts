@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { deleteBucket as deleteBucketRow } from '../../../src/db/buckets';
+import { deleteBucket as deleteBucketRow, deleteTombstonesBefore } from '../../../src/db/buckets';
 import { BUCKET_SETTLE_MS } from '../../../src/service/bucket-cache';
 import { s3World, unique, xmlText } from './s3-fixtures';
 
@@ -57,5 +57,16 @@ describe('bucket cache', () => {
       .bind('thailand-1', name, w.project, Date.now())
       .run();
     expect((await w.s3.fetch(`/${name}/k`, { method: 'PUT', body: 'x' })).status).toBe(200);
+  });
+
+  it('the daily cron forgets tombstones older than a day, not newer ones', async () => {
+    const w = await s3World();
+    const [old, recent] = [await w.newBucket('old'), await w.newBucket('recent')];
+    const now = Date.now();
+    await deleteBucketRow(env.DB, 'thailand-1', old, now - 25 * 3600 * 1000);
+    await deleteBucketRow(env.DB, 'thailand-1', recent, now);
+    await deleteTombstonesBefore(env.DB, now - 24 * 3600 * 1000);
+    const names = await env.DB.prepare('SELECT name FROM bucket_tombstones WHERE name IN (?, ?)').bind(old, recent).all<{ name: string }>();
+    expect(names.results.map((r) => r.name)).toEqual([recent]);
   });
 });
