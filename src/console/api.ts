@@ -196,8 +196,8 @@ router
   // Objects (docs/api.md, "Objects"): the console's view of a bucket; keys are passed as ?key=.
   .get('/projects/:project/buckets/:site/:name/stats', inBucket(async (_req, s, _scope, ob) =>
     json({ stats: await objects.bucketStats(s, ob) })))
-  .get('/projects/:project/buckets/:site/:name/objects', inBucket(async (_req, _s, _scope, ob, via) =>
-    json(await objects.listObjects(ob, objects.listQuery(via.searchParams)))))
+  .get('/projects/:project/buckets/:site/:name/objects', inBucket(async (_req, s, _scope, ob, via) =>
+    json(await objects.listObjects(s, ob, objects.listQuery(via.searchParams)))))
   .get('/projects/:project/buckets/:site/:name/object', inBucket(async (_req, _s, _scope, ob, via) => {
     const key = via.searchParams.get('key') ?? '';
     return objectResponse(await objects.getObject(ob, key, true), key);

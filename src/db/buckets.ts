@@ -42,7 +42,7 @@ export const deleteTombstonesBefore = (db: D1Database, before: number) =>
 
 /**
  * Deletes the bucket row, leaving a tombstone (migrations/0004_bucket_tombstones.sql), and any trailer checksums
- * of its (already deleted) objects still recorded.
+ * and multipart ETags of its (already deleted) objects still recorded.
  */
 export const deleteBucket = (db: D1Database, siteId: string, name: string, now: number) =>
   db.batch([
@@ -55,6 +55,7 @@ export const deleteBucket = (db: D1Database, siteId: string, name: string, now: 
       .bind(siteId, name, now),
     db.prepare('DELETE FROM buckets WHERE site_id = ? AND name = ?').bind(siteId, name),
     db.prepare('DELETE FROM object_checksums WHERE site_id = ?1 AND substr(r2_key, 1, length(?2)) = ?2').bind(siteId, `${name}/`),
+    db.prepare('DELETE FROM object_etags WHERE site_id = ?1 AND substr(r2_key, 1, length(?2)) = ?2').bind(siteId, `${name}/`),
   ]);
 
 export const listProjectBucketsAtSite = async (db: D1Database, projectId: string, siteId: string) =>

@@ -18,16 +18,18 @@ export const findObjectChecksum = async (db: D1Database, siteId: string, r2key: 
       .first<{ checksum: string }>()
   )?.checksum ?? null;
 
-/** Forgets the checksums of deleted objects (up to 100 keys a statement: D1 caps bound parameters at 100). */
+/**
+ * Forgets what D1 keeps about deleted objects: trailer checksums and multipart ETags (object_etags, see
+ * migrations/0005). Up to 99 keys a statement: D1 caps bound parameters at 100.
+ */
 export async function deleteObjectChecksums(db: D1Database, siteId: string, r2keys: string[]): Promise<void> {
   const statements: D1PreparedStatement[] = [];
   for (let i = 0; i < r2keys.length; i += 99) {
     const chunk = r2keys.slice(i, i + 99);
-    statements.push(
-      db
-        .prepare(`DELETE FROM object_checksums WHERE site_id = ? AND r2_key IN (${chunk.map(() => '?').join(', ')})`)
-        .bind(siteId, ...chunk),
-    );
+    const marks = chunk.map(() => '?').join(', ');
+    for (const table of ['object_checksums', 'object_etags']) {
+      statements.push(db.prepare(`DELETE FROM ${table} WHERE site_id = ? AND r2_key IN (${marks})`).bind(siteId, ...chunk));
+    }
   }
   if (statements.length) await db.batch(statements);
 }

@@ -180,8 +180,7 @@ export async function listPage(r2: Lister, req: ListRequest): Promise<ListResult
       prefix: base + prefix,
       // One more when a skipped common prefix is likely to come back first.
       limit: Math.min(R2_PAGE, want - entries.length + (skip === null ? 0 : 1)),
-      // For the S3 ETag of multipart objects (ros:etag, see metadata.ts): R2's own differs for them.
-      include: ['customMetadata'],
+      // No `include`: with metadata R2 returns at most 100 objects a call. Multipart ETags: ./listed-etags.ts.
     };
     if (delimiter) options.delimiter = delimiter;
     if (cursor !== undefined) options.cursor = cursor;

@@ -1,5 +1,6 @@
 import { toHex } from '../crypto/encoding';
 import { randomString } from '../crypto/random';
+import { putObjectEtag } from '../db/object-etags';
 import { deleteUpload, findUpload, insertUpload, listParts, upsertPart, type PartRow, type UploadRow } from '../db/multipart';
 import { S3Error } from '../s3/errors';
 import { compositeChecksum, fromBase64, fullObjectChecksum, parseAlgorithm, type ChecksumAlgorithm, type CrcAlgorithm } from '../s3/checksums';
@@ -180,6 +181,8 @@ export async function completeUpload(
     { ...metadata, ...(onlyIf && { onlyIf }) },
   );
   if (!object) return null;
+  // For listings, which read no metadata (migrations/0005_object_etags.sql).
+  await putObjectEtag(s.db, site.id, object.key, object.version, etag);
   const staged = await deleteUpload(s.db, upload.upload_id);
   waitUntil(deleteStaged(site.bucket, staged));
   return { object, etag, parts: chosen, checksum };

@@ -1,6 +1,7 @@
 import { listUploads } from '../db/multipart';
 import type { BucketRow } from '../db/buckets';
 import { decodeToken, encodeToken, listPage } from '../s3/listing';
+import { listedEtags } from '../s3/listed-etags';
 import { S3Error } from '../s3/errors';
 import { s3Etag, type ObjectMetadata } from '../s3/metadata';
 import type { Site } from '../sites';
@@ -68,11 +69,12 @@ export interface ObjectInfo {
   etag: string;
 }
 
-const info = (object: R2Object, bucket: string): ObjectInfo => ({
+/** `etag`: the object's S3 ETag when known apart from it (a listed multipart object's, see listedEtags). */
+const info = (object: R2Object, bucket: string, etag = s3Etag(object)): ObjectInfo => ({
   key: object.key.slice(bucketPrefix(bucket).length),
   size: object.size,
   lastModified: object.uploaded.toISOString(),
-  etag: s3Etag(object),
+  etag,
 });
 
 export interface ListQuery {
@@ -98,7 +100,7 @@ export function listQuery(params: URLSearchParams): ListQuery {
  * One page of a bucket's objects in key order: with the delimiter "/", keys below the next "/" after the prefix
  * collapse into folders (S3's common prefixes). `nextToken` resumes after this page; null on the last page.
  */
-export async function listObjects(ob: OpenBucket, q: ListQuery) {
+export async function listObjects(s: Services, ob: OpenBucket, q: ListQuery) {
   const after = q.token === null ? null : decodeToken(q.token);
   if (q.token !== null && after === null) throw invalidInput('"token" is not a token this listing issued');
   const { entries, truncated } = await listPage(ob.site.bucket, {
@@ -108,11 +110,12 @@ export async function listObjects(ob: OpenBucket, q: ListQuery) {
     after,
     limit: q.limit,
   });
+  const etags = await listedEtags(s.db, ob.site.id, entries);
   const objects: ObjectInfo[] = [];
   const folders: string[] = [];
   for (const entry of entries) {
     if (typeof entry === 'string') folders.push(entry);
-    else objects.push(info(entry, ob.bucket.name));
+    else objects.push(info(entry, ob.bucket.name, etags.get(entry.key)));
   }
   const last = entries[entries.length - 1];
   const lastKey = last === undefined ? null : typeof last === 'string' ? last : info(last, ob.bucket.name).key;

@@ -1,8 +1,9 @@
 import { bucketPrefix } from '../../storage/layout';
 import type { Handler, OpNamed, S3Call } from '../call';
 import { S3Error } from '../errors';
-import { quotedEtag } from '../metadata';
+import { s3Etag } from '../metadata';
 import { decodeToken, encodeToken, listPage, parseMaxKeys, urlEncode, type ListEntry } from '../listing';
+import { listedEtags } from '../listed-etags';
 import { xmlResponse, type XmlNode } from '../xml';
 import { owner } from './bucket';
 
@@ -82,6 +83,7 @@ async function list(call: ListCall, version: 1 | 2): Promise<Response> {
       ? { entries: [] as ListEntry[], truncated: false }
       : await listPage(call.site.bucket, { base: bucketPrefix(bucket), prefix, delimiter, after, limit });
 
+  const etags = await listedEtags(call.s.db, call.site.id, entries);
   const enc = encodingType === null ? (s: string) => s : urlEncode;
   const baseLength = bucketPrefix(bucket).length;
   const withOwner = version === 1 || q.get('fetch-owner')?.toLowerCase() === 'true';
@@ -97,7 +99,7 @@ async function list(call: ListCall, version: 1 | 2): Promise<Response> {
         [
           ['Key', enc(entry.key.slice(baseLength))],
           ['LastModified', entry.uploaded.toISOString()],
-          ['ETag', quotedEtag(entry)],
+          ['ETag', `"${etags.get(entry.key) ?? s3Etag(entry)}"`],
           ['Size', entry.size],
           ownerNode,
           ['StorageClass', 'STANDARD'],
