@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, startRos } from '../bin/lib/local-server.mjs';
+import { workerdDescendants } from '../bin/lib/processes.mjs';
 import { ConsoleClient } from '../test/e2e/support/ros-api.mjs';
 import { newAgent } from './load.mjs';
 import { createSigner } from './sigv4.mjs';
@@ -29,40 +30,8 @@ export const BUCKET = 'ros-bench';
 
 // ---- processes -------------------------------------------------------------------------------------------------
 
-/** Parent pid of every process, read once from /proc. */
-function parentMap() {
-  const parents = new Map();
-  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      parents.set(Number(pid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return parents;
-}
-
-/**
- * The user workerd under a wrangler dev process: the one miniflare started with an ephemeral entry socket
- * (`entry=127.0.0.1:0`); the other workerd is wrangler's dev proxy, bound to the public port.
- */
-function userWorkerdPid(root) {
-  const parents = parentMap();
-  const descends = (pid) => {
-    for (let p = pid, i = 0; p > 1 && i < 50; p = parents.get(p) ?? 0, i++) if (p === root) return true;
-    return false;
-  };
-  for (const pid of parents.keys()) {
-    try {
-      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (descends(pid) && cmd.includes('workerd') && cmd.includes('entry=127.0.0.1:0')) return pid;
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return null;
-}
+/** The user workerd under a wrangler dev process (not wrangler's dev proxy, which is bound to the public port). */
+const userWorkerdPid = (root) => workerdDescendants(root).find((w) => w.cmdline.includes('entry=127.0.0.1:0'))?.pid ?? null;
 
 /** TCP ports `pid` listens on (its socket inodes matched against /proc/net/tcp). */
 function listeningPorts(pid) {

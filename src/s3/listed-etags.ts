@@ -1,4 +1,4 @@
-import { objectEtagsBetween } from '../db/object-etags';
+import { objectEtagsBetween } from '../db/object-records';
 import type { ListEntry } from './listing';
 
 /**

@@ -1,4 +1,4 @@
-import { findObjectChecksum } from '../db/object-checksums';
+import { findObjectChecksum } from '../db/object-records';
 import { headerName, parseAlgorithm, type ChecksumAlgorithm } from './checksums';
 import { CHECKSUM_META } from './metadata';
 import type { XmlNode } from './xml';

@@ -1,6 +1,6 @@
 import { toHex } from '../crypto/encoding';
 import { randomString } from '../crypto/random';
-import { putObjectEtag } from '../db/object-etags';
+import { putObjectEtag } from '../db/object-records';
 import { deleteUpload, findUpload, insertUpload, listParts, upsertPart, type PartRow, type UploadRow } from '../db/multipart';
 import { S3Error } from '../s3/errors';
 import { compositeChecksum, fromBase64, fullObjectChecksum, parseAlgorithm, type ChecksumAlgorithm, type CrcAlgorithm } from '../s3/checksums';

@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { setupTenants, startFreshRos } from './support/ros-api.mjs';
+import { workerdDescendants } from '../../bin/lib/processes.mjs';
 
 const SIZE = Number(process.env.ROS_LARGE_OBJECT_BYTES ?? 1024 ** 3);
 const CHUNK = 1024 * 1024;
@@ -32,28 +33,7 @@ beforeAll(async () => {
 afterAll(async () => ros?.stopAll());
 
 /** The workerd processes started under this server (wrangler dev runs its own workerd). */
-function workerdPids(root) {
-  const parents = new Map();
-  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      parents.set(Number(pid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // gone
-    }
-  }
-  const descends = (pid) => {
-    for (let p = pid, i = 0; p > 1 && i < 50; p = parents.get(p) ?? 0, i++) if (p === root) return true;
-    return false;
-  };
-  return [...parents.keys()].filter((pid) => {
-    try {
-      return descends(pid) && fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('workerd');
-    } catch {
-      return false;
-    }
-  });
-}
+const workerdPids = (root) => workerdDescendants(root).map((w) => w.pid);
 
 const rss = (pids) =>
   pids.reduce((sum, pid) => {

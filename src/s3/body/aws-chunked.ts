@@ -54,6 +54,9 @@ import type { StreamCheck } from './verify';
 
 export type StreamingPayload = 'streaming-signed' | 'streaming-signed-trailer' | 'streaming-unsigned-trailer';
 
+/** Whether a request's payload kind is aws-chunked (one of the STREAMING-* ones) rather than a plain body. */
+export const isAwsChunked = (payload: string): payload is StreamingPayload => payload !== 'signed' && payload !== 'unsigned';
+
 /** First line of the trailer signature's string to sign (sigv4-streaming-trailers.html). */
 export const TRAILER_ALGORITHM = 'AWS4-HMAC-SHA256-TRAILER';
 /** S3 rejects non-final chunks smaller than this (InvalidChunkSizeError). */

@@ -1,4 +1,4 @@
-import { deleteObjectChecksums } from '../../db/object-checksums';
+import { deleteObjectRecords } from '../../db/object-records';
 import { readSmallBody } from '../body/small';
 import type { Handler } from '../call';
 import { S3Error } from '../errors';
@@ -35,7 +35,7 @@ export const deleteObjects: Handler<'DeleteObjects'> = async (call) => {
   if (deleted.length) {
     const r2keys = [...new Set(deleted)].map((k) => storageKey(op.bucket, k));
     await site.bucket.delete(r2keys);
-    call.waitUntil(deleteObjectChecksums(call.s.db, site.id, r2keys));
+    call.waitUntil(deleteObjectRecords(call.s.db, site.id, r2keys));
   }
   return xmlResponse('DeleteResult', [
     ...(quiet ? [] : deleted.map((key): XmlNode => ['Deleted', [['Key', key]]])),

@@ -1,4 +1,4 @@
-import { deleteObjectChecksums } from '../../db/object-checksums';
+import { deleteObjectRecords } from '../../db/object-records';
 import { storageKey } from '../../storage/layout';
 import type { Handler } from '../call';
 
@@ -6,7 +6,8 @@ import type { Handler } from '../call';
 export const deleteObject: Handler<'DeleteObject'> = async ({ s, site, op, waitUntil }) => {
   const r2key = storageKey(op.bucket, op.key);
   await site.bucket.delete(r2key);
-  // A trailer checksum recorded for the object is stale now (version-guarded, so only tidiness): off the hot path.
-  waitUntil(deleteObjectChecksums(s.db, site.id, [r2key]));
+  // What D1 recorded for the object (trailer checksum, multipart ETag) is stale now; rows are version-guarded, so
+  // removing them is only tidiness: after the response.
+  waitUntil(deleteObjectRecords(s.db, site.id, [r2key]));
   return new Response(null, { status: 204 });
 };

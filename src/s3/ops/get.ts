@@ -2,7 +2,7 @@ import { storageKey } from '../../storage/layout';
 import type { Handler, S3Call } from '../call';
 import { evaluateConditions, hasConditions } from '../conditions';
 import { S3Error } from '../errors';
-import { CHECKSUM_META, PARTS_META, decodeParts, metadataHeaders, quotedEtag, s3Etag } from '../metadata';
+import { PARTS_META, decodeParts, metadataHeaders, quotedEtag, s3Etag } from '../metadata';
 import { contentRange, resolveRange, type ByteRange } from '../range';
 import { checksumResponseHeaders, objectChecksum } from '../stored-checksum';
 
@@ -62,7 +62,8 @@ async function readObject(call: S3Call<{ name: 'GetObject' | 'HeadObject'; bucke
   }
   const response = objectResponse(object!, range, query, withBody);
   // The whole object's checksum, on request, as S3 does (not for a range: it would not describe those bytes).
-  if (!range && object!.customMetadata?.[CHECKSUM_META] && request.headers.get('x-amz-checksum-mode')?.toUpperCase() === 'ENABLED') {
+  if (!range && request.headers.get('x-amz-checksum-mode')?.toUpperCase() === 'ENABLED') {
+    // No I/O unless the object's metadata says its checksum came in a trailer (then one D1 read).
     const checksum = await objectChecksum(call.s.db, site.id, r2key, object!);
     if (checksum) for (const [name, value] of Object.entries(checksumResponseHeaders(checksum))) response.headers.set(name, value);
   }

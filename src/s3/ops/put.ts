@@ -5,12 +5,12 @@ import { checkedBody, digestCheck, hexToBytes, type StreamCheck } from '../body/
 import type { Handler, S3Call } from '../call';
 import { etagListMatches } from '../conditions';
 import { S3Error } from '../errors';
-import { decodeAwsChunked, parseTrailerNames } from '../body/aws-chunked';
+import { decodeAwsChunked, isAwsChunked, parseTrailerNames } from '../body/aws-chunked';
 import { coalesced } from '../body/coalesce';
 import { CHECKSUM_ALGORITHMS, algorithmOfHeader, checksumCheck, headerName, type ChecksumAlgorithm } from '../checksums';
 import { CHECKSUM_META, metadataFromHeaders, quotedEtag, s3Etag } from '../metadata';
 import { checksumMeta, deferredChecksumMeta } from '../stored-checksum';
-import { putObjectChecksum } from '../../db/object-checksums';
+import { putObjectChecksum } from '../../db/object-records';
 
 /** S3's largest single PUT. (Workers' own request-body cap, 100–500 MB by plan, is lower: see README.) */
 export const MAX_PUT_BYTES = 5 * 1024 ** 3;
@@ -62,12 +62,11 @@ export async function receiveBody(
 ): Promise<Received> {
   const { request, auth } = call;
   const checks = payloadChecks(call);
-  const chunked = auth.payload !== 'signed' && auth.payload !== 'unsigned';
   const computes = algorithm !== null || CHECKSUM_ALGORITHMS.some((alg) => request.headers.has(headerName(alg)));
   // A body ROS examines is read in large pieces (./body/coalesce.ts); one it does not goes to R2 untouched.
-  let source = checks.length > 0 || chunked || computes ? coalesced(request.body) : request.body;
+  let source = checks.length > 0 || isAwsChunked(auth.payload) || computes ? coalesced(request.body) : request.body;
   let decoded: ReturnType<typeof decodeAwsChunked> | null = null;
-  if (auth.payload !== 'signed' && auth.payload !== 'unsigned') {
+  if (isAwsChunked(auth.payload)) {
     decoded = decodeAwsChunked(source, {
       payload: auth.payload,
       decodedLength: length,
@@ -151,8 +150,7 @@ export async function writeConditions(call: S3Call, r2key: string): Promise<R2Co
  * too), Content-Length otherwise. S3 takes no body of unknown length (HTTP chunked coding without aws-chunked).
  */
 export function contentLength({ request, auth }: S3Call, max = MAX_PUT_BYTES): number {
-  const streaming = auth.payload !== 'signed' && auth.payload !== 'unsigned';
-  const header = streaming ? request.headers.get('x-amz-decoded-content-length') : request.headers.get('Content-Length');
+  const header = isAwsChunked(auth.payload) ? request.headers.get('x-amz-decoded-content-length') : request.headers.get('Content-Length');
   if (header === null) {
     if (!request.body) return 0;
     throw new S3Error('MissingContentLength', 'You must provide the Content-Length HTTP header.');

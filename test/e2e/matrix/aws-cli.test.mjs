@@ -5,13 +5,12 @@
 // names both ways, list, copy, delete many, delete the bucket. The steps share state and run in order.
 //
 // `--debug` (which changes nothing on the wire) is added where the test checks what botocore sends.
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsEnv, cleanAwsHome, describeRun, resolveProgram, run, setupTenants, startFreshRos } from '../support/ros-api.mjs';
-import { makeFixtures, md5, sha256File } from './fixtures.mjs';
+import { makeFixtures, md5, multipartEtag, sha256File } from './fixtures.mjs';
 
 const AWS = resolveProgram('aws');
 const MiB = 1024 * 1024;
@@ -74,14 +73,6 @@ function sent(stderr) {
   return [...stderr.matchAll(re)].map(([, method, url, headers]) => ({ method, url, headers }));
 }
 const header = (req, name) => req.headers.match(new RegExp(`'${name}': b?'([^']*)'`, 'i'))?.[1];
-
-/** AWS's multipart ETag for a file cut into `partSize` parts: MD5 of the parts' binary MD5s, then `-N`. */
-function multipartEtag(file, partSize) {
-  const data = fs.readFileSync(file);
-  const digests = [];
-  for (let at = 0; at < data.length; at += partSize) digests.push(createHash('md5').update(data.subarray(at, at + partSize)).digest());
-  return `"${md5(Buffer.concat(digests))}-${digests.length}"`;
-}
 
 /** Every file under `dir`, as sorted relative paths with `/`. */
 function walk(dir, prefix = '') {

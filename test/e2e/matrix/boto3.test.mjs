@@ -3,14 +3,13 @@
 // against a real server started as `npm start` does. The client code is boto3_matrix.py beside this file: it
 // checks as it goes and prints what it saw, and what botocore put on the wire, as JSON; this file checks that JSON
 // again so that every failure shows here.
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsEnv, cleanAwsHome, describeRun, resolveProgram, run, setupTenants, startFreshRos } from '../support/ros-api.mjs';
-import { makeFixtures, md5 } from './fixtures.mjs';
+import { makeFixtures, md5, multipartEtag } from './fixtures.mjs';
 
 const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'boto3_matrix.py');
 const PYTHON = resolveProgram('python3');
@@ -42,14 +41,6 @@ afterAll(async () => {
   fx?.remove();
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
-
-/** AWS's multipart ETag for a file cut into `partSize` parts: MD5 of the parts' binary MD5s, then `-N`. */
-function multipartEtag(file, partSize) {
-  const data = fs.readFileSync(file);
-  const digests = [];
-  for (let at = 0; at < data.length; at += partSize) digests.push(createHash('md5').update(data.subarray(at, at + partSize)).digest());
-  return `"${md5(Buffer.concat(digests))}-${digests.length}"`;
-}
 
 const s3Order = (keys) => [...keys].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
 

@@ -2,6 +2,7 @@
 // files, reads them back, lists, copies, deletes many and deletes its bucket. The sizes straddle the edges that
 // break stores: empty, one byte, one byte past the 5 MiB minimum part size, and a 64 MiB file that every client
 // sends as a multipart upload with its own part size.
+import { AwsClient } from 'aws4fetch';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -35,6 +36,40 @@ export async function sha256File(file) {
   const hash = createHash('sha256');
   for await (const chunk of fs.createReadStream(file)) hash.update(chunk);
   return hash.digest('hex');
+}
+
+/** MD5 of a file, hex (the S3 ETag of a single-PUT upload of it). */
+export const md5File = (file) => md5(fs.readFileSync(file));
+
+/** The quoted S3 ETag of `file` uploaded in parts of `partSize` bytes: MD5 of the part MD5s, then "-N". */
+export function multipartEtag(file, partSize) {
+  const data = fs.readFileSync(file);
+  const md5s = [];
+  for (let at = 0; at < data.length; at += partSize) md5s.push(createHash('md5').update(data.subarray(at, at + partSize)).digest());
+  return `"${md5(Buffer.concat(md5s))}-${md5s.length}"`;
+}
+
+/** Wall time per named step (ms), printed by each file at the end. */
+export function stepTimer() {
+  const timings = {};
+  return {
+    timings,
+    async timed(name, fn) {
+      const t0 = performance.now();
+      try {
+        return await fn();
+      } finally {
+        timings[name] = Math.round(performance.now() - t0);
+      }
+    },
+  };
+}
+
+/** HEAD of `bucket/objectKey` signed with `key` outside the client under test: the ETag, status and length. */
+export async function headObject(key, bucket, objectKey) {
+  const aws = new AwsClient({ accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey, service: 's3', region: 'us-east-1' });
+  const res = await aws.fetch(`${key.endpoint}/${bucket}/${objectKey.split('/').map(encodeURIComponent).join('/')}`, { method: 'HEAD' });
+  return { status: res.status, etag: res.headers.get('etag'), length: Number(res.headers.get('content-length')) };
 }
 
 /**

@@ -16,7 +16,7 @@ import { PassThrough, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupTenants, startFreshRos } from '../support/ros-api.mjs';
-import { makeFixtures, md5, sha256File } from './fixtures.mjs';
+import { makeFixtures, md5, md5File, sha256File } from './fixtures.mjs';
 
 const MiB = 1024 * 1024;
 const BUCKET = 'matrix-minio-js';
@@ -93,12 +93,6 @@ async function timed(name, fn) {
   } finally {
     timings[name] = Math.round(performance.now() - t0);
   }
-}
-
-async function md5File(file) {
-  const hash = createHash('md5');
-  for await (const chunk of fs.createReadStream(file)) hash.update(chunk);
-  return hash.digest('hex');
 }
 
 /** SHA-256 and length of a readable stream. */

@@ -14,14 +14,12 @@
 //   (rclone 1.60 never uses DeleteObjects); `purge` asks `?versioning` first (never enabled).
 // rclone refuses to start while AWS_CA_BUNDLE is set, so its environment never has it.
 // The steps share state and run in order.
-import { AwsClient } from 'aws4fetch';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsEnv, cleanAwsHome, describeRun, run, setupTenants, startFreshRos } from '../support/ros-api.mjs';
-import { TREE_FILES, makeFixtures, md5, sha256File } from './fixtures.mjs';
+import { TREE_FILES, headObject, makeFixtures, md5File, multipartEtag, sha256File, stepTimer } from './fixtures.mjs';
 
 const RCLONE = 'rclone';
 const MiB = 1024 * 1024;
@@ -38,7 +36,7 @@ let home;
 let conf; // the rclone.conf
 let work; // downloads
 /** Wall time of each step, reported at the end. */
-const timings = {};
+const { timings, timed } = stepTimer();
 
 beforeAll(async () => {
   ros = await startFreshRos();
@@ -89,36 +87,12 @@ async function ok(args, o) {
   return r;
 }
 
-async function timed(name, fn) {
-  const t0 = Date.now();
-  try {
-    return await fn();
-  } finally {
-    timings[name] = Date.now() - t0;
-  }
-}
-
-/** HEAD of an object, signed outside rclone: the ETag rclone's listings do not show. */
-async function headObject(key) {
-  const k = tenants.keys.main;
-  const aws = new AwsClient({ accessKeyId: k.accessKeyId, secretAccessKey: k.secretAccessKey, service: 's3', region: 'us-east-1' });
-  const url = `${k.endpoint}/${BUCKET}/${key.split('/').map(encodeURIComponent).join('/')}`;
-  const res = await aws.fetch(url, { method: 'HEAD' });
-  return { status: res.status, etag: res.headers.get('etag'), length: Number(res.headers.get('content-length')) };
-}
+const headOf = (key) => headObject(tenants.keys.main, BUCKET, key);
 
 /** The HTTP requests in a --dump headers log: "METHOD /path?query". */
 const requests = (log) => [...log.matchAll(/DEBUG : ([A-Z]+ \/\S*) HTTP\/1\.1$/gm)].map((m) => m[1]);
 
 /** S3's multipart ETag for `file` cut into `partSize` parts: MD5 of the parts' binary MD5s, then `-N`. */
-function multipartEtag(file, partSize) {
-  const data = fs.readFileSync(file);
-  const md5s = [];
-  for (let at = 0; at < data.length; at += partSize) md5s.push(createHash('md5').update(data.subarray(at, at + partSize)).digest());
-  return `"${md5(Buffer.concat(md5s))}-${md5s.length}"`;
-}
-
-const md5File = (file) => md5(fs.readFileSync(file));
 const file = (name) => fx.files.find((f) => f.name === name);
 
 describe('rclone (provider Other, defaults)', () => {
@@ -145,7 +119,7 @@ describe('rclone (provider Other, defaults)', () => {
 
     // Single PUTs: every ETag is the plain MD5, the 64 MiB one included.
     for (const f of fx.files) {
-      const head = await headObject(`files/${f.name}`);
+      const head = await headOf(`files/${f.name}`);
       expect(head, f.name).toEqual({ status: 200, etag: `"${md5File(f.path)}"`, length: f.size });
     }
   });
@@ -172,7 +146,7 @@ describe('rclone (provider Other, defaults)', () => {
     // Parts are signed payloads (their SHA-256), not UNSIGNED-PAYLOAD.
     expect(r.stderr).not.toContain('UNSIGNED-PAYLOAD');
 
-    const head = await headObject(`streamed/${big.name}`);
+    const head = await headOf(`streamed/${big.name}`);
     expect(head).toEqual({ status: 200, etag: multipartEtag(big.path, 5 * MiB), length: 64 * MiB });
     expect(head.etag).toMatch(/-13"$/);
   });
@@ -253,7 +227,7 @@ describe('rclone (provider Other, defaults)', () => {
     ]);
     expect(await sha256File(path.join(work, 'plain.bin'))).toBe(want);
     expect(await sha256File(path.join(work, 'multi.bin'))).toBe(want);
-    expect((await headObject('copies/plain.bin')).etag).toBe(`"${md5File(file('sixty-four-mib.bin').path)}"`);
+    expect((await headOf('copies/plain.bin')).etag).toBe(`"${md5File(file('sixty-four-mib.bin').path)}"`);
   });
 
   it('delete removes many keys (one DeleteObject each); rmdir refuses a non-empty bucket; purge removes it', async () => {
@@ -280,6 +254,6 @@ describe('rclone (provider Other, defaults)', () => {
     expect(JSON.parse((await ok(['lsjson', 'ros:'])).stdout)).toEqual([]);
     const gone = await rclone(['lsf', `ros:${BUCKET}`]);
     expect(gone.code, describeRun(gone)).toBe(3); // rclone's "directory not found"
-    expect((await headObject('files/one-byte.bin')).status).toBe(404);
+    expect((await headOf('files/one-byte.bin')).status).toBe(404);
   });
 });

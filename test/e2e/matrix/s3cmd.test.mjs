@@ -12,14 +12,12 @@
 //   FULL_CONTROL) and a HEAD; `del --recursive` is one DeleteObjects (POST ?delete) per listing page.
 // - `info` also asks ?policy and ?cors (501 NotImplemented, shown as "none") and ?acl (the owner's FULL_CONTROL).
 // The steps share state and run in order.
-import { AwsClient } from 'aws4fetch';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsEnv, cleanAwsHome, describeRun, resolveProgram, run, setupTenants, startFreshRos } from '../support/ros-api.mjs';
-import { TREE_FILES, makeFixtures, md5, sha256File } from './fixtures.mjs';
+import { TREE_FILES, headObject, makeFixtures, md5File, multipartEtag, sha256File, stepTimer } from './fixtures.mjs';
 
 const S3CMD = resolveProgram('s3cmd');
 const MiB = 1024 * 1024;
@@ -35,7 +33,7 @@ let fx;
 let home;
 let cfg; // the s3cmd config file
 let work; // downloads
-const timings = {};
+const { timings, timed } = stepTimer();
 
 beforeAll(async () => {
   ros = await startFreshRos();
@@ -72,36 +70,13 @@ async function ok(args, o) {
   return r;
 }
 
-async function timed(name, fn) {
-  const t0 = Date.now();
-  try {
-    return await fn();
-  } finally {
-    timings[name] = Date.now() - t0;
-  }
-}
-
-/** HEAD of an object, signed outside s3cmd, for the ETag. */
-async function headObject(key) {
-  const k = tenants.keys.main;
-  const aws = new AwsClient({ accessKeyId: k.accessKeyId, secretAccessKey: k.secretAccessKey, service: 's3', region: 'us-east-1' });
-  const res = await aws.fetch(`${k.endpoint}/${BUCKET}/${key.split('/').map(encodeURIComponent).join('/')}`, { method: 'HEAD' });
-  return { status: res.status, etag: res.headers.get('etag'), length: Number(res.headers.get('content-length')) };
-}
+const headOf = (key) => headObject(tenants.keys.main, BUCKET, key);
 
 /** Requests in s3cmd's -d log: "METHOD uri" (requests with a body from a file are logged without the method). */
 const requests = (log) => [...log.matchAll(/Sending request method_string='([A-Z]+)', uri='([^']*)'/g)].map((m) => `${m[1]} ${m[2]}`);
 /** Every URI s3cmd formats in a -d log, uploads included. */
 const uris = (log) => [...log.matchAll(/format_uri\(\): (\S+)/g)].map((m) => m[1]);
 
-function multipartEtag(file, partSize) {
-  const data = fs.readFileSync(file);
-  const md5s = [];
-  for (let at = 0; at < data.length; at += partSize) md5s.push(createHash('md5').update(data.subarray(at, at + partSize)).digest());
-  return `"${md5(Buffer.concat(md5s))}-${md5s.length}"`;
-}
-
-const md5File = (file) => md5(fs.readFileSync(file));
 const file = (name) => fx.files.find((f) => f.name === name);
 const uri = (key = '') => `s3://${BUCKET}/${key}`;
 
@@ -125,9 +100,9 @@ describe('s3cmd (defaults)', () => {
     for (const small of fx.files.filter((f) => f !== big)) expect(sent).toContain(`/${BUCKET}/files/${small.name}`);
     expect(r.stderr).not.toContain('UNSIGNED-PAYLOAD');
 
-    expect(await headObject(`files/${big.name}`)).toEqual({ status: 200, etag: multipartEtag(big.path, 15 * MiB), length: 64 * MiB });
+    expect(await headOf(`files/${big.name}`)).toEqual({ status: 200, etag: multipartEtag(big.path, 15 * MiB), length: 64 * MiB });
     for (const f of fx.files.filter((x) => x !== big)) {
-      expect(await headObject(`files/${f.name}`), f.name).toEqual({ status: 200, etag: `"${md5File(f.path)}"`, length: f.size });
+      expect(await headOf(`files/${f.name}`), f.name).toEqual({ status: 200, etag: `"${md5File(f.path)}"`, length: f.size });
     }
   });
 
@@ -185,7 +160,7 @@ describe('s3cmd (defaults)', () => {
     await ok(['get', uri('copies/sixty-four-mib.bin'), uri('copies/one-byte.bin'), work + '/']);
     expect(await sha256File(path.join(work, 'sixty-four-mib.bin'))).toBe(file('sixty-four-mib.bin').sha256);
     expect(await sha256File(path.join(work, 'one-byte.bin'))).toBe(file('one-byte.bin').sha256);
-    expect((await headObject('copies/sixty-four-mib.bin')).length).toBe(64 * MiB);
+    expect((await headOf('copies/sixty-four-mib.bin')).length).toBe(64 * MiB);
   });
 
   it('del --recursive deletes many keys with one DeleteObjects; rb refuses a non-empty bucket, then removes it', async () => {

@@ -21,7 +21,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupTenants, startFreshRos } from '../support/ros-api.mjs';
-import { makeFixtures, md5 } from './fixtures.mjs';
+import { recordRequests, s3Error } from '../support/sdk.mjs';
+import { makeFixtures, md5, md5File, stepTimer } from './fixtures.mjs';
 
 // The SDK warns once that releases after January 2027 need Node 22 (package.json allows 20.3+); known, so quiet.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -36,7 +37,7 @@ let fx;
 /** @type {ReturnType<typeof s3>} */
 let client;
 /** Wall time of each step, reported at the end. */
-const timings = {};
+const { timings, timed } = stepTimer();
 
 beforeAll(async () => {
   ros = await startFreshRos();
@@ -61,57 +62,7 @@ function s3(key) {
     region: 'us-east-1',
     credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey },
   });
-  /** @type {{ command: string, method: string, hostname: string, path: string, query: Record<string, unknown>, headers: Record<string, string> }[]} */
-  const sent = [];
-  c.middlewareStack.add(
-    (next, context) => async (args) => {
-      const { method, hostname, path, query, headers } = args.request;
-      const entry = { command: context.commandName, method, hostname, path, query: { ...query }, headers: { ...headers }, ms: 0 };
-      sent.push(entry);
-      const t0 = performance.now();
-      try {
-        const out = await next(args);
-        entry.status = out.response?.statusCode;
-        return out;
-      } catch (err) {
-        entry.status = err.$metadata?.httpStatusCode;
-        entry.error = `${err.name}: ${err.message}${err.$responseBodyText ? ` [${err.$responseBodyText.slice(0, 300)}]` : ''}`;
-        throw err;
-      } finally {
-        entry.ms = Math.round(performance.now() - t0);
-      }
-    },
-    { step: 'finalizeRequest', priority: 'low', name: 'recordSent' },
-  );
-  return Object.assign(c, { sent });
-}
-
-/** Runs `fn`, recording its wall time under `name`. */
-async function timed(name, fn) {
-  const t0 = performance.now();
-  try {
-    return await fn();
-  } finally {
-    timings[name] = Math.round(performance.now() - t0);
-  }
-}
-
-/** Runs `promise`, expecting an S3 error; returns it. */
-async function s3Error(promise) {
-  const err = await promise.then(
-    (ok) => {
-      throw new Error(`expected an S3 error, got ${JSON.stringify(ok.$metadata)}`);
-    },
-    (e) => e,
-  );
-  if (!err.$metadata) throw err;
-  return err;
-}
-
-async function md5File(file) {
-  const hash = createHash('md5');
-  for await (const chunk of fs.createReadStream(file)) hash.update(chunk);
-  return hash.digest('hex');
+  return recordRequests(c);
 }
 
 /** SHA-256 and length of a GetObject body, streamed (the SDK validates a whole-object CRC32 as it goes). */

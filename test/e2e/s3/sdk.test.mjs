@@ -24,6 +24,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localFetch, localhostLookup, setupTenants, startFreshRos } from '../support/ros-api.mjs';
+import { recordRequests, s3Error } from '../support/sdk.mjs';
 
 // The SDK warns once that releases after January 2027 need Node 22 (package.json allows 20.3+); known, so quiet.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -64,29 +65,7 @@ function s3(key, { virtual = false, secretAccessKey = key.secretAccessKey, endpo
     ...(virtual && { requestHandler: new NodeHttpHandler({ httpAgent: new http.Agent({ keepAlive: true, lookup: localhostLookup }) }) }),
     maxAttempts: 1,
   });
-  /** @type {{ command: string, method: string, hostname: string, path: string, headers: Record<string, string> }[]} */
-  const sent = [];
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const { method, hostname, path, headers } = args.request;
-      sent.push({ command: context.commandName, method, hostname, path, headers: { ...headers } });
-      return next(args);
-    },
-    { step: 'finalizeRequest', priority: 'low', name: 'recordSent' },
-  );
-  return Object.assign(client, { sent });
-}
-
-/** Runs `promise`, expecting an S3 error; returns it. */
-async function s3Error(promise) {
-  const err = await promise.then(
-    (ok) => {
-      throw new Error(`expected an S3 error, got ${JSON.stringify(ok.$metadata)}`);
-    },
-    (e) => e,
-  );
-  if (!err.$metadata) throw err;
-  return err;
+  return recordRequests(client);
 }
 
 const bodyBytes = async (out) => Buffer.from(await out.Body.transformToByteArray());

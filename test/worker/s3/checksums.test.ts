@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { checksumOf, fromBase64, toBase64, type ChecksumAlgorithm } from '../../../src/s3/checksums';
-import { s3World, xmlAll, xmlText, type S3World } from './s3-fixtures';
+import { bytes, concat, s3World, xmlAll, xmlText, type S3World } from './s3-fixtures';
 
 // Checksums that outlive the upload: trailer checksums of simple PUTs (kept in D1, tied to the object version)
 // and the COMPOSITE / FULL_OBJECT checksums of multipart objects, as AWS computes and returns them.
@@ -9,21 +9,6 @@ import { s3World, xmlAll, xmlText, type S3World } from './s3-fixtures';
 const MiB = 1024 * 1024;
 const enc = new TextEncoder();
 
-function bytes(size: number, seed: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let x = seed * 2654435761;
-  for (let i = 0; i < size; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    out[i] = x >>> 24;
-  }
-  return out;
-}
-const concat = (parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) out.set(p, (at += p.length) - p.length);
-  return out;
-};
 const b64 = async (alg: ChecksumAlgorithm, data: Uint8Array) => toBase64(await checksumOf(alg, data));
 const code = async (res: Response) => [res.status, xmlText(await res.text(), 'Code')];
 

@@ -3,15 +3,9 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { EMPTY_SHA256, deriveSigningKey, hmacHex, sha256Hex } from '../../../src/s3/auth/sigv4';
 import { checksumOf, toBase64 } from '../../../src/s3/checksums';
-import { s3World, xmlText, type S3World } from './s3-fixtures';
+import { concat, s3World, xmlText, type S3World } from './s3-fixtures';
 
 const enc = new TextEncoder();
-const concat = (parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) out.set(p, (at += p.length) - p.length);
-  return out;
-};
 function payload(size: number): Uint8Array {
   const out = new Uint8Array(size);
   for (let i = 0; i < size; i++) out[i] = (i * 31 + 7) & 0xff;

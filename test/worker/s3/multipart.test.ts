@@ -1,19 +1,8 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { s3World, xmlAll, xmlText, type S3World } from './s3-fixtures';
+import { bytes, s3World, xmlAll, xmlText, type S3World } from './s3-fixtures';
 
 const MiB = 1024 * 1024;
-
-/** Deterministic bytes, different per seed. */
-function bytes(size: number, seed: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let x = seed * 2654435761;
-  for (let i = 0; i < size; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    out[i] = x >>> 24;
-  }
-  return out;
-}
 
 const hex = (buf: ArrayBuffer) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, '0')).join('');
 

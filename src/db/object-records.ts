@@ -1,0 +1,56 @@
+/**
+ * What D1 keeps about single R2 object versions, where the object's own metadata cannot hold it: trailer
+ * checksums, known only after R2 fixed the metadata (migrations/0003_object_checksums.sql), and multipart ETags
+ * for listings, which read no metadata (migrations/0005_object_etags.sql). Each row names the R2 object version
+ * it describes; a row of another version is stale and never counts.
+ */
+const TABLES = { object_checksums: 'checksum', object_etags: 'etag' } as const;
+type Table = keyof typeof TABLES;
+
+const record = (db: D1Database, table: Table, siteId: string, r2key: string, version: string, value: string) =>
+  db
+    .prepare(
+      `INSERT INTO ${table} (site_id, r2_key, version, ${TABLES[table]}) VALUES (?, ?, ?, ?)
+       ON CONFLICT (site_id, r2_key) DO UPDATE SET version = excluded.version, ${TABLES[table]} = excluded.${TABLES[table]}`,
+    )
+    .bind(siteId, r2key, version, value)
+    .run();
+
+/** `checksum`: "<ALGORITHM>:<base64>", as ros:checksum holds header checksums. */
+export const putObjectChecksum = (db: D1Database, siteId: string, r2key: string, version: string, checksum: string) =>
+  record(db, 'object_checksums', siteId, r2key, version, checksum);
+
+/** `etag`: the unquoted S3 ETag of a multipart object, "<hex>-<parts>". */
+export const putObjectEtag = (db: D1Database, siteId: string, r2key: string, version: string, etag: string) =>
+  record(db, 'object_etags', siteId, r2key, version, etag);
+
+/** The checksum recorded for exactly this version of the object, or null. */
+export const findObjectChecksum = async (db: D1Database, siteId: string, r2key: string, version: string) =>
+  (
+    await db
+      .prepare('SELECT checksum FROM object_checksums WHERE site_id = ? AND r2_key = ? AND version = ?')
+      .bind(siteId, r2key, version)
+      .first<{ checksum: string }>()
+  )?.checksum ?? null;
+
+/** The multipart ETags of every key from `first` to `last` (inclusive): one indexed range read per listing page. */
+export const objectEtagsBetween = async (db: D1Database, siteId: string, first: string, last: string) =>
+  (
+    await db
+      .prepare('SELECT r2_key, version, etag FROM object_etags WHERE site_id = ? AND r2_key >= ? AND r2_key <= ?')
+      .bind(siteId, first, last)
+      .all<{ r2_key: string; version: string; etag: string }>()
+  ).results;
+
+/** Forgets the records of deleted objects, in both tables. Up to 99 keys a statement: D1 caps bound parameters at 100. */
+export async function deleteObjectRecords(db: D1Database, siteId: string, r2keys: string[]): Promise<void> {
+  const statements: D1PreparedStatement[] = [];
+  for (let i = 0; i < r2keys.length; i += 99) {
+    const chunk = r2keys.slice(i, i + 99);
+    const marks = chunk.map(() => '?').join(', ');
+    for (const table of Object.keys(TABLES) as Table[]) {
+      statements.push(db.prepare(`DELETE FROM ${table} WHERE site_id = ? AND r2_key IN (${marks})`).bind(siteId, ...chunk));
+    }
+  }
+  if (statements.length) await db.batch(statements);
+}
