@@ -46,14 +46,17 @@ const part = (() => {
 })();
 
 const objectPath = (key) => `/${BUCKET}/${key}`;
-const put = (target, key, body) => send(target, { method: 'PUT', path: objectPath(key), body, headers: { 'content-length': String(body.length) } });
+const put = (target, key, body) =>
+  send(target, { method: 'PUT', path: objectPath(key), body, headers: { 'content-length': String(body.length) } });
 
 /** Runs `fn(i)` for i in [0, n) with `concurrency` in flight. */
 async function pool(n, concurrency, fn) {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < n) await fn(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < n) await fn(next++);
+    }),
+  );
 }
 
 /** The ListObjectsV2 fixture: `keys` objects of `size` bytes under `prefix`. */
@@ -75,7 +78,12 @@ export async function prepareFixtures(target, { listKeys, cloner }) {
   await put(target, listKey(0), bodies.small);
   if (cloner) {
     const [from, to] = target.id === 'ros' ? [`${BUCKET}/${listKey(0)}`, `${BUCKET}/list/`] : [listKey(0), 'list/'];
-    const query = canonicalQuery([['bucket', target.id === 'ros' ? 'ros' : 'own'], ['from', from], ['to', to], ['count', String(listKeys)]]);
+    const query = canonicalQuery([
+      ['bucket', target.id === 'ros' ? 'ros' : 'own'],
+      ['from', from],
+      ['to', to],
+      ['count', String(listKeys)],
+    ]);
     const res = await send(cloner, { method: 'POST', path: '/__bench/clone', query, expect: [200, 404] });
     if (res.status === 200) return;
   }
@@ -96,13 +104,22 @@ const xmlValue = (text, tag) => new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(text
 async function multipartUpload(target, key, inFlight) {
   const plain = target.id === 'baseline';
   const path = objectPath(key);
-  const created = await send(target, { method: 'POST', path, query: 'uploads=', headers: plain ? {} : { 'x-amz-checksum-algorithm': 'CRC32' }, keepText: true });
+  const created = await send(target, {
+    method: 'POST',
+    path,
+    query: 'uploads=',
+    headers: plain ? {} : { 'x-amz-checksum-algorithm': 'CRC32' },
+    keepText: true,
+  });
   const uploadId = xmlValue(created.text, 'UploadId');
   if (!uploadId) throw new Error(`no UploadId in ${created.text.slice(0, 200)}`);
   const parts = MPU_SIZE / PART;
   const etags = new Array(parts);
   await pool(parts, inFlight, async (i) => {
-    const query = canonicalQuery([['partNumber', String(i + 1)], ['uploadId', uploadId]]);
+    const query = canonicalQuery([
+      ['partNumber', String(i + 1)],
+      ['uploadId', uploadId],
+    ]);
     const res = plain
       ? await send(target, { method: 'PUT', path, query, body: part.data, headers: { 'content-length': String(PART) } })
       : await send(target, {
@@ -124,7 +141,10 @@ async function multipartUpload(target, key, inFlight) {
   const xml =
     '<CompleteMultipartUpload xmlns="http://s3.amazonaws.com/doc/2006-03-01/">' +
     etags
-      .map((etag, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${etag}</ETag>${plain ? '' : `<ChecksumCRC32>${part.crc32}</ChecksumCRC32>`}</Part>`)
+      .map(
+        (etag, i) =>
+          `<Part><PartNumber>${i + 1}</PartNumber><ETag>${etag}</ETag>${plain ? '' : `<ChecksumCRC32>${part.crc32}</ChecksumCRC32>`}</Part>`,
+      )
       .join('') +
     '</CompleteMultipartUpload>';
   const body = Buffer.from(xml);
@@ -154,21 +174,23 @@ export const CASES = [
     group: '4 KiB objects',
     title: 'PUT 4 KiB',
     unit: 'ops/s',
-    op: (target) => (w, i) => put(target, `put4k/${i % 4096}`, bodies.small).then(() => SMALL),
+    op: (target) => (_w, i) => put(target, `put4k/${i % 4096}`, bodies.small).then(() => SMALL),
   },
   {
     id: 'get-4k',
     group: '4 KiB objects',
     title: 'GET 4 KiB',
     unit: 'ops/s',
-    op: (target) => (w, i) => send(target, { method: 'GET', path: objectPath(`small/${i % SMALL_OBJECTS}`) }).then((r) => r.bytes),
+    op: (target) => (_w, i) =>
+      send(target, { method: 'GET', path: objectPath(`small/${i % SMALL_OBJECTS}`) }).then((r) => r.bytes),
   },
   {
     id: 'head',
     group: '4 KiB objects',
     title: 'HEAD',
     unit: 'ops/s',
-    op: (target) => (w, i) => send(target, { method: 'HEAD', path: objectPath(`small/${i % SMALL_OBJECTS}`) }).then(() => 0),
+    op: (target) => (_w, i) =>
+      send(target, { method: 'HEAD', path: objectPath(`small/${i % SMALL_OBJECTS}`) }).then(() => 0),
   },
   {
     id: 'list',
@@ -179,12 +201,26 @@ export const CASES = [
     op: (target) => {
       const tokens = new Map();
       return async (w) => {
-        const params = [['list-type', '2'], ['max-keys', '1000'], ['prefix', 'list/']];
+        const params = [
+          ['list-type', '2'],
+          ['max-keys', '1000'],
+          ['prefix', 'list/'],
+        ];
         if (tokens.get(w)) params.push(['continuation-token', tokens.get(w)]);
-        const res = await send(target, { method: 'GET', path: `/${BUCKET}`, query: canonicalQuery(params), keepText: true });
+        const res = await send(target, {
+          method: 'GET',
+          path: `/${BUCKET}`,
+          query: canonicalQuery(params),
+          keepText: true,
+        });
         const count = Number(xmlValue(res.text, 'KeyCount') ?? (res.text.match(/<Key>/g) ?? []).length);
         if (count !== 1000) throw new Error(`a page held ${count} keys, not 1000`);
-        tokens.set(w, xmlValue(res.text, 'NextContinuationToken')?.replace(/&#(\d+);|&amp;|&quot;/g, (m, code) => (code ? String.fromCharCode(code) : m === '&amp;' ? '&' : '"')));
+        tokens.set(
+          w,
+          xmlValue(res.text, 'NextContinuationToken')?.replace(/&#(\d+);|&amp;|&quot;/g, (m, code) =>
+            code ? String.fromCharCode(code) : m === '&amp;' ? '&' : '"',
+          ),
+        );
         return res.bytes;
       };
     },
@@ -205,7 +241,8 @@ export const CASES = [
     title: 'GET 16 MiB',
     unit: 'MiB/s',
     large: true,
-    op: (target) => (w, i) => send(target, { method: 'GET', path: objectPath(`large/${i % LARGE_OBJECTS}`) }).then((r) => r.bytes),
+    op: (target) => (_w, i) =>
+      send(target, { method: 'GET', path: objectPath(`large/${i % LARGE_OBJECTS}`) }).then((r) => r.bytes),
   },
   {
     id: 'mpu-256m',
@@ -218,7 +255,7 @@ export const CASES = [
     warmup: false, // its 16 parts warm each other up; a warm-up upload would double the case's time
     rounds: () => 1, // 256 MiB written per window: long enough to average itself, too long to repeat
     concurrencyNote: `parts in flight: min(c, ${MPU_SIZE / PART})`,
-    op: (target, c) => (w, i) => multipartUpload(target, `mpu/${i % 2}`, Math.min(c, MPU_SIZE / PART)),
+    op: (target, c) => (_w, i) => multipartUpload(target, `mpu/${i % 2}`, Math.min(c, MPU_SIZE / PART)),
   },
 ];
 
@@ -233,7 +270,15 @@ function* streamBody(size) {
 /** PUT then GET one `size`-byte object, calling `around(label, fn)` around each transfer (it samples memory). */
 export async function bigTransfer(target, size, around) {
   const key = objectPath('mem/big');
-  const put = await around('PUT', () => send(target, { method: 'PUT', path: key, body: streamBody(size), headers: { 'content-length': String(size) }, fresh: true }));
+  const put = await around('PUT', () =>
+    send(target, {
+      method: 'PUT',
+      path: key,
+      body: streamBody(size),
+      headers: { 'content-length': String(size) },
+      fresh: true,
+    }),
+  );
   const get = await around('GET', () => send(target, { method: 'GET', path: key, fresh: true }));
   if (get.result.bytes !== size) throw new Error(`GET returned ${get.result.bytes} bytes, not ${size}`);
   return { put, get };

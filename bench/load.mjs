@@ -22,7 +22,7 @@ export class Histogram {
   static #middle(i) {
     if (i < 128) return i + 0.5;
     const shift = Math.floor(i / 64) - 1;
-    return ((i - shift * 64) + 0.5) * 2 ** shift;
+    return (i - shift * 64 + 0.5) * 2 ** shift;
   }
 
   record(us) {
@@ -46,7 +46,8 @@ export class Histogram {
 // ---- HTTP ----------------------------------------------------------------------------------------------------
 
 /** One keep-alive pool per target, sized for the highest concurrency, so connections are reused across windows. */
-export const newAgent = () => new http.Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 64, scheduling: 'lifo' });
+export const newAgent = () =>
+  new http.Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 64, scheduling: 'lifo' });
 
 /** A request during which no byte moves for this long fails (see sendOnce). */
 const IDLE_TIMEOUT_MS = 60_000;
@@ -72,13 +73,21 @@ export async function send(target, options) {
     // A kept-alive socket the server closed just as we reused it: Node's documented case for one retry
     // (possible only when the body can be sent again).
     // (workerd closes a connection now and then after a long upload; EPIPE is the same race met while writing.)
-    if (!err.reusedSocket || !['ECONNRESET', 'EPIPE'].includes(err.code) || (options.body && !Buffer.isBuffer(options.body))) throw err;
+    if (
+      !err.reusedSocket ||
+      !['ECONNRESET', 'EPIPE'].includes(err.code) ||
+      (options.body && !Buffer.isBuffer(options.body))
+    )
+      throw err;
     // On a connection of its own: the pool's other idle sockets may have been closed the same way.
     return sendOnce(target, { ...options, fresh: true });
   }
 }
 
-function sendOnce(target, { method, path, query = '', headers = {}, body, payloadHash, keepText = false, expect = [200, 204], fresh = false }) {
+function sendOnce(
+  target,
+  { method, path, query = '', headers = {}, body, payloadHash, keepText = false, expect = [200, 204], fresh = false },
+) {
   const signed = target.sign({ method, host: target.hostHeader, path, query, headers, payloadHash });
   return new Promise((resolve, reject) => {
     const req = http.request(
@@ -110,7 +119,9 @@ function sendOnce(target, { method, path, query = '', headers = {}, body, payloa
       reject(err);
     });
     // A server that stops answering fails the operation instead of stalling the whole run.
-    req.setTimeout(IDLE_TIMEOUT_MS, () => req.destroy(Object.assign(new Error(`no progress for ${IDLE_TIMEOUT_MS / 1000} s`), { code: 'ETIMEDOUT' })));
+    req.setTimeout(IDLE_TIMEOUT_MS, () =>
+      req.destroy(Object.assign(new Error(`no progress for ${IDLE_TIMEOUT_MS / 1000} s`), { code: 'ETIMEDOUT' })),
+    );
     if (!body || Buffer.isBuffer(body)) return req.end(body);
     (async () => {
       for (const chunk of body) if (!req.write(chunk)) await new Promise((r) => req.once('drain', r));

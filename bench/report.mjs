@@ -17,7 +17,8 @@ export function machine(root) {
     }
   };
   const cpuinfo = fs.readFileSync('/proc/cpuinfo', 'utf8');
-  const version = (pkg) => JSON.parse(fs.readFileSync(path.join(root, 'node_modules', pkg, 'package.json'), 'utf8')).version;
+  const version = (pkg) =>
+    JSON.parse(fs.readFileSync(path.join(root, 'node_modules', pkg, 'package.json'), 'utf8')).version;
   return {
     cpu: /model name\s*:\s*(.+)/.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model ?? 'unknown',
     cores: os.availableParallelism?.() ?? os.cpus().length,
@@ -28,7 +29,11 @@ export function machine(root) {
     wrangler: version('wrangler'),
     miniflare: version('miniflare'),
     moto: run('python3', ['-c', 'import moto; print(moto.__version__)']),
-    commit: run('git', ['rev-parse', '--short', 'HEAD']) + (run('git', ['status', '--porcelain', '--', 'src', 'migrations', 'wrangler.toml']) ? ' (+ uncommitted changes in src/)' : ''),
+    commit:
+      run('git', ['rev-parse', '--short', 'HEAD']) +
+      (run('git', ['status', '--porcelain', '--', 'src', 'migrations', 'wrangler.toml'])
+        ? ' (+ uncommitted changes in src/)'
+        : ''),
     date: new Date().toISOString(),
   };
 }
@@ -54,9 +59,17 @@ export function evaluate(result) {
     const ros = k?.results.ros;
     const base = k?.results.baseline;
     const gap = ros?.p99 != null && base?.p99 != null ? ros.p99 - base.p99 : null;
-    add(`${k?.title ?? id}, c32: p99 within 2 ms of baseline`, gap == null ? null : gap <= 2, gap == null ? 'n/a' : `${gap >= 0 ? '+' : ''}${gap.toFixed(2)} ms`);
+    add(
+      `${k?.title ?? id}, c32: p99 within 2 ms of baseline`,
+      gap == null ? null : gap <= 2,
+      gap == null ? 'n/a' : `${gap >= 0 ? '+' : ''}${gap.toFixed(2)} ms`,
+    );
   }
-  for (const [id, min] of [['get-16m', 0.95], ['put-16m', 0.95], ['list', 0.9]]) {
+  for (const [id, min] of [
+    ['get-16m', 0.95],
+    ['put-16m', 0.95],
+    ['list', 0.9],
+  ]) {
     for (const k of result.cases.filter((x) => x.id === id)) {
       const r = ratio(k.results.ros, k.results.baseline);
       add(`${k.title}, c${k.concurrency}: ROS ≥ ${min * 100}% of baseline`, r == null ? null : r >= min, pct(r));
@@ -66,12 +79,20 @@ export function evaluate(result) {
     const r = ratio(k.results.ros, k.results.moto);
     // Where the runtime's own upper bound does not reach 2× moto either, the miss is the environment's (say so).
     const b = ratio(k.results.baseline, k.results.moto);
-    add(`${k.title}, c${k.concurrency}: ROS ≥ 2× moto_server`, r == null ? null : r >= 2, r == null ? 'n/a' : `${r.toFixed(1)}×${b != null && b < 2 ? `; baseline ${b.toFixed(1)}×` : ''}`);
+    add(
+      `${k.title}, c${k.concurrency}: ROS ≥ 2× moto_server`,
+      r == null ? null : r >= 2,
+      r == null ? 'n/a' : `${r.toFixed(1)}×${b != null && b < 2 ? `; baseline ${b.toFixed(1)}×` : ''}`,
+    );
   }
   const mem = result.memory.ros;
   for (const dir of ['PUT', 'GET']) {
     const above = mem?.[dir]?.aboveIdle;
-    add(`Memory, ${(mem?.sizeBytes ?? 0) / MiB} MiB ${dir} through ROS: < 64 MiB above idle`, above == null ? null : above < 64 * MiB, above == null ? 'n/a' : `+${(above / MiB).toFixed(0)} MiB`);
+    add(
+      `Memory, ${(mem?.sizeBytes ?? 0) / MiB} MiB ${dir} through ROS: < 64 MiB above idle`,
+      above == null ? null : above < 64 * MiB,
+      above == null ? 'n/a' : `+${(above / MiB).toFixed(0)} MiB`,
+    );
   }
   const micro = result.micro?.results ?? [];
   const microValue = (re) => micro.find((m) => re.test(m.name))?.value ?? null;
@@ -80,14 +101,19 @@ export function evaluate(result) {
     add(`${alg} ≥ 500 MiB/s`, v == null ? null : v >= 500, v == null ? 'n/a' : `${v.toFixed(0)} MiB/s`);
   }
   const verify = microValue(/^verify, signing key cached/);
-  add('SigV4 verification with a cached key < 50 µs', verify == null ? null : verify < 50, verify == null ? 'n/a' : `${verify.toFixed(1)} µs`);
+  add(
+    'SigV4 verification with a cached key < 50 µs',
+    verify == null ? null : verify < 50,
+    verify == null ? 'n/a' : `${verify.toFixed(1)} µs`,
+  );
   return checks;
 }
 
 // ---- Markdown ------------------------------------------------------------------------------------------------
 
 const mark = (ok) => (ok === true ? '✓' : ok === false ? '✗' : '–');
-const num = (x, digits = 0) => (x == null ? '–' : x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
+const num = (x, digits = 0) =>
+  x == null ? '–' : x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const rateText = (r) => (r == null ? '–' : r.failed ? r.failed : num(r.rate));
 const ms = (x) => (x == null ? '–' : x < 10 ? x.toFixed(2) : x.toFixed(1));
 const ratioText = (a, b) => {
@@ -100,7 +126,7 @@ function caseTable(cases, checks) {
   const names = ['ROS', 'baseline', 'moto'];
   const lines = [
     `| Case | c | unit | ${names.join(' | ')} | ROS ÷ ${names[1]} | ROS ÷ ${names[2]} | ${names[1]} ÷ ${names[2]} | p50 ms (${names.join(' / ')}) | p99 ms (${names.join(' / ')}) | Targets |`,
-    '|---|--:|---|' + names.map(() => '--:|').join('') + '--:|--:|--:|--:|--:|---|',
+    `|---|--:|---|${names.map(() => '--:|').join('')}--:|--:|--:|--:|--:|---|`,
   ];
   for (const k of cases) {
     const rs = ids.map((id) => k.results[id]);
@@ -122,9 +148,16 @@ export function renderMarkdown(result) {
   out.push(`# ROS benchmark${s.quick ? ' (quick subset)' : ''}`, '');
   out.push('| Machine | |', '|---|---|');
   out.push(`| CPU | ${m.cpu}, ${m.cores} cores |`, `| Memory | ${m.memoryGiB} GiB |`, `| OS | ${m.kernel} |`);
-  out.push(`| Node | ${m.node} |`, `| workerd | ${m.workerd} (wrangler ${m.wrangler}, miniflare ${m.miniflare}) |`, `| moto | ${m.moto} |`);
+  out.push(
+    `| Node | ${m.node} |`,
+    `| workerd | ${m.workerd} (wrangler ${m.wrangler}, miniflare ${m.miniflare}) |`,
+    `| moto | ${m.moto} |`,
+  );
   out.push(`| Commit | ${m.commit} |`, `| Date | ${m.date} |`);
-  out.push(`| Load average | ${m.loadAverageAtStart.map((x) => x.toFixed(2)).join(' ')} at start, ${m.loadAverageAtEnd.map((x) => x.toFixed(2)).join(' ')} at end |`, '');
+  out.push(
+    `| Load average | ${m.loadAverageAtStart.map((x) => x.toFixed(2)).join(' ')} at start, ${m.loadAverageAtEnd.map((x) => x.toFixed(2)).join(' ')} at end |`,
+    '',
+  );
   out.push(
     `Run: ${s.quick ? 'quick' : 'full'}, ${result.wallSeconds.toFixed(0)} s. Each result is the median of ${s.rounds} round(s); a round is a ` +
       `${s.small.durationMs / 1000} s window (16 MiB and multipart: ${s.large.durationMs / 1000} s, at least one operation per worker) after a warm-up, ` +
@@ -170,12 +203,20 @@ export function renderMarkdown(result) {
     out.push('');
   }
 
-  out.push('## Memory', '', '| Target | Object | Idle RSS | Peak during PUT | Peak during GET | PUT MiB/s | GET MiB/s | Target (< 64 MiB above idle) |', '|---|--:|--:|--:|--:|--:|--:|---|');
+  out.push(
+    '## Memory',
+    '',
+    '| Target | Object | Idle RSS | Peak during PUT | Peak during GET | PUT MiB/s | GET MiB/s | Target (< 64 MiB above idle) |',
+    '|---|--:|--:|--:|--:|--:|--:|---|',
+  );
   for (const [id, mem] of Object.entries(result.memory)) {
     if (!mem) continue;
     const row = (d) => `${num(mem[d].peak / MiB)} MiB (+${num(mem[d].aboveIdle / MiB)})`;
-    const ok = id === 'ros' ? ['PUT', 'GET'].map((d) => `${d} ${mark(mem[d].aboveIdle < 64 * MiB)}`).join(', ') : 'reference';
-    out.push(`| ${id === 'ros' ? 'ROS' : 'baseline'}${mem.note ? ` (${mem.note})` : ''} | ${num(mem.sizeBytes / MiB)} MiB | ${num(mem.idle / MiB)} MiB | ${row('PUT')} | ${row('GET')} | ${num(mem.PUT.mibPerSec)} | ${num(mem.GET.mibPerSec)} | ${ok} |`);
+    const ok =
+      id === 'ros' ? ['PUT', 'GET'].map((d) => `${d} ${mark(mem[d].aboveIdle < 64 * MiB)}`).join(', ') : 'reference';
+    out.push(
+      `| ${id === 'ros' ? 'ROS' : 'baseline'}${mem.note ? ` (${mem.note})` : ''} | ${num(mem.sizeBytes / MiB)} MiB | ${num(mem.idle / MiB)} MiB | ${row('PUT')} | ${row('GET')} | ${num(mem.PUT.mibPerSec)} | ${num(mem.GET.mibPerSec)} | ${ok} |`,
+    );
   }
   out.push(
     '',
@@ -188,11 +229,18 @@ export function renderMarkdown(result) {
   if (result.micro) {
     out.push('## Microbenchmarks (in workerd)', '', '| Group | Function | Result | Target |', '|---|---|--:|---|');
     for (const r of result.micro.results) {
-      const check = checks.find((c) => (r.name.startsWith('verify, signing key cached') && c.what.startsWith('SigV4')) || c.what.startsWith(`${r.name.split(' ')[0]} ≥`));
+      const check = checks.find(
+        (c) =>
+          (r.name.startsWith('verify, signing key cached') && c.what.startsWith('SigV4')) ||
+          c.what.startsWith(`${r.name.split(' ')[0]} ≥`),
+      );
       const value = r.value == null ? r.note : `${num(r.value, r.unit === 'µs/op' ? 1 : 0)} ${r.unit}`;
-      out.push(`| ${r.group} | ${r.name} | ${value} | ${check && r.value != null ? `${mark(check.ok)} ${check.what}` : ''} |`);
+      out.push(
+        `| ${r.group} | ${r.name} | ${value} | ${check && r.value != null ? `${mark(check.ok)} ${check.what}` : ''} |`,
+      );
     }
-    for (const f of result.micro.failures) out.push(`| failed | ${f.name} | ${f.error.replace(/\|/g, '\\|').slice(0, 300)} | |`);
+    for (const f of result.micro.failures)
+      out.push(`| failed | ${f.name} | ${f.error.replace(/\|/g, '\\|').slice(0, 300)} | |`);
     out.push('');
   }
   return out.join('\n');

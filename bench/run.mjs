@@ -22,16 +22,37 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS = path.join(ROOT, 'bench', 'results');
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
-const ONLY = args.find((a) => a.startsWith('--only='))?.slice(7).split(','); // e.g. --only=get-4k,list (development)
+const ONLY = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(','); // e.g. --only=get-4k,list (development)
 const SKIP_MICRO = args.includes('--no-micro');
 const VERBOSE = args.includes('--verbose'); // wrangler's output: the Workers' console.log and errors
 
 /** The run's shape. Full: < 10 minutes on 2 cores; quick: about one minute. */
 const SETTINGS = QUICK
-  ? { rounds: 1, concurrencies: { small: [32], large: [4], list: [4] }, small: { durationMs: 800, warmupMs: 200 }, large: { durationMs: 1200, warmupMs: 0 },
-      info: { durationMs: 800, warmupMs: 200 }, listKeys: 2000, memoryBytes: 128 * MiB, budgetMs: 150_000, reserveMs: 15_000 }
-  : { rounds: 3, concurrencies: { small: [1, 32], large: [1, 32] }, small: { durationMs: 1500, warmupMs: 300 }, large: { durationMs: 2000, warmupMs: 0 },
-      info: { durationMs: 1000, warmupMs: 200 }, listKeys: 10_000, memoryBytes: 1024 * MiB, budgetMs: 570_000, reserveMs: 75_000 };
+  ? {
+      rounds: 1,
+      concurrencies: { small: [32], large: [4], list: [4] },
+      small: { durationMs: 800, warmupMs: 200 },
+      large: { durationMs: 1200, warmupMs: 0 },
+      info: { durationMs: 800, warmupMs: 200 },
+      listKeys: 2000,
+      memoryBytes: 128 * MiB,
+      budgetMs: 150_000,
+      reserveMs: 15_000,
+    }
+  : {
+      rounds: 3,
+      concurrencies: { small: [1, 32], large: [1, 32] },
+      small: { durationMs: 1500, warmupMs: 300 },
+      large: { durationMs: 2000, warmupMs: 0 },
+      info: { durationMs: 1000, warmupMs: 200 },
+      listKeys: 10_000,
+      memoryBytes: 1024 * MiB,
+      budgetMs: 570_000,
+      reserveMs: 75_000,
+    };
 // Quick: every case once, on a smaller scale (large cases at c4: at c32 a window moves ≥ 512 MiB; the listing at
 // c4: at c32 moto alone needs 15 s to answer each worker's first page).
 // Large cases have no warm-up window (see measure()). `reserveMs` is kept for what follows the
@@ -44,7 +65,10 @@ const log = (line) => console.log(`[${((Date.now() - started) / 1000).toFixed(0)
 
 const cleanups = [];
 async function cleanup() {
-  while (cleanups.length) await cleanups.pop()().catch((err) => console.error('cleanup:', err.message));
+  while (cleanups.length)
+    await cleanups
+      .pop()()
+      .catch((err) => console.error('cleanup:', err.message));
 }
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, async () => {
@@ -85,24 +109,36 @@ async function withRestarts(target, what, fn) {
       if (error) throw error;
       return result;
     }
-    if (attempt === 3) throw new Error(`${target.name}: workerd kept restarting during ${what} (source files changing?)`);
+    if (attempt === 3)
+      throw new Error(`${target.name}: workerd kept restarting during ${what} (source files changing?)`);
     log(`  ${target.name}: workerd restarted during ${what} (a watched file changed): again`);
   }
 }
 
 /** One measured window of `kase` at concurrency `c` against `target`. */
 function window(target, kase, c, timing = kase.large ? SETTINGS.large : SETTINGS.small) {
-  return withRestarts(target, `${kase.id} c${c}`, () => runLoad({ concurrency: kase.workers?.(c) ?? c, ...timing, op: kase.op(target, c) }));
+  return withRestarts(target, `${kase.id} c${c}`, () =>
+    runLoad({ concurrency: kase.workers?.(c) ?? c, ...timing, op: kase.op(target, c) }),
+  );
 }
 
 /** A window's numbers, or why it failed ("failed: 501"). */
 function summarize(kase, res) {
   if (res.ops === 0 || res.errors >= 10) {
     const e = res.firstError;
-    return { failed: e?.status ? `failed: ${e.status}` : `failed: ${e?.message ?? 'no operation completed'}`, detail: e?.message?.slice(0, 300) };
+    return {
+      failed: e?.status ? `failed: ${e.status}` : `failed: ${e?.message ?? 'no operation completed'}`,
+      detail: e?.message?.slice(0, 300),
+    };
   }
   const rate = kase.unit === 'MiB/s' ? res.bytes / MiB / res.seconds : res.ops / res.seconds;
-  return { rate, p50: res.hist.quantile(0.5) / 1000, p99: res.hist.quantile(0.99) / 1000, ops: res.ops, errors: res.errors };
+  return {
+    rate,
+    p50: res.hist.quantile(0.5) / 1000,
+    p99: res.hist.quantile(0.99) / 1000,
+    ops: res.ops,
+    errors: res.errors,
+  };
 }
 
 /** Runs `kase` at concurrency `c` on every target, interleaved over the rounds; medians per target. */
@@ -116,18 +152,29 @@ async function measure(kase, c, targets, timing) {
       if (r >= (target.rounds ?? Infinity)) continue;
       // Large cases have no warm-up window (at c32 it would cost a whole extra window): one untimed operation
       // per target instead, so the first round does not pay for first use (JIT, connections, R2 paths).
-      if (r === 0 && kase.large && kase.warmup !== false) await withRestarts(target, `${kase.id} warm-up`, () => kase.op(target, 1)(0, 0));
+      if (r === 0 && kase.large && kase.warmup !== false)
+        await withRestarts(target, `${kase.id} warm-up`, () => kase.op(target, 1)(0, 0));
       if (previous.some((x) => x.failed)) continue; // it will fail again: spend the time elsewhere
       const s = summarize(kase, await window(target, kase, c, timing));
       previous.push(s);
-      log(`  ${kase.id} c${c} ${target.name}: ${s.failed ?? `${s.rate.toFixed(0)} ${kase.unit}, p50 ${s.p50.toFixed(2)} ms, p99 ${s.p99.toFixed(2)} ms`}`);
+      log(
+        `  ${kase.id} c${c} ${target.name}: ${s.failed ?? `${s.rate.toFixed(0)} ${kase.unit}, p50 ${s.p50.toFixed(2)} ms, p99 ${s.p99.toFixed(2)} ms`}`,
+      );
     }
   }
   return Object.fromEntries(
     Object.entries(rounds).map(([id, rs]) => {
       const failed = rs.find((x) => x.failed);
       if (failed) return [id, failed];
-      return [id, { rate: median(rs.map((x) => x.rate)), p50: median(rs.map((x) => x.p50)), p99: median(rs.map((x) => x.p99)), rounds: rs }];
+      return [
+        id,
+        {
+          rate: median(rs.map((x) => x.rate)),
+          p50: median(rs.map((x) => x.p50)),
+          p99: median(rs.map((x) => x.p99)),
+          rounds: rs,
+        },
+      ];
     }),
   );
 }
@@ -155,7 +202,9 @@ function memoryCase(target, size) {
         clearInterval(timer);
       }
     });
-    log(`  memory ${target.name}: idle ${(idle / MiB).toFixed(0)} MiB, PUT +${(result.PUT.aboveIdle / MiB).toFixed(0)} MiB, GET +${(result.GET.aboveIdle / MiB).toFixed(0)} MiB`);
+    log(
+      `  memory ${target.name}: idle ${(idle / MiB).toFixed(0)} MiB, PUT +${(result.PUT.aboveIdle / MiB).toFixed(0)} MiB, GET +${(result.GET.aboveIdle / MiB).toFixed(0)} MiB`,
+    );
     return { idle, sizeBytes: size, method: exact ? 'VmHWM' : 'VmRSS sampled every 50 ms', ...result };
   });
 }
@@ -163,11 +212,15 @@ function memoryCase(target, size) {
 /** The microbenchmarks, in workerd through the vitest workers pool; resolves their JSON. */
 async function micro() {
   const out = path.join(os.tmpdir(), `ros-bench-micro-${process.pid}.json`);
-  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--config', 'bench/vitest.micro.config.ts'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, BENCH_QUICK: QUICK ? '1' : '0', BENCH_MICRO_OUT: out },
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--config', 'bench/vitest.micro.config.ts'],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, BENCH_QUICK: QUICK ? '1' : '0', BENCH_MICRO_OUT: out },
+    },
+  );
   cleanups.push(async () => child.exitCode === null && child.kill('SIGTERM'));
   let output = '';
   child.stdout.on('data', (d) => (output = (output + d).slice(-20_000)));
@@ -178,7 +231,10 @@ async function micro() {
     fs.rmSync(out, { force: true });
     return data;
   } catch {
-    return { results: [], failures: [{ name: 'vitest', error: `no results (exit ${child.exitCode}): ${output.slice(-2000)}` }] };
+    return {
+      results: [],
+      failures: [{ name: 'vitest', error: `no results (exit ${child.exitCode}): ${output.slice(-2000)}` }],
+    };
   }
 }
 
@@ -195,8 +251,14 @@ async function measurePaths(workerd, deadline, result) {
       continue;
     }
     log(`GET 4 KiB through the dev proxy and relay, concurrency ${c}`);
-    result.info.push({ id: 'get-4k-paths', title: 'GET 4 KiB', unit: 'ops/s', concurrency: c, targets: paths.map((t) => ({ id: t.id, name: t.name })),
-      results: await measure(get4k, c, paths, SETTINGS.info) });
+    result.info.push({
+      id: 'get-4k-paths',
+      title: 'GET 4 KiB',
+      unit: 'ops/s',
+      concurrency: c,
+      targets: paths.map((t) => ({ id: t.id, name: t.name })),
+      results: await measure(get4k, c, paths, SETTINGS.info),
+    });
   }
 }
 
@@ -206,9 +268,21 @@ async function main() {
   await selfCheck();
   const info = machine(ROOT);
   info.loadAverageAtStart = os.loadavg();
-  log(`${QUICK ? 'quick' : 'full'} run on ${info.cpu}, ${info.cores} cores; load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  log(
+    `${QUICK ? 'quick' : 'full'} run on ${info.cpu}, ${info.cores} cores; load average ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
   const deadline = started + SETTINGS.budgetMs - SETTINGS.reserveMs;
-  const result = { settings: { ...SETTINGS, quick: QUICK }, machine: info, cases: [], info: [], memory: {}, skipped: [] };
+  const result = {
+    settings: { ...SETTINGS, quick: QUICK },
+    machine: info,
+    cases: [],
+    info: [],
+    memory: {},
+    skipped: [],
+  };
 
   const workerd = await startWorkerd({ log, verbose: VERBOSE });
   cleanups.push(workerd.stop);
@@ -227,7 +301,9 @@ async function main() {
   await Promise.all(
     targets.map(async (target) => {
       const cloner = workerd.mode === 'same-workerd' ? workerd.baseline : null;
-      await withRestarts(target, 'the fixtures', () => prepareFixtures(target, { listKeys: SETTINGS.listKeys, cloner }));
+      await withRestarts(target, 'the fixtures', () =>
+        prepareFixtures(target, { listKeys: SETTINGS.listKeys, cloner }),
+      );
       log(`  fixtures on ${target.name} written`);
     }),
   );
@@ -239,7 +315,15 @@ async function main() {
         continue;
       }
       log(`${kase.title}, concurrency ${c}`);
-      result.cases.push({ id: kase.id, group: kase.group, title: kase.title, unit: kase.unit, concurrency: c, note: kase.concurrencyNote, results: await measure(kase, c, targets) });
+      result.cases.push({
+        id: kase.id,
+        group: kase.group,
+        title: kase.title,
+        unit: kase.unit,
+        concurrency: c,
+        note: kase.concurrencyNote,
+        results: await measure(kase, c, targets),
+      });
     }
     if (kase.id === 'get-4k') await measurePaths(workerd, deadline, result);
   }

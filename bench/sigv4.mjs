@@ -9,7 +9,8 @@ export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
 export const EMPTY_SHA256 = createHash('sha256').update('').digest('hex');
 
 /** RFC 3986 encoding, as SigV4 wants it (encodeURIComponent leaves !'()* alone). */
-export const rfc3986 = (s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+export const rfc3986 = (s) =>
+  encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 /** `a=1&b=2` from [[name, value], …] in canonical order: what is both sent and signed. */
 export function canonicalQuery(params) {
@@ -29,7 +30,15 @@ const hmac = (key, data) => createHmac('sha256', key).update(data).digest();
 export function createSigner({ accessKeyId, secretAccessKey, region = 'us-east-1', service = 's3' }) {
   let keyDate = '';
   let signingKey;
-  return function sign({ method, host, path, query = '', headers = {}, payloadHash = UNSIGNED_PAYLOAD, now = new Date() }) {
+  return function sign({
+    method,
+    host,
+    path,
+    query = '',
+    headers = {},
+    payloadHash = UNSIGNED_PAYLOAD,
+    now = new Date(),
+  }) {
     const amzDate = now.toISOString().replace(/[:-]|\.\d{3}/g, '');
     const date = amzDate.slice(0, 8);
     if (date !== keyDate) {
@@ -37,12 +46,23 @@ export function createSigner({ accessKeyId, secretAccessKey, region = 'us-east-1
       keyDate = date;
     }
     const all = { ...headers, host, 'x-amz-date': amzDate, 'x-amz-content-sha256': payloadHash };
-    const names = Object.keys(all).map((n) => n.toLowerCase()).sort();
+    const names = Object.keys(all)
+      .map((n) => n.toLowerCase())
+      .sort();
     const lower = Object.fromEntries(Object.entries(all).map(([k, v]) => [k.toLowerCase(), String(v).trim()]));
     const signedHeaders = names.join(';');
-    const canonical = [method, path, query, names.map((n) => `${n}:${lower[n]}\n`).join(''), signedHeaders, payloadHash].join('\n');
+    const canonical = [
+      method,
+      path,
+      query,
+      names.map((n) => `${n}:${lower[n]}\n`).join(''),
+      signedHeaders,
+      payloadHash,
+    ].join('\n');
     const scope = `${date}/${region}/${service}/aws4_request`;
-    const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonical).digest('hex')].join('\n');
+    const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonical).digest('hex')].join(
+      '\n',
+    );
     const signature = createHmac('sha256', signingKey).update(toSign).digest('hex');
     return {
       ...all,
@@ -55,14 +75,30 @@ export function createSigner({ accessKeyId, secretAccessKey, region = 'us-east-1
 export async function selfCheck() {
   const creds = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
   const now = new Date('2026-01-02T03:04:05Z');
-  const query = canonicalQuery([['list-type', '2'], ['continuation-token', 'a+b/c='], ['max-keys', '1000']]);
-  const ours = createSigner(creds)({ method: 'GET', host: '127.0.0.2:8787', path: '/bucket', query, now, headers: { 'x-amz-checksum-mode': 'ENABLED' } });
-  const theirs = await new AwsClient({ ...creds, service: 's3', region: 'us-east-1' }).sign(`http://127.0.0.2:8787/bucket?${query}`, {
+  const query = canonicalQuery([
+    ['list-type', '2'],
+    ['continuation-token', 'a+b/c='],
+    ['max-keys', '1000'],
+  ]);
+  const ours = createSigner(creds)({
     method: 'GET',
-    headers: { 'x-amz-checksum-mode': 'ENABLED', 'x-amz-content-sha256': UNSIGNED_PAYLOAD },
-    aws: { datetime: now.toISOString().replace(/[:-]|\.\d{3}/g, '') },
+    host: '127.0.0.2:8787',
+    path: '/bucket',
+    query,
+    now,
+    headers: { 'x-amz-checksum-mode': 'ENABLED' },
   });
+  const theirs = await new AwsClient({ ...creds, service: 's3', region: 'us-east-1' }).sign(
+    `http://127.0.0.2:8787/bucket?${query}`,
+    {
+      method: 'GET',
+      headers: { 'x-amz-checksum-mode': 'ENABLED', 'x-amz-content-sha256': UNSIGNED_PAYLOAD },
+      aws: { datetime: now.toISOString().replace(/[:-]|\.\d{3}/g, '') },
+    },
+  );
   if (theirs.headers.get('authorization') !== ours.authorization) {
-    throw new Error(`bench signer disagrees with aws4fetch:\n  ours   ${ours.authorization}\n  theirs ${theirs.headers.get('authorization')}`);
+    throw new Error(
+      `bench signer disagrees with aws4fetch:\n  ours   ${ours.authorization}\n  theirs ${theirs.headers.get('authorization')}`,
+    );
   }
 }

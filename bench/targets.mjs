@@ -31,7 +31,8 @@ export const BUCKET = 'ros-bench';
 // ---- processes -------------------------------------------------------------------------------------------------
 
 /** The user workerd under a wrangler dev process (not wrangler's dev proxy, which is bound to the public port). */
-const userWorkerdPid = (root) => workerdDescendants(root).find((w) => w.cmdline.includes('entry=127.0.0.1:0'))?.pid ?? null;
+const userWorkerdPid = (root) =>
+  workerdDescendants(root).find((w) => w.cmdline.includes('entry=127.0.0.1:0'))?.pid ?? null;
 
 /** TCP ports `pid` listens on (its socket inodes matched against /proc/net/tcp). */
 function listeningPorts(pid) {
@@ -104,10 +105,12 @@ function probeGet(port, headers) {
   });
 }
 
-const isBaseline = async (port) => (await probeGet(port, { 'MF-Route-Override': BASELINE_WORKER })).text === 'ros-bench-baseline';
+const isBaseline = async (port) =>
+  (await probeGet(port, { 'MF-Route-Override': BASELINE_WORKER })).text === 'ros-bench-baseline';
 
 /** ROS answers an unsigned request to a site host with an S3 error carrying its x-amz-request-id. */
-const isRos = (hostHeader) => async (port) => 'x-amz-request-id' in (await probeGet(port, { Host: hostHeader })).headers;
+const isRos = (hostHeader) => async (port) =>
+  'x-amz-request-id' in (await probeGet(port, { Host: hostHeader })).headers;
 
 function workerdTarget({ name, id, wranglerPid, located, probe, hostHeader, extraHeaders = {}, credentials }) {
   const target = {
@@ -150,8 +153,14 @@ async function stopChild(child) {
   };
   kill('SIGTERM');
   await new Promise((r) => {
-    const timer = setTimeout(() => (kill('SIGKILL'), r()), 5000);
-    child.once('exit', () => (clearTimeout(timer), r()));
+    const timer = setTimeout(() => {
+      kill('SIGKILL');
+      r();
+    }, 5000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      r();
+    });
   });
 }
 
@@ -163,9 +172,31 @@ async function startSeparateBaseline(stateDir) {
   const port = await freePort();
   const child = spawn(
     process.execPath,
-    [WRANGLER, 'dev', '-c', BASELINE_CONFIG, '--env', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(await freePort()),
-      '--persist-to', stateDir, '--show-interactive-dev-session=false', '--log-level', 'error'],
-    { cwd: ROOT, stdio: 'ignore', detached: true, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' } },
+    [
+      WRANGLER,
+      'dev',
+      '-c',
+      BASELINE_CONFIG,
+      '--env',
+      'dev',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--inspector-port',
+      String(await freePort()),
+      '--persist-to',
+      stateDir,
+      '--show-interactive-dev-session=false',
+      '--log-level',
+      'error',
+    ],
+    {
+      cwd: ROOT,
+      stdio: 'ignore',
+      detached: true,
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
+    },
   );
   try {
     return { child, pid: child.pid, located: await locateWorkerd(child.pid, isBaseline, 60_000) };
@@ -189,7 +220,12 @@ export async function startWorkerd({ log = () => {}, verbose = false } = {}) {
   try {
     const port = await freePort();
     log(`starting ROS + baseline (wrangler dev on :${port}, state ${state.dir})`);
-    const ros = await startRos({ port, stateDir: state.dir, quiet: !verbose, configs: ['wrangler.toml', BASELINE_CONFIG] });
+    const ros = await startRos({
+      port,
+      stateDir: state.dir,
+      quiet: !verbose,
+      configs: ['wrangler.toml', BASELINE_CONFIG],
+    });
     cleanups.push(() => ros.stop());
 
     const site = ros.sites.find((s) => s.id === 'thailand-1');
@@ -202,7 +238,15 @@ export async function startWorkerd({ log = () => {}, verbose = false } = {}) {
 
     const rosProbe = isRos(hostHeader);
     const rosLocated = await locateWorkerd(ros.pid, rosProbe);
-    const rosTarget = workerdTarget({ name: 'ROS', id: 'ros', wranglerPid: ros.pid, located: rosLocated, probe: rosProbe, hostHeader, credentials });
+    const rosTarget = workerdTarget({
+      name: 'ROS',
+      id: 'ros',
+      wranglerPid: ros.pid,
+      located: rosLocated,
+      probe: rosProbe,
+      hostHeader,
+      credentials,
+    });
 
     // Same workerd if wrangler loaded the second config; otherwise a separate wrangler dev (see startSeparateBaseline).
     let mode = 'same-workerd';
@@ -233,10 +277,18 @@ export async function startWorkerd({ log = () => {}, verbose = false } = {}) {
 
     // ROS the way `npm start` users reach it, for the info rows: through wrangler's dev proxy, with and without
     // the 127.0.0.2 relay in front.
-    const fixed = (extra) => ({ ...rosTarget, ...extra, agent: newAgent(), alive: () => true, refresh: async () => {} });
+    const fixed = (extra) => ({
+      ...rosTarget,
+      ...extra,
+      agent: newAgent(),
+      alive: () => true,
+      refresh: async () => {},
+    });
     const proxied = fixed({ name: 'ROS via wrangler proxy', id: 'ros-proxied', port: () => port });
     const relayed = fixed({ name: 'ROS via 127.0.0.2 relay', id: 'ros-relayed', host: '127.0.0.2', port: () => port });
-    cleanups.push(async () => [rosTarget, baselineTarget, proxied, relayed].forEach((t) => t.agent.destroy()));
+    cleanups.push(async () => {
+      for (const t of [rosTarget, baselineTarget, proxied, relayed]) t.agent.destroy();
+    });
 
     return { ros: rosTarget, baseline: baselineTarget, proxied, relayed, mode, wranglerPid: ros.pid, stop };
   } catch (err) {
@@ -253,7 +305,10 @@ export async function startMoto({ log = () => {}, listing }) {
   const port = await freePort();
   log(`starting moto_server on :${port}`);
   const args = ['127.0.0.1', port, BUCKET, listing.prefix, listing.keys, listing.size].map(String);
-  const child = spawn('python3', [path.join(ROOT, 'bench', 'moto-server.py'), ...args], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  const child = spawn('python3', [path.join(ROOT, 'bench', 'moto-server.py'), ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true,
+  });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
   const stop = () => stopChild(child);
@@ -261,7 +316,13 @@ export async function startMoto({ log = () => {}, listing }) {
     const deadline = Date.now() + 30_000;
     for (;;) {
       if (child.exitCode !== null) throw new Error(`moto_server exited: ${stderr}`);
-      if (await fetch(`http://127.0.0.1:${port}/moto-api/`).then((r) => r.ok, () => false)) break;
+      if (
+        await fetch(`http://127.0.0.1:${port}/moto-api/`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
       if (Date.now() > deadline) throw new Error(`moto_server did not start: ${stderr}`);
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -283,7 +344,13 @@ export async function startMoto({ log = () => {}, listing }) {
         throw new Error(`moto_server exited: ${stderr}`);
       },
     };
-    return { moto: target, stop: async () => (target.agent.destroy(), await stop()) };
+    return {
+      moto: target,
+      stop: async () => {
+        target.agent.destroy();
+        await stop();
+      },
+    };
   } catch (err) {
     await stop();
     throw err;

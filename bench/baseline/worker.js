@@ -15,7 +15,11 @@
 //   POST /__bench/clone           → set-up only, never measured: writes the listing fixture in-process (clone())
 
 const xmlEscape = (s) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const xml = (body, status = 200) => new Response(`<?xml version="1.0" encoding="UTF-8"?>\n${body}`, { status, headers: { 'Content-Type': 'application/xml' } });
+const xml = (body, status = 200) =>
+  new Response(`<?xml version="1.0" encoding="UTF-8"?>\n${body}`, {
+    status,
+    headers: { 'Content-Type': 'application/xml' },
+  });
 const notFound = () => new Response(null, { status: 404 });
 
 function objectHeaders(obj) {
@@ -65,7 +69,8 @@ async function clone(env, q) {
   const started = Date.now();
   for (let i = 0; i < count; i += 32) {
     const batch = [];
-    for (let j = i; j < Math.min(i + 32, count); j++) batch.push(r2.put(`${prefix}${String(j).padStart(6, '0')}`, body, options));
+    for (let j = i; j < Math.min(i + 32, count); j++)
+      batch.push(r2.put(`${prefix}${String(j).padStart(6, '0')}`, body, options));
     await Promise.all(batch);
   }
   return new Response(`cloned ${count} in ${Date.now() - started} ms`);
@@ -97,7 +102,9 @@ export default {
       }
       case 'PUT': {
         if (q.has('uploadId')) {
-          const part = await r2.resumeMultipartUpload(key, q.get('uploadId')).uploadPart(Number(q.get('partNumber')), request.body);
+          const part = await r2
+            .resumeMultipartUpload(key, q.get('uploadId'))
+            .uploadPart(Number(q.get('partNumber')), request.body);
           return new Response(null, { headers: { ETag: `"${part.etag}"` } });
         }
         const obj = await r2.put(key, request.body);
@@ -106,13 +113,19 @@ export default {
       case 'POST': {
         if (q.has('uploads')) {
           const upload = await r2.createMultipartUpload(key);
-          return xml(`<InitiateMultipartUploadResult><Bucket>${xmlEscape(bucketName)}</Bucket><Key>${xmlEscape(key)}</Key><UploadId>${xmlEscape(upload.uploadId)}</UploadId></InitiateMultipartUploadResult>`);
+          return xml(
+            `<InitiateMultipartUploadResult><Bucket>${xmlEscape(bucketName)}</Bucket><Key>${xmlEscape(key)}</Key><UploadId>${xmlEscape(upload.uploadId)}</UploadId></InitiateMultipartUploadResult>`,
+          );
         }
         if (q.has('uploadId')) {
           const body = await request.text();
-          const parts = [...body.matchAll(/<PartNumber>(\d+)<\/PartNumber>\s*<ETag>"?([^<"]+)"?<\/ETag>/g)].map((m) => ({ partNumber: Number(m[1]), etag: m[2] }));
+          const parts = [...body.matchAll(/<PartNumber>(\d+)<\/PartNumber>\s*<ETag>"?([^<"]+)"?<\/ETag>/g)].map(
+            (m) => ({ partNumber: Number(m[1]), etag: m[2] }),
+          );
           const obj = await r2.resumeMultipartUpload(key, q.get('uploadId')).complete(parts);
-          return xml(`<CompleteMultipartUploadResult><Bucket>${xmlEscape(bucketName)}</Bucket><Key>${xmlEscape(key)}</Key><ETag>${xmlEscape(obj.httpEtag)}</ETag></CompleteMultipartUploadResult>`);
+          return xml(
+            `<CompleteMultipartUploadResult><Bucket>${xmlEscape(bucketName)}</Bucket><Key>${xmlEscape(key)}</Key><ETag>${xmlEscape(obj.httpEtag)}</ETag></CompleteMultipartUploadResult>`,
+          );
         }
         return new Response(null, { status: 400 });
       }

@@ -9,6 +9,7 @@ import { inject, it } from 'vitest';
 import { SigningKeyCache, parseAuth, verify, type SignedAuth } from '../../src/s3/auth/sigv4';
 
 declare module 'vitest' {
+  // biome-ignore lint/suspicious/noExportsInTest: a module augmentation, not an export of the bench file.
   export interface ProvidedContext {
     quick: boolean;
   }
@@ -57,7 +58,12 @@ const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 
 /** A GetObject as the AWS SDK for JavaScript v3 sends it (its headers, all signed but user-agent). */
 async function sdkLikeRequest(): Promise<Request> {
-  const client = new AwsClient({ accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: SECRET, service: 's3', region: 'us-east-1' });
+  const client = new AwsClient({
+    accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+    secretAccessKey: SECRET,
+    service: 's3',
+    region: 'us-east-1',
+  });
   return client.sign('http://127.0.0.2:8787/bench-bucket/objects/000123.bin', {
     method: 'GET',
     headers: {
@@ -77,7 +83,12 @@ it('SigV4 verification', async ({ task }) => {
   const warm = new SigningKeyCache();
   await verify(auth, SECRET, { now, cache: warm });
   const results: MicroResult[] = [
-    { group: 'SigV4', name: 'parseAuth (header syntax)', unit: 'µs/op', value: 1000 * (await timeOp(() => parseAuth(request))) },
+    {
+      group: 'SigV4',
+      name: 'parseAuth (header syntax)',
+      unit: 'µs/op',
+      value: 1000 * (await timeOp(() => parseAuth(request))),
+    },
     {
       group: 'SigV4',
       name: 'verify, signing key cached',
@@ -124,7 +135,10 @@ function testData(): Uint8Array {
 }
 
 /** MiB/s of hashing `data` in CHUNK-sized updates through `make()`'s incremental hasher. */
-async function throughput(data: Uint8Array, make: () => { update(c: Uint8Array): unknown; digest(): Promise<unknown> }) {
+async function throughput(
+  data: Uint8Array,
+  make: () => { update(c: Uint8Array): unknown; digest(): Promise<unknown> },
+) {
   const chunks: Uint8Array[] = [];
   for (let off = 0; off < data.length; off += CHUNK) chunks.push(data.subarray(off, off + CHUNK));
   const ms = await timeOp(async () => {
@@ -147,9 +161,23 @@ it('Checksum throughput', async ({ task }) => {
   const mod = load ? await load() : undefined;
   for (const alg of ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA256']) {
     const name = `${alg} (src/s3/checksums, ${CHUNK / 1024} KiB updates)`;
-    if (!mod) results.push({ group: 'Checksums', name, unit: 'MiB/s', value: null, note: 'not built yet (src/s3/checksums/index.ts missing)' });
-    else if (typeof mod.createChecksum !== 'function') results.push({ group: 'Checksums', name, unit: 'MiB/s', value: null, note: 'no createChecksum(alg) export' });
-    else results.push({ group: 'Checksums', name, unit: 'MiB/s', value: await throughput(data, () => mod.createChecksum!(alg)) });
+    if (!mod)
+      results.push({
+        group: 'Checksums',
+        name,
+        unit: 'MiB/s',
+        value: null,
+        note: 'not built yet (src/s3/checksums/index.ts missing)',
+      });
+    else if (typeof mod.createChecksum !== 'function')
+      results.push({ group: 'Checksums', name, unit: 'MiB/s', value: null, note: 'no createChecksum(alg) export' });
+    else
+      results.push({
+        group: 'Checksums',
+        name,
+        unit: 'MiB/s',
+        value: await throughput(data, () => mod.createChecksum!(alg)),
+      });
   }
   // What the runtime itself does, for scale: WebCrypto one-shot and workerd's native incremental DigestStream.
   results.push({
@@ -165,7 +193,13 @@ it('Checksum throughput', async ({ task }) => {
     value: await throughput(data, () => {
       const stream = new crypto.DigestStream('SHA-256');
       const writer = stream.getWriter();
-      return { update: (c: Uint8Array) => writer.write(c), digest: async () => (await writer.close(), stream.digest) };
+      return {
+        update: (c: Uint8Array) => writer.write(c),
+        digest: async () => {
+          await writer.close();
+          return stream.digest;
+        },
+      };
     }),
   });
   (task.meta as Meta).bench = results;
@@ -190,7 +224,10 @@ function crc32Base64(data: Uint8Array): string {
 const concat = (pieces: Uint8Array[]) => {
   const out = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
   let at = 0;
-  for (const p of pieces) (out.set(p, at), (at += p.length));
+  for (const p of pieces) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 };
 
@@ -221,7 +258,9 @@ async function signedBody(data: Uint8Array, auth: StreamAuth): Promise<Uint8Arra
   let previous = auth.seedSignature;
   for (let off = 0; ; off += CHUNK) {
     const chunk = data.subarray(off, Math.min(off + CHUNK, data.length));
-    const toSign = [CHUNK_ALGORITHM, auth.amzDate, auth.scope, previous, EMPTY_SHA256, await sha256Hex(chunk)].join('\n');
+    const toSign = [CHUNK_ALGORITHM, auth.amzDate, auth.scope, previous, EMPTY_SHA256, await sha256Hex(chunk)].join(
+      '\n',
+    );
     previous = await hmacHex(auth.signingKey, toSign);
     pieces.push(enc.encode(`${chunk.length.toString(16)};chunk-signature=${previous}\r\n`), chunk, enc.encode('\r\n'));
     if (chunk.length === 0) break;
@@ -269,7 +308,13 @@ it('aws-chunked decoding', async ({ task }) => {
   ];
   for (const v of variants) {
     if (!mod?.decodeAwsChunked) {
-      results.push({ group: 'aws-chunked', name: v.name, unit: 'MiB/s', value: null, note: mod ? 'no decodeAwsChunked export' : 'not built yet (src/s3/body/aws-chunked.ts missing)' });
+      results.push({
+        group: 'aws-chunked',
+        name: v.name,
+        unit: 'MiB/s',
+        value: null,
+        note: mod ? 'no decodeAwsChunked export' : 'not built yet (src/s3/body/aws-chunked.ts missing)',
+      });
       continue;
     }
     // The encoded body arrives as the runtime delivers a request body: CHUNK-sized reads that straddle frames.
@@ -294,7 +339,13 @@ it('aws-chunked decoding', async ({ task }) => {
         const ms = await timeOp(() => run(withCrc));
         results.push({ group: 'aws-chunked', name, unit: 'MiB/s', value: data.length / MiB / (ms / 1000) });
       } catch (err) {
-        results.push({ group: 'aws-chunked', name, unit: 'MiB/s', value: null, note: `decoder failed: ${(err as Error).message}` });
+        results.push({
+          group: 'aws-chunked',
+          name,
+          unit: 'MiB/s',
+          value: null,
+          note: `decoder failed: ${(err as Error).message}`,
+        });
       }
     };
     await measure(`decode ${v.name}`, false);

@@ -37,7 +37,7 @@ function ensureSecrets(stateDir) {
       `ROS_BOOTSTRAP_TOKEN=${randomBytes(24).toString('base64url')}`,
     ];
     try {
-      writeFileSync(file, lines.join('\n') + '\n', { flag: 'wx', mode: 0o600 });
+      writeFileSync(file, `${lines.join('\n')}\n`, { flag: 'wx', mode: 0o600 });
     } catch (err) {
       if (err.code !== 'EEXIST') throw err;
     }
@@ -119,7 +119,11 @@ async function relaySite(host, port, target) {
     const hasBody = 'transfer-encoding' in req.headers || Number(req.headers['content-length'] ?? 0) > 0;
     const drop = new Set(signsExpect(req) ? [] : ['expect']);
     const headers = forwardHeaders(req.rawHeaders, drop);
-    if (!('content-length' in req.headers) && !('transfer-encoding' in req.headers) && !BODYLESS_BY_DEFAULT.has(req.method)) {
+    if (
+      !('content-length' in req.headers) &&
+      !('transfer-encoding' in req.headers) &&
+      !BODYLESS_BY_DEFAULT.has(req.method)
+    ) {
       headers.push('Content-Length', '0');
     }
     const upstream = http.request({
@@ -146,7 +150,11 @@ async function relaySite(host, port, target) {
       upstream.destroy();
       if (!res.headersSent) {
         const body = `ROS local relay: upstream error: ${err?.code ?? err?.message ?? err}\n`;
-        res.writeHead(502, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
+        res.writeHead(502, {
+          'Content-Type': 'text/plain; charset=utf-8',
+          'Content-Length': Buffer.byteLength(body),
+          Connection: 'close',
+        });
         res.end(body);
         req.resume(); // drain what the client still sends, so it reads the answer rather than a reset
       } else if (res.writableFinished) {
@@ -241,11 +249,30 @@ export async function startRos(options = {}) {
     process.execPath,
     [
       // options.configs: more Worker configs to run in the same workerd (the benchmark's bare-R2 baseline).
-      WRANGLER, 'dev', ...(options.configs ?? []).flatMap((c) => ['-c', c]), '--env', 'dev', '--ip', '127.0.0.1', '--port', String(port),
-      '--inspector-port', String(inspectorPort), '--persist-to', stateDir, '--env-file', secretsFile,
-      '--show-interactive-dev-session=false', '--log-level', options.logLevel ?? 'warn',
+      WRANGLER,
+      'dev',
+      ...(options.configs ?? []).flatMap((c) => ['-c', c]),
+      '--env',
+      'dev',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--inspector-port',
+      String(inspectorPort),
+      '--persist-to',
+      stateDir,
+      '--env-file',
+      secretsFile,
+      '--show-interactive-dev-session=false',
+      '--log-level',
+      options.logLevel ?? 'warn',
     ],
-    { cwd: ROOT, stdio: ['ignore', options.quiet ? 'ignore' : 'inherit', options.quiet ? 'pipe' : 'inherit'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' } },
+    {
+      cwd: ROOT,
+      stdio: ['ignore', options.quiet ? 'ignore' : 'inherit', options.quiet ? 'pipe' : 'inherit'],
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
+    },
   );
   let stderr = '';
   child.stderr?.on('data', (d) => (stderr = (stderr + d).slice(-8000)));
@@ -255,8 +282,14 @@ export async function startRos(options = {}) {
     if (child.exitCode === null) {
       child.kill('SIGTERM');
       await new Promise((r) => {
-        const timer = setTimeout(() => (child.kill('SIGKILL'), r()), 5000);
-        child.once('exit', () => (clearTimeout(timer), r()));
+        const timer = setTimeout(() => {
+          child.kill('SIGKILL');
+          r();
+        }, 5000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          r();
+        });
       });
     }
   };

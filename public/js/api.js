@@ -51,7 +51,12 @@ export async function api(method, path, body) {
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let res;
   try {
-    res = await fetch(`/api${path}`, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+    res = await fetch(`/api${path}`, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   } catch {
     throw new ApiError(0, 'network', WORDS.network);
   }
@@ -60,7 +65,8 @@ export async function api(method, path, body) {
   try {
     data = text ? JSON.parse(text) : null;
   } catch {
-    if (res.ok) throw new ApiError(res.status, 'bad_answer', 'The server sent an answer the console does not understand.');
+    if (res.ok)
+      throw new ApiError(res.status, 'bad_answer', 'The server sent an answer the console does not understand.');
   }
   if (!res.ok) {
     const err = toError(res.status, data);

@@ -38,7 +38,9 @@ const ROUTES = [
 ];
 
 export function href(path, query) {
-  const qs = query ? new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined && v !== null && v !== '')).toString() : '';
+  const qs = query
+    ? new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined && v !== null && v !== '')).toString()
+    : '';
   return `#${path}${qs ? `?${qs}` : ''}`;
 }
 
@@ -84,7 +86,9 @@ async function render() {
     }
     localStorage.setItem('ros.project', project.id);
   }
-  const main = route.bare ? null : showShell(project, route.section ?? path.slice(1), h('p', { class: 'loading' }, 'Loading…'));
+  const main = route.bare
+    ? null
+    : showShell(project, route.section ?? path.slice(1), h('p', { class: 'loading' }, 'Loading…'));
   /** @type {Ctx} */
   const ctx = { params, query, project, app, path };
   let content;
@@ -101,11 +105,19 @@ async function render() {
 }
 
 function notFoundPage(message = 'There is no page at this address.') {
-  return h('div', { class: 'page' }, h('h1', { tabindex: '-1' }, 'Not found'), h('p', null, message), h('p', null, h('a', { href: '#/' }, 'Go to the start page')));
+  return h(
+    'div',
+    { class: 'page' },
+    h('h1', { tabindex: '-1' }, 'Not found'),
+    h('p', null, message),
+    h('p', null, h('a', { href: '#/' }, 'Go to the start page')),
+  );
 }
 
 function failurePage(err) {
-  return h('div', { class: 'page' },
+  return h(
+    'div',
+    { class: 'page' },
     h('h1', { tabindex: '-1' }, 'This page could not be shown'),
     h('div', { class: 'form-error', role: 'alert' }, icon('alert'), h('span', null, err?.message ?? String(err))),
     h('p', null, h('button', { type: 'button', class: 'button', onclick: () => render() }, 'Try again')),
@@ -116,52 +128,95 @@ function failurePage(err) {
 function showShell(project, section, content) {
   const user = /** @type {User} */ (app.user);
   const navLink = (path, label, iconName, current) =>
-    h('li', null, h('a', { href: `#${path}`, class: 'nav-link', 'aria-current': current ? 'page' : null }, icon(iconName), h('span', null, label)));
+    h(
+      'li',
+      null,
+      h(
+        'a',
+        { href: `#${path}`, class: 'nav-link', 'aria-current': current ? 'page' : null },
+        icon(iconName),
+        h('span', null, label),
+      ),
+    );
 
-  const select = h('select', { id: 'project-select', class: 'project-select', onchange: (e) => {
-    const id = e.target.value;
-    if (id === '') navigate('/projects');
-    else navigate(`/p/${id}/${section === 'keys' || section === 'settings' ? section : 'buckets'}`);
-  } },
+  const select = h(
+    'select',
+    {
+      id: 'project-select',
+      class: 'project-select',
+      onchange: (e) => {
+        const id = e.target.value;
+        if (id === '') navigate('/projects');
+        else navigate(`/p/${id}/${section === 'keys' || section === 'settings' ? section : 'buckets'}`);
+      },
+    },
     !project ? h('option', { value: '', selected: true }, 'Select a project…') : null,
     app.projects.map((p) => h('option', { value: p.id, selected: project?.id === p.id }, p.name)),
-    project && !app.projects.some((p) => p.id === project.id) ? h('option', { value: project.id, selected: true }, project.name) : null,
+    project && !app.projects.some((p) => p.id === project.id)
+      ? h('option', { value: project.id, selected: true }, project.name)
+      : null,
     project ? h('option', { value: '' }, 'All projects / create a project…') : null,
   );
 
   const main = h('main', { id: 'main', class: 'main', tabindex: '-1' }, content);
   const p = project ? `/p/${project.id}` : null;
-  replace(root,
-    h('a', { href: '#main', class: 'skip-link', onclick: (e) => {
-      e.preventDefault();
-      main.focus();
-    } }, 'Skip to content'),
-    h('header', { class: 'topbar' },
+  replace(
+    root,
+    h(
+      'a',
+      {
+        href: '#main',
+        class: 'skip-link',
+        onclick: (e) => {
+          e.preventDefault();
+          main.focus();
+        },
+      },
+      'Skip to content',
+    ),
+    h(
+      'header',
+      { class: 'topbar' },
       h('a', { href: '#/', class: 'brand' }, icon('logo', 'icon logo'), h('span', null, 'Ridge Object Storage')),
       h('div', { class: 'project-picker' }, h('label', { for: 'project-select' }, 'Project'), select),
-      h('div', { class: 'topbar-user' },
+      h(
+        'div',
+        { class: 'topbar-user' },
         h('span', { class: 'user-name', title: user.email }, user.name || user.email),
         h('button', { type: 'button', class: 'button subtle', onclick: signOut }, icon('logout'), 'Sign out'),
       ),
     ),
-    h('div', { class: 'layout' },
-      h('nav', { class: 'sidenav', 'aria-label': 'Main' },
+    h(
+      'div',
+      { class: 'layout' },
+      h(
+        'nav',
+        { class: 'sidenav', 'aria-label': 'Main' },
         p
           ? [
               h('p', { class: 'nav-group', id: 'nav-os' }, 'Object Storage'),
-              h('ul', { 'aria-labelledby': 'nav-os' },
+              h(
+                'ul',
+                { 'aria-labelledby': 'nav-os' },
                 navLink(`${p}/keys`, 'Access Keys', 'key', section === 'keys'),
                 navLink(`${p}/buckets`, 'Buckets', 'bucket', section === 'buckets'),
               ),
               h('p', { class: 'nav-group', id: 'nav-project' }, 'Project'),
-              h('ul', { 'aria-labelledby': 'nav-project' },
-                project?.role === 'admin' ? navLink(`${p}/settings`, 'Members & Apps', 'users', section === 'settings') : null,
+              h(
+                'ul',
+                { 'aria-labelledby': 'nav-project' },
+                project?.role === 'admin'
+                  ? navLink(`${p}/settings`, 'Members & Apps', 'users', section === 'settings')
+                  : null,
                 navLink('/projects', 'All projects', 'project', section === 'projects'),
               ),
             ]
           : [h('ul', null, navLink('/projects', 'Projects', 'project', section === 'projects'))],
         user.isAdmin
-          ? [h('p', { class: 'nav-group', id: 'nav-admin' }, 'Administration'), h('ul', { 'aria-labelledby': 'nav-admin' }, navLink('/users', 'Users', 'users', section === 'users'))]
+          ? [
+              h('p', { class: 'nav-group', id: 'nav-admin' }, 'Administration'),
+              h('ul', { 'aria-labelledby': 'nav-admin' }, navLink('/users', 'Users', 'users', section === 'users')),
+            ]
           : null,
       ),
       main,
@@ -187,7 +242,7 @@ export async function signedIn(user, csrf, next) {
   app.user = user;
   setCsrf(csrf);
   await app.reloadProjects();
-  const target = `#${next && next.startsWith('/') && !next.startsWith('/signin') ? next : '/'}`;
+  const target = `#${next?.startsWith('/') && !next.startsWith('/signin') ? next : '/'}`;
   if (location.hash === target) render();
   else location.hash = target;
 }

@@ -13,7 +13,8 @@ export function h(tag, props, ...children) {
     if (name === 'class') el.className = value;
     else if (name === 'text') el.textContent = value;
     else if (name === 'dataset') Object.assign(el.dataset, value);
-    else if (name.startsWith('on') && typeof value === 'function') el.addEventListener(name.slice(2).toLowerCase(), value);
+    else if (name.startsWith('on') && typeof value === 'function')
+      el.addEventListener(name.slice(2).toLowerCase(), value);
     else if (name === 'value' || name === 'checked' || name === 'selected') /** @type {any} */ (el)[name] = value;
     else el.setAttribute(name, value === true ? '' : String(value));
   }
@@ -38,7 +39,8 @@ export const replace = (el, ...children) => {
 
 // Icons: 24×24 strokes, drawn for this console. Always decorative: the control carries the label.
 const PATHS = {
-  trash: '<path d="M3 6h18M8 6V4a1 1 0 0 1 1-1h6a1 1 0 0 1 1 1v2m3 0-1 14a2 2 0 0 1-2 2H8a2 2 0 0 1-2-2L5 6m5 5v6m4-6v6"/>',
+  trash:
+    '<path d="M3 6h18M8 6V4a1 1 0 0 1 1-1h6a1 1 0 0 1 1 1v2m3 0-1 14a2 2 0 0 1-2 2H8a2 2 0 0 1-2-2L5 6m5 5v6m4-6v6"/>',
   dots: '<circle cx="12" cy="5" r="1.6" fill="currentColor"/><circle cx="12" cy="12" r="1.6" fill="currentColor"/><circle cx="12" cy="19" r="1.6" fill="currentColor"/>',
   copy: '<rect x="9" y="9" width="12" height="12" rx="2"/><path d="M5 15H4a2 2 0 0 1-2-2V4a2 2 0 0 1 2-2h9a2 2 0 0 1 2 2v1"/>',
   folder: '<path d="M3 6a2 2 0 0 1 2-2h4l2 2.5h8a2 2 0 0 1 2 2V18a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2z"/>',
@@ -46,13 +48,15 @@ const PATHS = {
   upload: '<path d="M21 15v4a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-4M17 8l-5-5-5 5M12 3v12"/>',
   download: '<path d="M21 15v4a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-4M7 10l5 5 5-5M12 15V3"/>',
   key: '<circle cx="7.5" cy="15.5" r="4.5"/><path d="m10.7 12.3 9.8-9.8M17 6l3 3M14.5 8.5l2 2"/>',
-  bucket: '<ellipse cx="12" cy="5" rx="8" ry="3"/><path d="M4 5v14c0 1.7 3.6 3 8 3s8-1.3 8-3V5M4 12c0 1.7 3.6 3 8 3s8-1.3 8-3"/>',
+  bucket:
+    '<ellipse cx="12" cy="5" rx="8" ry="3"/><path d="M4 5v14c0 1.7 3.6 3 8 3s8-1.3 8-3V5M4 12c0 1.7 3.6 3 8 3s8-1.3 8-3"/>',
   close: '<path d="M18 6 6 18M6 6l12 12"/>',
   alert: '<circle cx="12" cy="12" r="10"/><path d="M12 7v6M12 16.5v.5"/>',
   info: '<circle cx="12" cy="12" r="10"/><path d="M12 11v6M12 7.5V8"/>',
   check: '<path d="M20 6 9 17l-5-5"/>',
   plus: '<path d="M12 5v14M5 12h14"/>',
-  users: '<path d="M16 21v-2a4 4 0 0 0-4-4H6a4 4 0 0 0-4 4v2"/><circle cx="9" cy="7" r="4"/><path d="M22 21v-2a4 4 0 0 0-3-3.9M16 3.1a4 4 0 0 1 0 7.8"/>',
+  users:
+    '<path d="M16 21v-2a4 4 0 0 0-4-4H6a4 4 0 0 0-4 4v2"/><circle cx="9" cy="7" r="4"/><path d="M22 21v-2a4 4 0 0 0-3-3.9M16 3.1a4 4 0 0 1 0 7.8"/>',
   project: '<rect x="3" y="7" width="18" height="13" rx="2"/><path d="M8 7V5a2 2 0 0 1 2-2h4a2 2 0 0 1 2 2v2"/>',
   logout: '<path d="M9 21H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h4M16 17l5-5-5-5M21 12H9"/>',
   chevron: '<path d="m9 18 6-6-6-6"/>',
@@ -90,7 +94,11 @@ export function bytes(n) {
 export function when(iso, never = 'Never') {
   if (!iso) return h('span', { class: 'muted' }, never);
   const d = new Date(iso);
-  return h('time', { datetime: iso, title: d.toISOString() }, d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }));
+  return h(
+    'time',
+    { datetime: iso, title: d.toISOString() },
+    d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }),
+  );
 }
 
 // ---- announcements (aria-live) and toasts
@@ -109,7 +117,9 @@ function liveRegion(kind) {
 export function announce(message, kind = 'status') {
   const region = liveRegion(kind);
   if (!region) return;
-  const toast = h('div', { class: `toast toast-${kind}` },
+  const toast = h(
+    'div',
+    { class: `toast toast-${kind}` },
     icon(kind === 'error' ? 'alert' : 'check'),
     h('span', { class: 'toast-text' }, message),
     kind === 'error' ? iconButton('close', 'Dismiss message', () => toast.remove(), 'icon-button small') : null,
@@ -149,7 +159,12 @@ export async function copyText(text) {
  */
 export function copyButton(value, what, compact = false) {
   const label = h('span', { class: compact ? 'visually-hidden' : null }, 'Copy');
-  const button = h('button', { type: 'button', class: 'button small', 'aria-label': `Copy ${what}`, title: `Copy ${what}` }, icon('copy'), label);
+  const button = h(
+    'button',
+    { type: 'button', class: 'button small', 'aria-label': `Copy ${what}`, title: `Copy ${what}` },
+    icon('copy'),
+    label,
+  );
   button.addEventListener('click', async () => {
     try {
       await copyText(value());
@@ -169,9 +184,13 @@ export function copyButton(value, what, compact = false) {
 
 /** A read-only value with its copy button. */
 export function copyField(id, labelText, value, what = labelText.toLowerCase()) {
-  return h('div', { class: 'copy-field' },
+  return h(
+    'div',
+    { class: 'copy-field' },
     h('span', { class: 'field-label', id: `${id}-label` }, labelText),
-    h('div', { class: 'copy-row' },
+    h(
+      'div',
+      { class: 'copy-row' },
       h('code', { class: 'copy-value', id, 'aria-labelledby': `${id}-label` }, value),
       copyButton(() => value, what),
     ),
@@ -191,8 +210,15 @@ export function openDialog({ title, content, wide = false, onClose }) {
   const heading = h('h2', { id: `${id}-title`, class: 'dialog-title' }, title);
   const body = h('div', { class: 'dialog-body' });
   const dialog = /** @type {HTMLDialogElement} */ (
-    h('dialog', { class: wide ? 'dialog wide' : 'dialog', 'aria-labelledby': `${id}-title` },
-      h('div', { class: 'dialog-head' }, heading, iconButton('close', 'Close', () => dialog.close())),
+    h(
+      'dialog',
+      { class: wide ? 'dialog wide' : 'dialog', 'aria-labelledby': `${id}-title` },
+      h(
+        'div',
+        { class: 'dialog-head' },
+        heading,
+        iconButton('close', 'Close', () => dialog.close()),
+      ),
       body,
       // Inside a modal the rest of the page is inert, so the dialog speaks through its own regions: statuses
       // for screen readers only (the control that changed says it too, e.g. "Copied"), errors shown inline.
@@ -206,7 +232,7 @@ export function openDialog({ title, content, wide = false, onClose }) {
   dialog.addEventListener('close', () => {
     dialog.remove();
     onClose?.();
-    if (opener && opener.isConnected) opener.focus();
+    if (opener?.isConnected) opener.focus();
   });
   document.body.append(dialog);
   dialog.showModal();
@@ -216,7 +242,9 @@ export function openDialog({ title, content, wide = false, onClose }) {
 
 /** Focuses the element marked `autofocus`, else the first field, else the first button of the body. */
 export function focusFirst(root) {
-  const target = root.querySelector('[autofocus]') ?? root.querySelector('.dialog-body input, .dialog-body select, .dialog-body textarea') ??
+  const target =
+    root.querySelector('[autofocus]') ??
+    root.querySelector('.dialog-body input, .dialog-body select, .dialog-body textarea') ??
     root.querySelector('.dialog-body button');
   /** @type {HTMLElement | null} */ (target)?.focus();
 }
@@ -233,15 +261,23 @@ export function confirmDialog({ title, message, confirm, danger = true }) {
       onClose: () => resolve(answer),
       content: ({ close }) => [
         h('div', { class: 'dialog-message' }, message),
-        h('div', { class: 'dialog-actions' },
+        h(
+          'div',
+          { class: 'dialog-actions' },
           h('button', { type: 'button', class: 'button', onclick: close }, 'Cancel'),
-          h('button', {
-            type: 'button', class: danger ? 'button danger' : 'button primary', autofocus: true,
-            onclick: () => {
-              answer = true;
-              close();
+          h(
+            'button',
+            {
+              type: 'button',
+              class: danger ? 'button danger' : 'button primary',
+              autofocus: true,
+              onclick: () => {
+                answer = true;
+                close();
+              },
             },
-          }, confirm),
+            confirm,
+          ),
         ),
       ],
     });
@@ -256,12 +292,35 @@ export function confirmDialog({ title, message, confirm, danger = true }) {
  */
 export function menuButton(label, items) {
   const id = `menu-${Math.random().toString(36).slice(2, 8)}`;
-  const button = h('button', { type: 'button', class: 'icon-button', 'aria-label': label, title: label, 'aria-haspopup': 'menu', 'aria-expanded': 'false', 'aria-controls': id }, icon('dots'));
+  const button = h(
+    'button',
+    {
+      type: 'button',
+      class: 'icon-button',
+      'aria-label': label,
+      title: label,
+      'aria-haspopup': 'menu',
+      'aria-expanded': 'false',
+      'aria-controls': id,
+    },
+    icon('dots'),
+  );
   const entries = items.map((item) =>
-    h('button', { type: 'button', role: 'menuitem', tabindex: '-1', class: item.danger ? 'menu-item danger' : 'menu-item', onclick: () => {
-      close(false);
-      item.onSelect();
-    } }, item.label));
+    h(
+      'button',
+      {
+        type: 'button',
+        role: 'menuitem',
+        tabindex: '-1',
+        class: item.danger ? 'menu-item danger' : 'menu-item',
+        onclick: () => {
+          close(false);
+          item.onSelect();
+        },
+      },
+      item.label,
+    ),
+  );
   const menu = h('div', { id, role: 'menu', 'aria-label': label, class: 'menu', hidden: true }, entries);
   const wrap = h('div', { class: 'menu-wrap' }, button, menu);
   const focusItem = (i) => entries[(i + entries.length) % entries.length].focus();
@@ -312,10 +371,21 @@ export function menuButton(label, items) {
  */
 export function tabList({ label, tabs, selected, onSelect, panelId }) {
   const buttons = tabs.map((t) =>
-    h('button', {
-      type: 'button', role: 'tab', id: `tab-${t.id}`, class: 'tab', 'aria-selected': String(t.id === selected),
-      'aria-controls': panelId, tabindex: t.id === selected ? '0' : '-1', onclick: () => onSelect(t.id),
-    }, t.label));
+    h(
+      'button',
+      {
+        type: 'button',
+        role: 'tab',
+        id: `tab-${t.id}`,
+        class: 'tab',
+        'aria-selected': String(t.id === selected),
+        'aria-controls': panelId,
+        tabindex: t.id === selected ? '0' : '-1',
+        onclick: () => onSelect(t.id),
+      },
+      t.label,
+    ),
+  );
   const list = h('div', { role: 'tablist', 'aria-label': label, class: 'tabs' }, buttons);
   list.addEventListener('keydown', (e) => {
     const i = buttons.indexOf(/** @type {any} */ (document.activeElement));
@@ -383,11 +453,20 @@ export async function busy(button, work) {
 }
 
 /** A table's name cell: an icon and the name, as a row header. */
-export const nameCell = (iconName, ...content) => h('th', { scope: 'row' }, h('span', { class: 'name-cell' }, icon(iconName), ...content));
+export const nameCell = (iconName, ...content) =>
+  h('th', { scope: 'row' }, h('span', { class: 'name-cell' }, icon(iconName), ...content));
 
 /** A notice box: `info` or `warning`. */
-export const notice = (kind, ...children) => h('div', { class: `notice notice-${kind}` }, icon(kind === 'info' ? 'info' : 'alert'), h('div', null, ...children));
+export const notice = (kind, ...children) =>
+  h('div', { class: `notice notice-${kind}` }, icon(kind === 'info' ? 'info' : 'alert'), h('div', null, ...children));
 
 /** An empty state: what is (not) here and what to do next. */
 export const emptyState = (iconName, title, text, action) =>
-  h('div', { class: 'empty' }, icon(iconName, 'icon big'), h('p', { class: 'empty-title' }, title), h('p', { class: 'muted' }, text), action ?? null);
+  h(
+    'div',
+    { class: 'empty' },
+    icon(iconName, 'icon big'),
+    h('p', { class: 'empty-title' }, title),
+    h('p', { class: 'muted' }, text),
+    action ?? null,
+  );

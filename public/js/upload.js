@@ -25,14 +25,21 @@ export function uploadFile({ base, key, file, onProgress, askReplace, onMultipar
       return await attempt(false);
     } catch (err) {
       if (err.code !== 'object_exists' || cancelled) throw err;
-      if (!(await askReplace())) throw new ApiError(409, 'kept', 'Not uploaded: an object with this name exists and was kept');
+      if (!(await askReplace()))
+        throw new ApiError(409, 'kept', 'Not uploaded: an object with this name exists and was kept');
       return attempt(true);
     }
   }
 
   async function simple() {
     return replacing(async (overwrite) => {
-      const req = send({ method: 'PUT', path: `${base}/object${q(overwrite ? '&overwrite=true' : '')}`, body: file, contentType: type, onProgress });
+      const req = send({
+        method: 'PUT',
+        path: `${base}/object${q(overwrite ? '&overwrite=true' : '')}`,
+        body: file,
+        contentType: type,
+        onProgress,
+      });
       inflight.add(req);
       try {
         return (await req.done).object;
@@ -62,10 +69,15 @@ export function uploadFile({ base, key, file, onProgress, askReplace, onMultipar
         while (!cancelled && next < count) {
           const i = next++;
           const blob = file.slice(i * partSize, Math.min(file.size, (i + 1) * partSize));
-          const req = send({ method: 'PUT', path: `${uploadPath}/parts/${i + 1}${q()}`, body: blob, onProgress: (n) => {
-            sent[i] = n;
-            onProgress(sent.reduce((a, b) => a + b, 0));
-          } });
+          const req = send({
+            method: 'PUT',
+            path: `${uploadPath}/parts/${i + 1}${q()}`,
+            body: blob,
+            onProgress: (n) => {
+              sent[i] = n;
+              onProgress(sent.reduce((a, b) => a + b, 0));
+            },
+          });
           inflight.add(req);
           try {
             parts[i] = (await req.done).part;
@@ -78,8 +90,10 @@ export function uploadFile({ base, key, file, onProgress, askReplace, onMultipar
       await Promise.all(Array.from({ length: Math.min(PARALLEL_PARTS, count) }, worker));
       if (cancelled) throw cancelledError();
       const list = parts.map((p) => ({ number: p.number, etag: p.etag }));
-      return await replacing(async (ow) =>
-        (await api('POST', `${uploadPath}/complete${q()}`, { parts: list, overwrite: overwrite || ow })).object);
+      return await replacing(
+        async (ow) =>
+          (await api('POST', `${uploadPath}/complete${q()}`, { parts: list, overwrite: overwrite || ow })).object,
+      );
     } catch (err) {
       cancelled = true;
       for (const req of inflight) req.abort();

@@ -15,7 +15,16 @@ import * as users from '../service/users';
 import { S3Error } from '../s3/errors';
 import { quotedEtag } from '../s3/metadata';
 import * as present from './present';
-import { checkCsrf, clearedSessionCookie, csrfToken, endSession, readSession, sessionCookie, startSession, type Session } from './session';
+import {
+  checkCsrf,
+  clearedSessionCookie,
+  csrfToken,
+  endSession,
+  readSession,
+  sessionCookie,
+  startSession,
+  type Session,
+} from './session';
 
 /** The console's JSON API (docs/api.md). Handlers are thin: rules live in src/service. */
 type ApiRequest = IRequest & { session: Session };
@@ -39,7 +48,10 @@ function errorResponse(err: unknown): Response {
 const param = (req: IRequest, name: string) => decodeURIComponent(req.params[name]);
 
 /** A project route: authorizes the declared action once, then hands the handler the scope. */
-function inProject(action: ProjectAction, handler: (req: ApiRequest, s: Services, scope: ProjectScope, via: URL) => Promise<Response>) {
+function inProject(
+  action: ProjectAction,
+  handler: (req: ApiRequest, s: Services, scope: ProjectScope, via: URL) => Promise<Response>,
+) {
   return async (req: ApiRequest, s: Services, via: URL) =>
     handler(req, s, await authorizeProject(s.db, req.session.user, param(req, 'project'), action), via);
 }
@@ -52,7 +64,14 @@ type Later = (p: Promise<unknown>) => void;
  * ExecutionContext here, and a browser can wait the few milliseconds.
  */
 function inBucket(
-  handler: (req: ApiRequest, s: Services, scope: ProjectScope, ob: objects.OpenBucket, via: URL, later: Later) => Promise<Response>,
+  handler: (
+    req: ApiRequest,
+    s: Services,
+    scope: ProjectScope,
+    ob: objects.OpenBucket,
+    via: URL,
+    later: Later,
+  ) => Promise<Response>,
 ) {
   return inProject('bucket:use', async (req, s, scope, via) => {
     const pending: Promise<unknown>[] = [];
@@ -96,12 +115,20 @@ const router = Router<ApiRequest, Args>({ base: '/api', catch: errorResponse });
 router
   .get('/health', () => json({ ok: true }))
   .get('/sites', (_req, s, via) =>
-    json({ sites: s.sites.sites.map((site) => ({ id: site.id, name: site.name, endpoint: s.sites.endpoint(site, via), hostnames: site.hostnames })) }),
+    json({
+      sites: s.sites.sites.map((site) => ({
+        id: site.id,
+        name: site.name,
+        endpoint: s.sites.endpoint(site, via),
+        hostnames: site.hostnames,
+      })),
+    }),
   )
   .post('/bootstrap', async (req, s, _via, bootstrapToken) => {
     if (!bootstrapToken) throw new ApiError(404, 'not_found', 'Bootstrap is not enabled on this server');
     const sent = (req.headers.get('Authorization') ?? '').replace(/^Bearer\s+/i, '');
-    if (!timingSafeEqualStrings(sent, bootstrapToken)) throw new ApiError(401, 'unauthenticated', 'Wrong bootstrap token');
+    if (!timingSafeEqualStrings(sent, bootstrapToken))
+      throw new ApiError(401, 'unauthenticated', 'Wrong bootstrap token');
     return json({ user: present.user(await users.bootstrapAdmin(s, await readBody(req))) }, 201);
   })
   .post('/auth/login', async (req, s, via) => {
@@ -121,7 +148,9 @@ router
     await endSession(s, req.session);
     return noContent({ 'Set-Cookie': clearedSessionCookie(via) });
   })
-  .get('/me', async (req, s) => json({ user: present.user(req.session.user), csrfToken: await csrfToken(s, req.session) }))
+  .get('/me', async (req, s) =>
+    json({ user: present.user(req.session.user), csrfToken: await csrfToken(s, req.session) }),
+  )
 
   .get('/users', async (req, s) => {
     authorizeSystem(req.session.user, 'user:manage');
@@ -132,112 +161,242 @@ router
     return json({ user: present.user(await users.createUser(s, await readBody(req))) }, 201);
   })
 
-  .get('/projects', async (req, s) => json({ projects: (await projects.listProjects(s, req.session.user)).map(present.project) }))
+  .get('/projects', async (req, s) =>
+    json({ projects: (await projects.listProjects(s, req.session.user)).map(present.project) }),
+  )
   .post('/projects', async (req, s) => {
     const project = await projects.createProject(s, req.session.user, await readBody(req));
     return json({ project: present.project({ ...project, role: 'admin' }) }, 201);
   })
-  .get('/projects/:project', inProject('project:read', async (_req, _s, scope) =>
-    json({ project: present.project({ ...scope.project, role: scope.role }) })))
+  .get(
+    '/projects/:project',
+    inProject('project:read', async (_req, _s, scope) =>
+      json({ project: present.project({ ...scope.project, role: scope.role }) }),
+    ),
+  )
 
-  .get('/projects/:project/members', inProject('project:read', async (_req, s, scope) =>
-    json({ members: (await members.listMembers(s, scope)).map(present.member) })))
-  .post('/projects/:project/members', inProject('member:manage', async (req, s, scope) =>
-    json({ member: present.member(await members.addMember(s, scope, await readBody(req))) }, 201)))
-  .patch('/projects/:project/members/:user', inProject('member:manage', async (req, s, scope) =>
-    json({ member: present.member(await members.changeRole(s, scope, param(req, 'user'), await readBody(req))) })))
-  .delete('/projects/:project/members/:user', inProject('member:manage', async (req, s, scope) => {
-    await members.removeMember(s, scope, param(req, 'user'));
-    return noContent();
-  }))
+  .get(
+    '/projects/:project/members',
+    inProject('project:read', async (_req, s, scope) =>
+      json({ members: (await members.listMembers(s, scope)).map(present.member) }),
+    ),
+  )
+  .post(
+    '/projects/:project/members',
+    inProject('member:manage', async (req, s, scope) =>
+      json({ member: present.member(await members.addMember(s, scope, await readBody(req))) }, 201),
+    ),
+  )
+  .patch(
+    '/projects/:project/members/:user',
+    inProject('member:manage', async (req, s, scope) =>
+      json({ member: present.member(await members.changeRole(s, scope, param(req, 'user'), await readBody(req))) }),
+    ),
+  )
+  .delete(
+    '/projects/:project/members/:user',
+    inProject('member:manage', async (req, s, scope) => {
+      await members.removeMember(s, scope, param(req, 'user'));
+      return noContent();
+    }),
+  )
 
-  .get('/projects/:project/apps', inProject('project:read', async (_req, s, scope) =>
-    json({ apps: (await apps.listApps(s, scope)).map(present.app) })))
-  .post('/projects/:project/apps', inProject('app:manage', async (req, s, scope) =>
-    json({ app: present.app(await apps.createApp(s, scope, await readBody(req))) }, 201)))
-  .delete('/projects/:project/apps/:app', inProject('app:manage', async (req, s, scope) => {
-    await apps.deleteApp(s, scope, param(req, 'app'));
-    return noContent();
-  }))
+  .get(
+    '/projects/:project/apps',
+    inProject('project:read', async (_req, s, scope) =>
+      json({ apps: (await apps.listApps(s, scope)).map(present.app) }),
+    ),
+  )
+  .post(
+    '/projects/:project/apps',
+    inProject('app:manage', async (req, s, scope) =>
+      json({ app: present.app(await apps.createApp(s, scope, await readBody(req))) }, 201),
+    ),
+  )
+  .delete(
+    '/projects/:project/apps/:app',
+    inProject('app:manage', async (req, s, scope) => {
+      await apps.deleteApp(s, scope, param(req, 'app'));
+      return noContent();
+    }),
+  )
 
-  .get('/projects/:project/keys', inProject('project:read', async (_req, s, scope, via) => {
-    const { myKeys, appKeys, memberKeys } = await keys.listKeys(s, scope);
-    const shown = (rows: KeyListRow[]) => rows.map((k) => present.key(k, s.sites, via));
-    return json({ myKeys: shown(myKeys), appKeys: shown(appKeys), ...(memberKeys && { memberKeys: shown(memberKeys) }) });
-  }))
-  .post('/projects/:project/keys', inProject('key:own', async (req, s, scope, via) => {
-    const { key, secretAccessKey } = await keys.createKey(s, scope, await readBody(req));
-    return json({ key: present.key(key, s.sites, via), secretAccessKey }, 201);
-  }))
-  .patch('/projects/:project/keys/:key', inProject('key:own', async (req, s, scope, via) =>
-    json({ key: present.key(await keys.setKeyStatus(s, scope, param(req, 'key'), await readBody(req)), s.sites, via) })))
-  .delete('/projects/:project/keys/:key', inProject('key:own', async (req, s, scope) => {
-    await keys.deleteKey(s, scope, param(req, 'key'));
-    return noContent();
-  }))
+  .get(
+    '/projects/:project/keys',
+    inProject('project:read', async (_req, s, scope, via) => {
+      const { myKeys, appKeys, memberKeys } = await keys.listKeys(s, scope);
+      const shown = (rows: KeyListRow[]) => rows.map((k) => present.key(k, s.sites, via));
+      return json({
+        myKeys: shown(myKeys),
+        appKeys: shown(appKeys),
+        ...(memberKeys && { memberKeys: shown(memberKeys) }),
+      });
+    }),
+  )
+  .post(
+    '/projects/:project/keys',
+    inProject('key:own', async (req, s, scope, via) => {
+      const { key, secretAccessKey } = await keys.createKey(s, scope, await readBody(req));
+      return json({ key: present.key(key, s.sites, via), secretAccessKey }, 201);
+    }),
+  )
+  .patch(
+    '/projects/:project/keys/:key',
+    inProject('key:own', async (req, s, scope, via) =>
+      json({
+        key: present.key(await keys.setKeyStatus(s, scope, param(req, 'key'), await readBody(req)), s.sites, via),
+      }),
+    ),
+  )
+  .delete(
+    '/projects/:project/keys/:key',
+    inProject('key:own', async (req, s, scope) => {
+      await keys.deleteKey(s, scope, param(req, 'key'));
+      return noContent();
+    }),
+  )
 
-  .get('/projects/:project/buckets', inProject('bucket:use', async (_req, s, scope, via) => {
-    const { buckets: rows, hiddenSites } = await buckets.listBuckets(s, scope);
-    return json({
-      buckets: rows.map((b) => present.bucket(b, s.sites, via)),
-      hiddenSites: hiddenSites.map((site) => ({ id: site.id, name: site.name })),
-    });
-  }))
-  .post('/projects/:project/buckets', inProject('bucket:use', async (req, s, scope, via) =>
-    json({ bucket: present.bucket(await buckets.createBucket(s, scope, await readBody(req)), s.sites, via) }, 201)))
-  .get('/projects/:project/buckets/:site/:name', inProject('bucket:use', async (req, s, scope, via) =>
-    json({ bucket: present.bucket(await buckets.getBucket(s, scope, param(req, 'site'), param(req, 'name')), s.sites, via) })))
-  .delete('/projects/:project/buckets/:site/:name', inProject('bucket:use', async (req, s, scope) => {
-    await buckets.deleteBucket(s, scope, param(req, 'site'), param(req, 'name'));
-    return noContent();
-  }))
-
+  .get(
+    '/projects/:project/buckets',
+    inProject('bucket:use', async (_req, s, scope, via) => {
+      const { buckets: rows, hiddenSites } = await buckets.listBuckets(s, scope);
+      return json({
+        buckets: rows.map((b) => present.bucket(b, s.sites, via)),
+        hiddenSites: hiddenSites.map((site) => ({ id: site.id, name: site.name })),
+      });
+    }),
+  )
+  .post(
+    '/projects/:project/buckets',
+    inProject('bucket:use', async (req, s, scope, via) =>
+      json({ bucket: present.bucket(await buckets.createBucket(s, scope, await readBody(req)), s.sites, via) }, 201),
+    ),
+  )
+  .get(
+    '/projects/:project/buckets/:site/:name',
+    inProject('bucket:use', async (req, s, scope, via) =>
+      json({
+        bucket: present.bucket(await buckets.getBucket(s, scope, param(req, 'site'), param(req, 'name')), s.sites, via),
+      }),
+    ),
+  )
+  .delete(
+    '/projects/:project/buckets/:site/:name',
+    inProject('bucket:use', async (req, s, scope) => {
+      await buckets.deleteBucket(s, scope, param(req, 'site'), param(req, 'name'));
+      return noContent();
+    }),
+  )
 
   // Objects (docs/api.md, "Objects"): the console's view of a bucket; keys are passed as ?key=.
-  .get('/projects/:project/buckets/:site/:name/stats', inBucket(async (_req, s, _scope, ob) =>
-    json({ stats: await objects.bucketStats(s, ob) })))
-  .get('/projects/:project/buckets/:site/:name/objects', inBucket(async (_req, s, _scope, ob, via) =>
-    json(await objects.listObjects(s, ob, objects.listQuery(via.searchParams)))))
-  .get('/projects/:project/buckets/:site/:name/object', inBucket(async (_req, _s, _scope, ob, via) => {
-    const key = via.searchParams.get('key') ?? '';
-    return objectResponse(await objects.getObject(ob, key, true), key);
-  }))
-  .head('/projects/:project/buckets/:site/:name/object', inBucket(async (_req, _s, _scope, ob, via) => {
-    const key = via.searchParams.get('key') ?? '';
-    return objectResponse(await objects.getObject(ob, key, false), key);
-  }))
-  .put('/projects/:project/buckets/:site/:name/object', inBucket(async (req, _s, _scope, ob, via) => {
-    const q = via.searchParams;
-    const object = await objects.putObject(
-      ob, q.get('key') ?? '', req.body, bodyLength(req), req.headers.get('Content-Type'), q.get('overwrite') === 'true',
-    );
-    return json({ object }, 201);
-  }))
-  .delete('/projects/:project/buckets/:site/:name/object', inBucket(async (_req, _s, _scope, ob, via) => {
-    await objects.deleteObject(ob, via.searchParams.get('key') ?? '');
-    return noContent();
-  }))
-  .post('/projects/:project/buckets/:site/:name/uploads', inBucket(async (req, s, _scope, ob) =>
-    json({ upload: await objects.startMultipart(s, ob, await readBody(req)) }, 201)))
-  .put('/projects/:project/buckets/:site/:name/uploads/:upload/parts/:part', inBucket(async (req, s, _scope, ob, via, later) =>
-    json({ part: await objects.uploadPart(
-      s, ob, via.searchParams.get('key') ?? '', param(req, 'upload'), param(req, 'part'), req.body, bodyLength(req), later,
-    ) })))
-  .post('/projects/:project/buckets/:site/:name/uploads/:upload/complete', inBucket(async (req, s, _scope, ob, via, later) =>
-    json({ object: await objects.completeMultipart(s, ob, via.searchParams.get('key') ?? '', param(req, 'upload'), await readBody(req), later) })))
-  .delete('/projects/:project/buckets/:site/:name/uploads/:upload', inBucket(async (req, s, _scope, ob, via) => {
-    await objects.abortMultipart(s, ob, via.searchParams.get('key') ?? '', param(req, 'upload'));
-    return noContent();
-  }))
-  .post('/projects/:project/buckets/:site/:name/empty-and-delete', inBucket(async (req, s, scope, ob) => {
-    const result = await objects.emptyAndDelete(s, scope, ob, await readBody(req));
-    return json(result, result.deleted ? 200 : 202);
-  }))
+  .get(
+    '/projects/:project/buckets/:site/:name/stats',
+    inBucket(async (_req, s, _scope, ob) => json({ stats: await objects.bucketStats(s, ob) })),
+  )
+  .get(
+    '/projects/:project/buckets/:site/:name/objects',
+    inBucket(async (_req, s, _scope, ob, via) =>
+      json(await objects.listObjects(s, ob, objects.listQuery(via.searchParams))),
+    ),
+  )
+  .get(
+    '/projects/:project/buckets/:site/:name/object',
+    inBucket(async (_req, _s, _scope, ob, via) => {
+      const key = via.searchParams.get('key') ?? '';
+      return objectResponse(await objects.getObject(ob, key, true), key);
+    }),
+  )
+  .head(
+    '/projects/:project/buckets/:site/:name/object',
+    inBucket(async (_req, _s, _scope, ob, via) => {
+      const key = via.searchParams.get('key') ?? '';
+      return objectResponse(await objects.getObject(ob, key, false), key);
+    }),
+  )
+  .put(
+    '/projects/:project/buckets/:site/:name/object',
+    inBucket(async (req, _s, _scope, ob, via) => {
+      const q = via.searchParams;
+      const object = await objects.putObject(
+        ob,
+        q.get('key') ?? '',
+        req.body,
+        bodyLength(req),
+        req.headers.get('Content-Type'),
+        q.get('overwrite') === 'true',
+      );
+      return json({ object }, 201);
+    }),
+  )
+  .delete(
+    '/projects/:project/buckets/:site/:name/object',
+    inBucket(async (_req, _s, _scope, ob, via) => {
+      await objects.deleteObject(ob, via.searchParams.get('key') ?? '');
+      return noContent();
+    }),
+  )
+  .post(
+    '/projects/:project/buckets/:site/:name/uploads',
+    inBucket(async (req, s, _scope, ob) =>
+      json({ upload: await objects.startMultipart(s, ob, await readBody(req)) }, 201),
+    ),
+  )
+  .put(
+    '/projects/:project/buckets/:site/:name/uploads/:upload/parts/:part',
+    inBucket(async (req, s, _scope, ob, via, later) =>
+      json({
+        part: await objects.uploadPart(
+          s,
+          ob,
+          via.searchParams.get('key') ?? '',
+          param(req, 'upload'),
+          param(req, 'part'),
+          req.body,
+          bodyLength(req),
+          later,
+        ),
+      }),
+    ),
+  )
+  .post(
+    '/projects/:project/buckets/:site/:name/uploads/:upload/complete',
+    inBucket(async (req, s, _scope, ob, via, later) =>
+      json({
+        object: await objects.completeMultipart(
+          s,
+          ob,
+          via.searchParams.get('key') ?? '',
+          param(req, 'upload'),
+          await readBody(req),
+          later,
+        ),
+      }),
+    ),
+  )
+  .delete(
+    '/projects/:project/buckets/:site/:name/uploads/:upload',
+    inBucket(async (req, s, _scope, ob, via) => {
+      await objects.abortMultipart(s, ob, via.searchParams.get('key') ?? '', param(req, 'upload'));
+      return noContent();
+    }),
+  )
+  .post(
+    '/projects/:project/buckets/:site/:name/empty-and-delete',
+    inBucket(async (req, s, scope, ob) => {
+      const result = await objects.emptyAndDelete(s, scope, ob, await readBody(req));
+      return json(result, result.deleted ? 200 : 202);
+    }),
+  )
 
   .all('*', () => {
     throw new ApiError(404, 'not_found', 'No such API endpoint');
   });
 
-export function handleApi(request: Request, s: Services, url: URL, bootstrapToken: string | undefined): Promise<Response> {
+export function handleApi(
+  request: Request,
+  s: Services,
+  url: URL,
+  bootstrapToken: string | undefined,
+): Promise<Response> {
   return router.fetch(request as unknown as ApiRequest, s, url, bootstrapToken);
 }

@@ -6,7 +6,12 @@ import { fromBase64, toBase64, utf8 } from './encoding';
  */
 const cache = new Map<string, Promise<CryptoKey>>();
 
-function derived(master: string, info: string, algorithm: SubtleCryptoDeriveKeyAlgorithm | SubtleCryptoImportKeyAlgorithm, usages: string[]) {
+function derived(
+  master: string,
+  info: string,
+  algorithm: SubtleCryptoDeriveKeyAlgorithm | SubtleCryptoImportKeyAlgorithm,
+  usages: string[],
+) {
   const id = `${info}\u0000${master}`;
   let key = cache.get(id);
   if (!key) {

@@ -17,7 +17,7 @@ export function randomString(length: number, alphabet: string): string {
 
 /** AWS-style access key id: 20 upper-case alphanumerics, "ROS" + 17 random (≈ 88 bits). */
 export function newAccessKeyId(): string {
-  return 'ROS' + randomString(17, UPPER_ALNUM);
+  return `ROS${randomString(17, UPPER_ALNUM)}`;
 }
 
 /**

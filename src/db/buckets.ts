@@ -23,7 +23,11 @@ export const findBucket = (db: D1Database, siteId: string, name: string) =>
  * Creates the bucket unless the name is taken at the site (by any project), or was deleted by another project
  * less than `settleMs` ago. 'created', or why not.
  */
-export async function insertBucket(db: D1Database, b: BucketRow, settleMs: number): Promise<'created' | 'taken' | 'settling'> {
+export async function insertBucket(
+  db: D1Database,
+  b: BucketRow,
+  settleMs: number,
+): Promise<'created' | 'taken' | 'settling'> {
   const inserted = await db
     .prepare(
       `INSERT INTO buckets (site_id, name, project_id, created_at)
@@ -54,8 +58,12 @@ export const deleteBucket = (db: D1Database, siteId: string, name: string, now: 
       )
       .bind(siteId, name, now),
     db.prepare('DELETE FROM buckets WHERE site_id = ? AND name = ?').bind(siteId, name),
-    db.prepare('DELETE FROM object_checksums WHERE site_id = ?1 AND substr(r2_key, 1, length(?2)) = ?2').bind(siteId, `${name}/`),
-    db.prepare('DELETE FROM object_etags WHERE site_id = ?1 AND substr(r2_key, 1, length(?2)) = ?2').bind(siteId, `${name}/`),
+    db
+      .prepare('DELETE FROM object_checksums WHERE site_id = ?1 AND substr(r2_key, 1, length(?2)) = ?2')
+      .bind(siteId, `${name}/`),
+    db
+      .prepare('DELETE FROM object_etags WHERE site_id = ?1 AND substr(r2_key, 1, length(?2)) = ?2')
+      .bind(siteId, `${name}/`),
   ]);
 
 export const listProjectBucketsAtSite = async (db: D1Database, projectId: string, siteId: string) =>

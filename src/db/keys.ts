@@ -106,6 +106,8 @@ export const findKeyWithBucket = (db: D1Database, id: string, siteId: string, bu
 /** Records use at most once a minute per key, whatever the request rate. */
 export const touchKey = (db: D1Database, id: string, now: number) =>
   db
-    .prepare('UPDATE access_keys SET last_used_at = ?2 WHERE id = ?1 AND (last_used_at IS NULL OR last_used_at < ?2 - 60000)')
+    .prepare(
+      'UPDATE access_keys SET last_used_at = ?2 WHERE id = ?1 AND (last_used_at IS NULL OR last_used_at < ?2 - 60000)',
+    )
     .bind(id, now)
     .run();

@@ -37,7 +37,9 @@ export const findUpload = (db: D1Database, uploadId: string, siteId: string, buc
 /** Records a part; returns the staged R2 key it replaced, if the part number was uploaded before. */
 export async function upsertPart(db: D1Database, p: PartRow): Promise<string | null> {
   const [previous] = await db.batch([
-    db.prepare('SELECT r2_key FROM multipart_parts WHERE upload_id = ? AND part_number = ?').bind(p.upload_id, p.part_number),
+    db
+      .prepare('SELECT r2_key FROM multipart_parts WHERE upload_id = ? AND part_number = ?')
+      .bind(p.upload_id, p.part_number),
     db
       .prepare(
         `INSERT INTO multipart_parts (upload_id, part_number, size, etag, checksum, r2_key, uploaded_at)
@@ -92,8 +94,10 @@ export const listUploads = async (
   ).results;
 
 export const bucketHasUploads = async (db: D1Database, siteId: string, bucket: string) =>
-  (await db.prepare('SELECT 1 FROM multipart_uploads WHERE site_id = ? AND bucket = ? LIMIT 1').bind(siteId, bucket).first()) !==
-  null;
+  (await db
+    .prepare('SELECT 1 FROM multipart_uploads WHERE site_id = ? AND bucket = ? LIMIT 1')
+    .bind(siteId, bucket)
+    .first()) !== null;
 
 export const uploadsOlderThan = async (db: D1Database, before: number, limit: number) =>
   (

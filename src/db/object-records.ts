@@ -49,7 +49,9 @@ export async function deleteObjectRecords(db: D1Database, siteId: string, r2keys
     const chunk = r2keys.slice(i, i + 99);
     const marks = chunk.map(() => '?').join(', ');
     for (const table of Object.keys(TABLES) as Table[]) {
-      statements.push(db.prepare(`DELETE FROM ${table} WHERE site_id = ? AND r2_key IN (${marks})`).bind(siteId, ...chunk));
+      statements.push(
+        db.prepare(`DELETE FROM ${table} WHERE site_id = ? AND r2_key IN (${marks})`).bind(siteId, ...chunk),
+      );
     }
   }
   if (statements.length) await db.batch(statements);

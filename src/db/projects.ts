@@ -76,8 +76,12 @@ const MEMBER_SELECT = `SELECT memberships.project_id, memberships.user_id, users
   memberships.created_at FROM memberships JOIN users ON users.id = memberships.user_id`;
 
 export const listMembers = async (db: D1Database, projectId: string) =>
-  (await db.prepare(`${MEMBER_SELECT} WHERE memberships.project_id = ? ORDER BY users.email`).bind(projectId).all<MemberRow>())
-    .results;
+  (
+    await db
+      .prepare(`${MEMBER_SELECT} WHERE memberships.project_id = ? ORDER BY users.email`)
+      .bind(projectId)
+      .all<MemberRow>()
+  ).results;
 
 export const findMember = (db: D1Database, projectId: string, userId: string) =>
   db
@@ -123,7 +127,9 @@ export async function deleteMemberKeepingAnAdmin(db: D1Database, projectId: stri
          AND EXISTS (SELECT 1 FROM memberships WHERE project_id = ?1 AND user_id = ?2 AND ${keepsAdmin})`,
       )
       .bind(projectId, userId),
-    db.prepare(`DELETE FROM memberships WHERE project_id = ?1 AND user_id = ?2 AND ${keepsAdmin}`).bind(projectId, userId),
+    db
+      .prepare(`DELETE FROM memberships WHERE project_id = ?1 AND user_id = ?2 AND ${keepsAdmin}`)
+      .bind(projectId, userId),
   ]);
   return removed.meta.changes === 1;
 }

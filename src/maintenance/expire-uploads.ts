@@ -10,7 +10,13 @@ export const DEFAULT_UPLOAD_MAX_AGE_DAYS = 7;
  * Works in batches, so a large backlog is drained over several runs rather than in one long one.
  * Returns how many uploads were aborted.
  */
-export async function expireUploads(db: D1Database, sites: SiteRegistry, now: number, maxAgeDays: number, batch = 100): Promise<number> {
+export async function expireUploads(
+  db: D1Database,
+  sites: SiteRegistry,
+  now: number,
+  maxAgeDays: number,
+  batch = 100,
+): Promise<number> {
   const stale = await uploadsOlderThan(db, now - maxAgeDays * 24 * 3600 * 1000, batch);
   for (const upload of stale) {
     const site = sites.get(upload.site_id);

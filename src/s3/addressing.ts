@@ -22,7 +22,8 @@ export function address(url: string, hostBucket: string | null): Target {
   const params = new URLSearchParams(query);
   const rawPath = path || '/';
   const rest = rawPath.slice(1);
-  if (hostBucket !== null) return { bucket: hostBucket, key: rest === '' ? null : decode(rest), query: params, rawPath };
+  if (hostBucket !== null)
+    return { bucket: hostBucket, key: rest === '' ? null : decode(rest), query: params, rawPath };
   if (rest === '') return { bucket: null, key: null, query: params, rawPath };
   const slash = rest.indexOf('/');
   if (slash < 0) return { bucket: decode(rest), key: null, query: params, rawPath };

@@ -40,10 +40,37 @@ export type Operation =
 
 /** Sub-resources S3 knows but ROS does not implement. https://docs.aws.amazon.com/AmazonS3/latest/API/API_Operations_Amazon_Simple_Storage_Service.html */
 const UNSUPPORTED_SUBRESOURCES = [
-  'accelerate', 'acl', 'analytics', 'attributes', 'cors', 'encryption', 'intelligent-tiering', 'inventory',
-  'legal-hold', 'lifecycle', 'logging', 'metadataConfiguration', 'metadataTable', 'metrics', 'notification',
-  'object-lock', 'ownershipControls', 'policy', 'policyStatus', 'publicAccessBlock', 'renameObject', 'replication',
-  'requestPayment', 'restore', 'retention', 'select', 'session', 'tagging', 'torrent', 'versioning', 'versions',
+  'accelerate',
+  'acl',
+  'analytics',
+  'attributes',
+  'cors',
+  'encryption',
+  'intelligent-tiering',
+  'inventory',
+  'legal-hold',
+  'lifecycle',
+  'logging',
+  'metadataConfiguration',
+  'metadataTable',
+  'metrics',
+  'notification',
+  'object-lock',
+  'ownershipControls',
+  'policy',
+  'policyStatus',
+  'publicAccessBlock',
+  'renameObject',
+  'replication',
+  'requestPayment',
+  'restore',
+  'retention',
+  'select',
+  'session',
+  'tagging',
+  'torrent',
+  'versioning',
+  'versions',
   'website',
 ];
 
@@ -53,7 +80,10 @@ export function classify(method: string, target: Target, headers: Headers): Oper
   // info read ?acl): versioning is never enabled, and the owner (the project) has FULL_CONTROL. Setting them
   // stays 501.
   if (method === 'GET' && target.bucket !== null) {
-    if (q.has('acl')) return target.key === null ? { name: 'GetBucketAcl', bucket: target.bucket } : { name: 'GetObjectAcl', bucket: target.bucket, key: target.key };
+    if (q.has('acl'))
+      return target.key === null
+        ? { name: 'GetBucketAcl', bucket: target.bucket }
+        : { name: 'GetObjectAcl', bucket: target.bucket, key: target.key };
     if (q.has('versioning') && target.key === null) return { name: 'GetBucketVersioning', bucket: target.bucket };
   }
   const unsupported = UNSUPPORTED_SUBRESOURCES.find((name) => q.has(name));

@@ -36,7 +36,10 @@ export async function handleS3(
     response = await (handlers[op.name] as (c: S3Call) => Promise<Response>)(call);
   } catch (err) {
     if (!(err instanceof S3Error)) console.error(`S3 ${request.method} ${resource} failed`, err);
-    const s3err = err instanceof S3Error ? err : new S3Error('InternalError', 'We encountered an internal error. Please try again.');
+    const s3err =
+      err instanceof S3Error
+        ? err
+        : new S3Error('InternalError', 'We encountered an internal error. Please try again.');
     response = errorResponse(s3err, resource, requestId, request.method);
   }
   response.headers.set('x-amz-request-id', requestId);
@@ -46,5 +49,7 @@ export async function handleS3(
 /** 16 upper-case hex characters, like AWS's x-amz-request-id. */
 export function newRequestId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(8));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('').toUpperCase();
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0'))
+    .join('')
+    .toUpperCase();
 }

@@ -22,9 +22,12 @@ export const checksumMeta = (algorithm: ChecksumAlgorithm, value: string) => `${
 /** The metadata of an object whose checksum arrives in a trailer: only the algorithm is known up front. */
 export const deferredChecksumMeta = (algorithm: ChecksumAlgorithm) => `${algorithm}:${DEFERRED}`;
 
-export const checksumType = (value: string): ObjectChecksum['type'] => (/-\d+$/.test(value) ? 'COMPOSITE' : 'FULL_OBJECT');
+export const checksumType = (value: string): ObjectChecksum['type'] =>
+  /-\d+$/.test(value) ? 'COMPOSITE' : 'FULL_OBJECT';
 
-export function parseChecksumMeta(meta: string | undefined): { algorithm: ChecksumAlgorithm; value: string; deferred: boolean } | null {
+export function parseChecksumMeta(
+  meta: string | undefined,
+): { algorithm: ChecksumAlgorithm; value: string; deferred: boolean } | null {
   if (!meta) return null;
   const colon = meta.indexOf(':');
   const algorithm = parseAlgorithm(meta.slice(0, colon));
@@ -34,7 +37,12 @@ export function parseChecksumMeta(meta: string | undefined): { algorithm: Checks
 }
 
 /** The object's checksum: from its metadata, or (for a trailer checksum) the D1 row of this very version. */
-export async function objectChecksum(db: D1Database, siteId: string, r2key: string, object: R2Object): Promise<ObjectChecksum | null> {
+export async function objectChecksum(
+  db: D1Database,
+  siteId: string,
+  r2key: string,
+  object: R2Object,
+): Promise<ObjectChecksum | null> {
   const meta = parseChecksumMeta(object.customMetadata?.[CHECKSUM_META]);
   if (!meta) return null;
   if (!meta.deferred) return { algorithm: meta.algorithm, value: meta.value, type: checksumType(meta.value) };
@@ -44,7 +52,9 @@ export async function objectChecksum(db: D1Database, siteId: string, r2key: stri
 }
 
 /** The XML elements S3 answers a checksum with (CopyObjectResult, CompleteMultipartUploadResult, ListParts). */
-export const checksumElements = (c: { algorithm: ChecksumAlgorithm; value: string; type?: ObjectChecksum['type'] } | null): XmlNode[] =>
+export const checksumElements = (
+  c: { algorithm: ChecksumAlgorithm; value: string; type?: ObjectChecksum['type'] } | null,
+): XmlNode[] =>
   c ? [[`Checksum${c.algorithm}`, c.value], ...(c.type ? ([['ChecksumType', c.type]] as XmlNode[]) : [])] : [];
 
 export const checksumResponseHeaders = (c: ObjectChecksum): Record<string, string> => ({

@@ -36,7 +36,12 @@ const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot:
 
 /** A valid XML Char (XML 1.0 §2.2), as a character reference may name it. */
 const isXmlChar = (c: number) =>
-  c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
+  c === 0x9 ||
+  c === 0xa ||
+  c === 0xd ||
+  (c >= 0x20 && c <= 0xd7ff) ||
+  (c >= 0xe000 && c <= 0xfffd) ||
+  (c >= 0x10000 && c <= 0x10ffff);
 
 /**
  * XML's own references, in one pass (so `&amp;#34;` stays the text `&#34;`): the five named entities and character
@@ -46,11 +51,14 @@ const isXmlChar = (c: number) =>
  */
 const entityDecoder = {
   decode: (text: string) =>
-    text.replace(/&(?:#(\d{1,7})|#x([0-9a-fA-F]{1,6})|(amp|lt|gt|quot|apos));/g, (ref, dec?: string, hex?: string, name?: string) => {
-      if (name) return XML_ENTITIES[name];
-      const code = dec ? Number(dec) : parseInt(hex!, 16);
-      return isXmlChar(code) ? String.fromCodePoint(code) : ref;
-    }),
+    text.replace(
+      /&(?:#(\d{1,7})|#x([0-9a-fA-F]{1,6})|(amp|lt|gt|quot|apos));/g,
+      (ref, dec?: string, hex?: string, name?: string) => {
+        if (name) return XML_ENTITIES[name];
+        const code = dec ? Number(dec) : parseInt(hex!, 16);
+        return isXmlChar(code) ? String.fromCodePoint(code) : ref;
+      },
+    ),
   setExternalEntities: () => {},
   addInputEntities: () => {},
   reset: () => {},

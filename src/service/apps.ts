@@ -14,7 +14,12 @@ export const APP_NAME = {
 export const listApps = (s: Services, scope: ProjectScope) => listAppRows(s.db, scope.project.id);
 
 export async function createApp(s: Services, scope: ProjectScope, body: Body): Promise<AppRow> {
-  const app: AppRow = { id: newId('a'), project_id: scope.project.id, name: text(body, 'name', APP_NAME), created_at: s.now() };
+  const app: AppRow = {
+    id: newId('a'),
+    project_id: scope.project.id,
+    name: text(body, 'name', APP_NAME),
+    created_at: s.now(),
+  };
   if (!(await insertApp(s.db, app))) throw conflict(`An app named "${app.name}" exists already in this project`);
   return app;
 }

@@ -8,7 +8,8 @@ export function bucketNameProblem(name: string): string | null {
   if (!/^[a-z0-9.-]+$/.test(name)) {
     return 'Bucket names may contain only lower-case letters, digits, dots (.) and hyphens (-)';
   }
-  if (!/^[a-z0-9]/.test(name) || !/[a-z0-9]$/.test(name)) return 'Bucket names must begin and end with a letter or digit';
+  if (!/^[a-z0-9]/.test(name) || !/[a-z0-9]$/.test(name))
+    return 'Bucket names must begin and end with a letter or digit';
   if (name.includes('..')) return 'Bucket names must not contain two adjacent dots';
   if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) return 'Bucket names must not be formatted as an IP address';
   for (const prefix of ['xn--', 'sthree-', 'amzn-s3-demo-']) {

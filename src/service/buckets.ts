@@ -1,5 +1,11 @@
 import { sitesWithActiveUserKey } from '../db/keys';
-import { deleteBucket as deleteBucketRow, findBucket, insertBucket, listBuckets as listBucketRows, type BucketRow } from '../db/buckets';
+import {
+  deleteBucket as deleteBucketRow,
+  findBucket,
+  insertBucket,
+  listBuckets as listBucketRows,
+  type BucketRow,
+} from '../db/buckets';
 import { bucketHasUploads } from '../db/multipart';
 import type { Site } from '../sites';
 import { bucketHasObjects, sweepBucketPrefix } from '../storage/layout';
@@ -44,9 +50,14 @@ export async function createBucket(s: Services, scope: ProjectScope, body: Body)
   await requireKeyAtSite(s, scope, site.id);
   const row: BucketRow = { site_id: site.id, name, project_id: scope.project.id, created_at: s.now() };
   const outcome = await claimBucket(s, site, row);
-  if (outcome === 'taken') throw new ApiError(409, 'bucket_exists', `The bucket name "${name}" is taken at ${site.name}; choose another`);
+  if (outcome === 'taken')
+    throw new ApiError(409, 'bucket_exists', `The bucket name "${name}" is taken at ${site.name}; choose another`);
   if (outcome === 'settling') {
-    throw new ApiError(409, 'bucket_name_settling', `The bucket name "${name}" was deleted moments ago; it can be created again in a few seconds`);
+    throw new ApiError(
+      409,
+      'bucket_name_settling',
+      `The bucket name "${name}" was deleted moments ago; it can be created again in a few seconds`,
+    );
   }
   return row;
 }
@@ -90,7 +101,11 @@ export async function bucketIsEmpty(s: Services, site: Site, name: string): Prom
 export async function deleteBucket(s: Services, scope: ProjectScope, siteId: string, name: string): Promise<void> {
   const bucket = await getBucket(s, scope, siteId, name);
   if (!(await bucketIsEmpty(s, requireSite(s, siteId), bucket.name))) {
-    throw new ApiError(409, 'bucket_not_empty', `The bucket "${name}" is not empty: delete its objects (and abort unfinished uploads) first`);
+    throw new ApiError(
+      409,
+      'bucket_not_empty',
+      `The bucket "${name}" is not empty: delete its objects (and abort unfinished uploads) first`,
+    );
   }
   await removeBucket(s, siteId, name);
 }

@@ -58,4 +58,5 @@ export function optionalBoolean(body: Body, field: string): boolean {
 
 export const EMAIL = { max: 254, min: 3, pattern: /^[^\s@]+@[^\s@]+$/, allowed: 'an email address' };
 export const PASSWORD = { max: 1024, min: 8 };
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to refuse control characters.
 export const DISPLAY_NAME = { max: 128, pattern: /^[^\u0000-\u001f\u007f]*$/, allowed: 'printable characters' };

@@ -1,9 +1,24 @@
 import { toHex } from '../crypto/encoding';
 import { randomString } from '../crypto/random';
 import { putObjectEtag } from '../db/object-records';
-import { deleteUpload, findUpload, insertUpload, listParts, upsertPart, type PartRow, type UploadRow } from '../db/multipart';
+import {
+  deleteUpload,
+  findUpload,
+  insertUpload,
+  listParts,
+  upsertPart,
+  type PartRow,
+  type UploadRow,
+} from '../db/multipart';
 import { S3Error } from '../s3/errors';
-import { compositeChecksum, fromBase64, fullObjectChecksum, parseAlgorithm, type ChecksumAlgorithm, type CrcAlgorithm } from '../s3/checksums';
+import {
+  compositeChecksum,
+  fromBase64,
+  fullObjectChecksum,
+  parseAlgorithm,
+  type ChecksumAlgorithm,
+  type CrcAlgorithm,
+} from '../s3/checksums';
 import { CHECKSUM_META, ETAG_META, PARTS_META, encodeParts, type ObjectMetadata } from '../s3/metadata';
 import { checksumMeta, type ObjectChecksum } from '../s3/stored-checksum';
 import type { Site } from '../sites';
@@ -20,7 +35,7 @@ import type { Services } from './context';
 export const MIN_PART_SIZE = 5 * 1024 ** 2;
 export const MAX_PART_SIZE = 5 * 1024 ** 3;
 const LOWER_ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ' + LOWER_ALNUM;
+const ALNUM = `ABCDEFGHIJKLMNOPQRSTUVWXYZ${LOWER_ALNUM}`;
 
 /** Each upload attempt of a part gets its own staged key, so a retry never overwrites bytes another still reads. */
 export const stagedKey = (uploadId: string, part: number) => `~mpu/${uploadId}/${part}.${randomString(8, LOWER_ALNUM)}`;
@@ -47,7 +62,13 @@ export async function startUpload(
   return uploadId;
 }
 
-export async function requireUpload(s: Services, site: Site, bucket: string, key: string, uploadId: string): Promise<UploadRow> {
+export async function requireUpload(
+  s: Services,
+  site: Site,
+  bucket: string,
+  key: string,
+  uploadId: string,
+): Promise<UploadRow> {
   const upload = await findUpload(s.db, uploadId, site.id, bucket, key);
   if (!upload) {
     throw new S3Error(
@@ -145,7 +166,10 @@ export async function completeUpload(
   const chosen: PartRow[] = [];
   for (const [i, want] of wanted.entries()) {
     if (i > 0 && want.number <= wanted[i - 1].number) {
-      throw new S3Error('InvalidPartOrder', 'The list of parts was not in ascending order. Parts must be ordered by part number.');
+      throw new S3Error(
+        'InvalidPartOrder',
+        'The list of parts was not in ascending order. Parts must be ordered by part number.',
+      );
     }
     const part = stored.get(want.number);
     if (!part || part.etag !== want.etag) {
@@ -204,10 +228,16 @@ async function uploadChecksum(
   const type = upload.checksum_type === 'FULL_OBJECT' ? 'FULL_OBJECT' : 'COMPOSITE';
   if (expected.type !== null) {
     if (!algorithm) {
-      throw new S3Error('InvalidRequest', 'The upload was not created with a checksum mode. The complete request must not include a x-amz-checksum-type header.');
+      throw new S3Error(
+        'InvalidRequest',
+        'The upload was not created with a checksum mode. The complete request must not include a x-amz-checksum-type header.',
+      );
     }
     if (expected.type.toUpperCase() !== type) {
-      throw new S3Error('InvalidRequest', `The upload was created using the ${type} checksum mode. The complete request must use the same checksum mode.`);
+      throw new S3Error(
+        'InvalidRequest',
+        `The upload was created using the ${type} checksum mode. The complete request must use the same checksum mode.`,
+      );
     }
   }
   if (!algorithm) return null;
@@ -234,9 +264,15 @@ async function uploadChecksum(
   const value =
     type === 'COMPOSITE'
       ? await compositeChecksum(algorithm, digests as Uint8Array[])
-      : fullObjectChecksum(algorithm as CrcAlgorithm, chosen.map((p, i) => ({ digest: digests[i]!, length: p.size })));
+      : fullObjectChecksum(
+          algorithm as CrcAlgorithm,
+          chosen.map((p, i) => ({ digest: digests[i]!, length: p.size })),
+        );
   if (expected.value !== null && (expected.algorithm !== algorithm || expected.value.trim() !== value)) {
-    throw new S3Error('BadDigest', `The ${expected.algorithm ?? algorithm} you specified did not match the calculated checksum.`);
+    throw new S3Error(
+      'BadDigest',
+      `The ${expected.algorithm ?? algorithm} you specified did not match the calculated checksum.`,
+    );
   }
   return { algorithm, value, type };
 }

@@ -10,7 +10,16 @@ import { deleteBucket, getBucket } from './buckets';
 import { requireSite, type Services } from './context';
 import { ApiError, invalidInput } from './errors';
 import { optionalBoolean, optionalText, text, type Body } from './input';
-import { abortUpload, completeUpload, MIN_PART_SIZE, parsePartNumber, requireUpload, startUpload, storePart, type RequestedPart } from './multipart';
+import {
+  abortUpload,
+  completeUpload,
+  MIN_PART_SIZE,
+  parsePartNumber,
+  requireUpload,
+  startUpload,
+  storePart,
+  type RequestedPart,
+} from './multipart';
 import type { ProjectScope } from './policy';
 
 /**
@@ -91,7 +100,8 @@ export function listQuery(params: URLSearchParams): ListQuery {
   if (delimiter !== '' && delimiter !== '/') throw invalidInput('"delimiter" may only be "/" (folders) or empty');
   const rawLimit = params.get('limit');
   const limit = rawLimit === null || rawLimit === '' ? DEFAULT_PAGE : Number(rawLimit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw invalidInput(`"limit" must be a whole number from 1 to ${MAX_PAGE}`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE)
+    throw invalidInput(`"limit" must be a whole number from 1 to ${MAX_PAGE}`);
   const token = params.get('token') || null;
   return { prefix, delimiter, limit, token };
 }
@@ -119,7 +129,13 @@ export async function listObjects(s: Services, ob: OpenBucket, q: ListQuery) {
   }
   const last = entries[entries.length - 1];
   const lastKey = last === undefined ? null : typeof last === 'string' ? last : info(last, ob.bucket.name).key;
-  return { prefix: q.prefix, delimiter: q.delimiter, objects, folders, nextToken: truncated && lastKey !== null ? encodeToken(lastKey) : null };
+  return {
+    prefix: q.prefix,
+    delimiter: q.delimiter,
+    objects,
+    folders,
+    nextToken: truncated && lastKey !== null ? encodeToken(lastKey) : null,
+  };
 }
 
 /**
@@ -133,7 +149,11 @@ export async function bucketStats(s: Services, ob: OpenBucket) {
   let cursor: string | undefined;
   let complete = false;
   for (let page = 0; page < STATS_PAGES; page++) {
-    const listed = await ob.site.bucket.list({ prefix: bucketPrefix(ob.bucket.name), limit: 1000, ...(cursor !== undefined && { cursor }) });
+    const listed = await ob.site.bucket.list({
+      prefix: bucketPrefix(ob.bucket.name),
+      limit: 1000,
+      ...(cursor !== undefined && { cursor }),
+    });
     for (const object of listed.objects) {
       objects++;
       bytes += object.size;
@@ -150,7 +170,11 @@ export async function bucketStats(s: Services, ob: OpenBucket) {
 
 const noSuchKey = (key: string) => new S3Error('NoSuchKey', `No object named "${key}" in this bucket.`, { Key: key });
 const objectExists = (key: string) =>
-  new ApiError(409, 'object_exists', `An object named "${key}" already exists in this bucket; replace it to upload anyway`);
+  new ApiError(
+    409,
+    'object_exists',
+    `An object named "${key}" already exists in this bucket; replace it to upload anyway`,
+  );
 
 /** The object's metadata and body; NoSuchKey when there is none. */
 export async function getObject(ob: OpenBucket, key: string, withBody: boolean): Promise<R2Object | R2ObjectBody> {
@@ -173,7 +197,8 @@ export async function deleteObject(ob: OpenBucket, key: string): Promise<{ exist
 /** A content type the console stores: printable, short; absent → none (served as binary). */
 function contentTypeOf(value: string | null | undefined): R2HTTPMetadata {
   if (!value) return {};
-  if (value.length > 255 || !/^[\x20-\x7e]+$/.test(value)) throw invalidInput('"contentType" must be a printable media type');
+  if (value.length > 255 || !/^[\x20-\x7e]+$/.test(value))
+    throw invalidInput('"contentType" must be a printable media type');
   return { contentType: value };
 }
 
@@ -193,7 +218,11 @@ export async function putObject(
   overwrite: boolean,
 ): Promise<ObjectInfo> {
   checkKey(ob.bucket.name, key);
-  const size = requireLength(length, SIMPLE_UPLOAD_LIMIT, `Files larger than ${SIMPLE_UPLOAD_LIMIT / 1024 ** 2} MiB are uploaded in parts (multipart)`);
+  const size = requireLength(
+    length,
+    SIMPLE_UPLOAD_LIMIT,
+    `Files larger than ${SIMPLE_UPLOAD_LIMIT / 1024 ** 2} MiB are uploaded in parts (multipart)`,
+  );
   const onlyIf = createOnly(overwrite);
   const object = await ob.site.bucket.put(storageKey(ob.bucket.name, key), sized(body, size), {
     httpMetadata: contentTypeOf(contentType),
@@ -276,7 +305,14 @@ export async function completeMultipart(
     }
     return { number: part.number as number, etag: (part.etag as string).replace(/^"|"$/g, '') };
   });
-  const done = await completeUpload(s, ob.site, upload, wanted, createOnly(optionalBoolean(body, 'overwrite')), waitUntil);
+  const done = await completeUpload(
+    s,
+    ob.site,
+    upload,
+    wanted,
+    createOnly(optionalBoolean(body, 'overwrite')),
+    waitUntil,
+  );
   // The upload stays when the key was taken meanwhile: completing again with overwrite reuses its parts.
   if (!done) throw objectExists(key);
   return info(done.object, ob.bucket.name);
@@ -296,7 +332,11 @@ export async function abortMultipart(s: Services, ob: OpenBucket, key: string, u
 export async function emptyAndDelete(s: Services, scope: ProjectScope, ob: OpenBucket, body: Body) {
   const confirm = text(body, 'confirm', { max: 255 });
   if (confirm !== ob.bucket.name) {
-    throw new ApiError(400, 'confirmation_mismatch', `Type the bucket's name, "${ob.bucket.name}", to confirm deleting it with everything in it`);
+    throw new ApiError(
+      400,
+      'confirmation_mismatch',
+      `Type the bucket's name, "${ob.bucket.name}", to confirm deleting it with everything in it`,
+    );
   }
   const r2 = ob.site.bucket;
   let objectsDeleted = 0;

@@ -1,5 +1,11 @@
 import { newId } from '../crypto/random';
-import { insertProjectWithAdmin, listAllProjects, listProjectsOfUser, type ProjectRow, type Role } from '../db/projects';
+import {
+  insertProjectWithAdmin,
+  listAllProjects,
+  listProjectsOfUser,
+  type ProjectRow,
+  type Role,
+} from '../db/projects';
 import type { UserRow } from '../db/users';
 import type { Services } from './context';
 import { conflict } from './errors';

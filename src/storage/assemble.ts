@@ -68,7 +68,11 @@ export async function assemble(
     );
   }
   if (total <= limits.singlePutLimit) {
-    return bucket.put(key, total === 0 ? null : observe ? source.pipeThrough(new FixedLengthStream(total)) : source, options);
+    return bucket.put(
+      key,
+      total === 0 ? null : observe ? source.pipeThrough(new FixedLengthStream(total)) : source,
+      options,
+    );
   }
   // An R2 multipart upload has no precondition of its own: check it first (a narrow race, unlike a single put).
   if (options.onlyIf && !(await preconditionHolds(bucket, key, options.onlyIf))) return null;

@@ -9,7 +9,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { Api, launchBrowser, newPage, shot, startServer } from './support.mjs';
 
 const ALICE = { email: 'alice@example.com', password: 'alice-password-1', name: 'Alice Example' };
@@ -67,9 +73,14 @@ async function copyFrom(page, buttonName) {
 
 /** The value of one of the bucket's details ("Objects", "Size", ...). */
 const detail = (page, name) =>
-  page.getByRole('region', { name: 'Details' }).locator('.detail').filter({ has: page.locator('dt', { hasText: new RegExp(`^${name}$`) }) }).locator('dd');
+  page
+    .getByRole('region', { name: 'Details' })
+    .locator('.detail')
+    .filter({ has: page.locator('dt', { hasText: new RegExp(`^${name}$`) }) })
+    .locator('dd');
 
-const objectRow = (page, key) => page.getByRole('row').filter({ has: page.getByRole('button', { name: `Delete ${key}`, exact: true }) });
+const objectRow = (page, key) =>
+  page.getByRole('row').filter({ has: page.getByRole('button', { name: `Delete ${key}`, exact: true }) });
 
 test('the seed walkthrough, word for word', async (t) => {
   const page = await newPage(browser, ros.consoleUrl);
@@ -154,7 +165,14 @@ test('the seed walkthrough, word for word', async (t) => {
   await t.test('the copied credentials work in an S3 client: create a bucket, put an object', async () => {
     const s3 = s3For(world.key);
     await s3.send(new CreateBucketCommand({ Bucket: 'sdk-bucket' }));
-    const put = await s3.send(new PutObjectCommand({ Bucket: 'sdk-bucket', Key: 'hello.txt', Body: 'hello from the aws sdk\n', ContentType: 'text/plain' }));
+    const put = await s3.send(
+      new PutObjectCommand({
+        Bucket: 'sdk-bucket',
+        Key: 'hello.txt',
+        Body: 'hello from the aws sdk\n',
+        ContentType: 'text/plain',
+      }),
+    );
     assert.match(put.ETag, /^"[0-9a-f]{32}"$/);
   });
 
@@ -171,11 +189,16 @@ test('the seed walkthrough, word for word', async (t) => {
     const dialog = page.getByRole('dialog', { name: 'Add Bucket' });
     await dialog.getByLabel('Site').selectOption({ label: 'Si Racha, Thailand' });
     await dialog.getByLabel('Name').fill('Example_Bucket');
-    await dialog.getByText('Bucket names may contain only lower-case letters, digits, dots (.) and hyphens (-)').waitFor();
+    await dialog
+      .getByText('Bucket names may contain only lower-case letters, digits, dots (.) and hyphens (-)')
+      .waitFor();
     assert.equal(await dialog.getByLabel('Name').getAttribute('aria-invalid'), 'true');
     await shot(page, '09-add-bucket-invalid');
     await dialog.getByLabel('Name').fill('example-bucket');
-    await dialog.locator('.field-error:not(:empty)').waitFor({ state: 'detached' }).catch(() => {});
+    await dialog
+      .locator('.field-error:not(:empty)')
+      .waitFor({ state: 'detached' })
+      .catch(() => {});
     assert.equal(await dialog.locator('.field-error:not(:empty)').count(), 0);
     await shot(page, '10-add-bucket');
     await dialog.getByRole('button', { name: 'Add Bucket' }).click();
@@ -190,7 +213,9 @@ test('the seed walkthrough, word for word', async (t) => {
     await page.getByText('This bucket is empty').waitFor();
     assert.equal(await copyFrom(page, 'Copy endpoint URL'), endpoint);
     await detail(page, 'Objects').filter({ hasText: /^0$/ }).waitFor();
-    await detail(page, 'Size').filter({ hasText: /^0 bytes$/ }).waitFor();
+    await detail(page, 'Size')
+      .filter({ hasText: /^0 bytes$/ })
+      .waitFor();
     await shot(page, '11-bucket-page');
   });
 
@@ -201,7 +226,9 @@ test('the seed walkthrough, word for word', async (t) => {
     await objectRow(page, 'hello-browser.txt').waitFor();
     await objectRow(page, 'hello-browser.txt').getByText('26 bytes').waitFor();
     await detail(page, 'Objects').filter({ hasText: /^1$/ }).waitFor();
-    await detail(page, 'Size').filter({ hasText: /^26 bytes$/ }).waitFor();
+    await detail(page, 'Size')
+      .filter({ hasText: /^26 bytes$/ })
+      .waitFor();
     await shot(page, '12-object-uploaded');
   });
 
@@ -237,7 +264,10 @@ test('the seed walkthrough, word for word', async (t) => {
     await objectRow(page, 'hello.txt').waitFor();
     await page.getByRole('button', { name: 'Bucket actions' }).click();
     await page.getByRole('menuitem', { name: 'Delete' }).click();
-    await page.getByRole('dialog', { name: 'Delete bucket sdk-bucket?' }).getByRole('button', { name: 'Delete bucket' }).click();
+    await page
+      .getByRole('dialog', { name: 'Delete bucket sdk-bucket?' })
+      .getByRole('button', { name: 'Delete bucket' })
+      .click();
     const dialog = page.getByRole('dialog', { name: 'Bucket sdk-bucket is not empty' });
     await dialog.getByText('ROS refused to delete the bucket: The bucket "sdk-bucket" is not empty').waitFor();
     await dialog.getByLabel('Type the bucket name, sdk-bucket, to confirm').fill('sdk-buckt');
@@ -282,8 +312,17 @@ test('a 20 MiB browser upload goes multipart, shows progress, and its bytes matc
   await page.getByRole('link', { name: 'photos/' }).waitFor();
 
   // Paged: 100 entries a page, never everything at once.
-  await Promise.all(Array.from({ length: 105 }, (_, i) =>
-    s3.send(new PutObjectCommand({ Bucket: 'big-files', Key: `many/item-${String(i).padStart(3, '0')}.txt`, Body: String(i) }))));
+  await Promise.all(
+    Array.from({ length: 105 }, (_, i) =>
+      s3.send(
+        new PutObjectCommand({
+          Bucket: 'big-files',
+          Key: `many/item-${String(i).padStart(3, '0')}.txt`,
+          Body: String(i),
+        }),
+      ),
+    ),
+  );
   await page.reload();
   await page.getByRole('link', { name: 'many/' }).click();
   await page.getByText('Showing 1–100').waitFor();
@@ -303,7 +342,8 @@ test('a 20 MiB browser upload goes multipart, shows progress, and its bytes matc
     dt.items.add(new File(['dropped into the browser'], 'dropped.txt', { type: 'text/plain' }));
     return dt;
   });
-  for (const type of ['dragenter', 'dragover', 'drop']) await page.dispatchEvent('.drop-zone', type, { dataTransfer: dropped });
+  for (const type of ['dragenter', 'dragover', 'drop'])
+    await page.dispatchEvent('.drop-zone', type, { dataTransfer: dropped });
   await objectRow(page, 'dropped.txt').waitFor();
 
   // 20 MiB: over the 8 MiB of one request, so multipart in 3 parts, with progress.
@@ -319,16 +359,27 @@ test('a 20 MiB browser upload goes multipart, shows progress, and its bytes matc
   const head = await s3.send(new HeadObjectCommand({ Bucket: 'big-files', Key: 'twenty.bin' }));
   assert.match(head.ETag, /-3"$/, 'a multipart ETag');
   assert.equal(head.ContentLength, big.length);
-  const got = Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: 'big-files', Key: 'twenty.bin' }))).Body.transformToByteArray());
+  const got = Buffer.from(
+    await (await s3.send(new GetObjectCommand({ Bucket: 'big-files', Key: 'twenty.bin' }))).Body.transformToByteArray(),
+  );
   assert.equal(sha256(got), sha256(big), 'the bytes read back by S3 match');
   // And downloaded in the browser, through the download link.
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download twenty.bin' }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Download twenty.bin' }).click(),
+  ]);
   assert.equal(download.suggestedFilename(), 'twenty.bin');
-  assert.equal(sha256(fs.readFileSync(await download.path())), sha256(big), 'the bytes downloaded in the browser match');
+  assert.equal(
+    sha256(fs.readFileSync(await download.path())),
+    sha256(big),
+    'the bytes downloaded in the browser match',
+  );
   await shot(page, '19-big-uploaded');
 
   // Uploading the same name again asks first; "Cancel" keeps the object.
-  await page.locator('#file-picker').setInputFiles({ name: 'dropped.txt', mimeType: 'text/plain', buffer: Buffer.from('other') });
+  await page
+    .locator('#file-picker')
+    .setInputFiles({ name: 'dropped.txt', mimeType: 'text/plain', buffer: Buffer.from('other') });
   const ask = page.getByRole('dialog', { name: 'Replace object?' });
   await ask.waitFor();
   await ask.getByRole('button', { name: 'Cancel' }).click();
@@ -337,14 +388,24 @@ test('a 20 MiB browser upload goes multipart, shows progress, and its bytes matc
   // Cancel a multipart upload midway (a slow link, so there is time): nothing is left behind.
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Network.enable');
-  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 2 * 1024 * 1024 });
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 0,
+    downloadThroughput: -1,
+    uploadThroughput: 2 * 1024 * 1024,
+  });
   fs.writeFileSync(path.join(tmp, 'cancel-me.bin'), big);
   await page.locator('#file-picker').setInputFiles(path.join(tmp, 'cancel-me.bin'));
   const slow = page.getByRole('listitem').filter({ hasText: 'cancel-me.bin' });
   await slow.getByText(/multipart, 3 parts/).waitFor();
   await slow.getByRole('button', { name: 'Cancel upload of cancel-me.bin' }).click();
   await slow.getByText('Cancelled').waitFor();
-  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 0,
+    downloadThroughput: -1,
+    uploadThroughput: -1,
+  });
   const stats = await alice.api('GET', `/projects/${world.projectId}/buckets/thailand-1/big-files/stats`);
   assert.equal(stats.stats.uploads, 0, 'the cancelled upload was aborted');
   assert.equal(await objectRow(page, 'cancel-me.bin').count(), 0);
@@ -377,7 +438,10 @@ test('a user without a key at a site does not see its buckets; a member cannot o
   await dialog.getByLabel('ROS site').selectOption({ label: 'Helsinki, Finland' });
   await dialog.getByLabel('Name').fill('nightly-backup');
   await dialog.getByRole('button', { name: 'Add Key' }).click();
-  await alicePage.getByRole('dialog', { name: 'Your new access key' }).getByText('Secret access key', { exact: true }).waitFor();
+  await alicePage
+    .getByRole('dialog', { name: 'Your new access key' })
+    .getByText('Secret access key', { exact: true })
+    .waitFor();
   await alicePage.getByRole('button', { name: 'Done' }).click();
   await alicePage.getByRole('row').filter({ hasText: 'nightly-backup' }).getByText('backup-job').waitFor();
   await shot(alicePage, '21-app-keys');

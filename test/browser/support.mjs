@@ -33,21 +33,33 @@ export async function startServer() {
 /** Headless Chromium from Debian's package. playwright-core's launch() gives it a fresh temporary user-data-dir. */
 export async function launchBrowser() {
   if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get update && apt-get install -y chromium)`);
+    throw new Error(
+      `${CHROMIUM} is missing: install Debian's chromium (apt-get update && apt-get install -y chromium)`,
+    );
   }
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync',
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
     ],
   });
 }
 
 /** A browser context (own cookies) with clipboard access, as a person at their own computer. */
 export async function newPage(browser, consoleUrl) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true, colorScheme: 'light' });
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 860 },
+    acceptDownloads: true,
+    colorScheme: 'light',
+  });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: consoleUrl });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
@@ -55,7 +67,8 @@ export async function newPage(browser, consoleUrl) {
   page.on('pageerror', (err) => console.error('[page error]', err));
   page.on('console', (msg) => {
     // Refusals the test provokes show up as "Failed to load resource" (4xx): expected, and said on the page.
-    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) console.error('[console error]', msg.text());
+    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource'))
+      console.error('[console error]', msg.text());
   });
   return page;
 }
@@ -68,7 +81,11 @@ export async function shot(page, name, { fullPage = true } = {}) {
   else await page.evaluate(() => window.scrollTo(0, 0));
   for (const colorScheme of ['light', 'dark']) {
     await page.emulateMedia({ colorScheme });
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${colorScheme}.png`), fullPage, animations: 'disabled' });
+    await page.screenshot({
+      path: path.join(SCREENSHOTS, `${name}-${colorScheme}.png`),
+      fullPage,
+      animations: 'disabled',
+    });
   }
   await page.emulateMedia({ colorScheme: 'light' });
 }

@@ -41,7 +41,8 @@ function ros_(args, env = {}) {
         timeout: 60_000,
         env: { ...base, ROS_URL: ros.consoleUrl, HOME: homeDir, XDG_CONFIG_HOME: path.join(homeDir, 'config'), ...env },
       },
-      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
+      (err, stdout, stderr) =>
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
     );
   });
 }
@@ -123,7 +124,17 @@ describe('ros CLI', () => {
   });
 
   it('creates a second user', async () => {
-    const user = await ok(['user', 'create', '--email', BOB.email, '--password', BOB.password, '--name', BOB.name, '--json']);
+    const user = await ok([
+      'user',
+      'create',
+      '--email',
+      BOB.email,
+      '--password',
+      BOB.password,
+      '--name',
+      BOB.name,
+      '--json',
+    ]);
     expect(user).toMatchObject({ email: BOB.email, name: BOB.name, isAdmin: false });
     expect(await ok(['user', 'list'])).toContain(BOB.email);
   });
@@ -138,10 +149,25 @@ describe('ros CLI', () => {
   });
 
   it('adds the second user as a member', async () => {
-    const member = await ok(['member', 'add', '--project', PROJECT, '--email', BOB.email, '--role', 'member', '--json']);
+    const member = await ok([
+      'member',
+      'add',
+      '--project',
+      PROJECT,
+      '--email',
+      BOB.email,
+      '--role',
+      'member',
+      '--json',
+    ]);
     expect(member).toMatchObject({ email: BOB.email, role: 'member' });
     const members = await ok(['member', 'list', '--project', ids.project, '--json']);
-    expect(members.map((m) => [m.email, m.role]).sort()).toEqual([[ros.admin.email, 'admin'], [BOB.email, 'member']].sort());
+    expect(members.map((m) => [m.email, m.role]).sort()).toEqual(
+      [
+        [ros.admin.email, 'admin'],
+        [BOB.email, 'member'],
+      ].sort(),
+    );
   });
 
   it('creates an app', async () => {
@@ -164,7 +190,18 @@ describe('ros CLI', () => {
 
   it('creates an app key (human output names the secret as shown once)', async () => {
     // By site name rather than id: the CLI resolves it.
-    const out = await ok(['key', 'create', '--project', PROJECT, '--site', 'Helsinki, Finland', '--name', 'ci', '--app', APP]);
+    const out = await ok([
+      'key',
+      'create',
+      '--project',
+      PROJECT,
+      '--site',
+      'Helsinki, Finland',
+      '--name',
+      'ci',
+      '--app',
+      APP,
+    ]);
     const id = /Access key ID:\s+([A-Z0-9]{20})$/m.exec(out)?.[1];
     const secret = /Secret access key:\s+(\S{40})$/m.exec(out)?.[1];
     expect(id).toBeTruthy();
@@ -186,7 +223,12 @@ describe('ros CLI', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).not.toContain(ids.appSecret);
     const keys = JSON.parse(r.stdout);
-    expect(keys.map((k) => [k.accessKeyId, k.owner.type]).sort()).toEqual([[ids.myKey, 'user'], [ids.appKey, 'app']].sort());
+    expect(keys.map((k) => [k.accessKeyId, k.owner.type]).sort()).toEqual(
+      [
+        [ids.myKey, 'user'],
+        [ids.appKey, 'app'],
+      ].sort(),
+    );
     for (const k of keys) expect(k).not.toHaveProperty('secretAccessKey');
   });
 
@@ -216,7 +258,10 @@ describe('ros CLI', () => {
   });
 
   it('reports API refusals with their codes', async () => {
-    const bad = await fails(['bucket', 'create', '--project', PROJECT, '--site', 'thailand-1', 'Bad_Name'], 'invalid_bucket_name');
+    const bad = await fails(
+      ['bucket', 'create', '--project', PROJECT, '--site', 'thailand-1', 'Bad_Name'],
+      'invalid_bucket_name',
+    );
     expect(bad.stdout).toBe('');
     // The admin holds no key of their own at finland-1 (the app's key there does not count).
     await fails(['bucket', 'create', '--project', PROJECT, '--site', 'finland-1', 'fine-name'], 'no_key_for_site');
@@ -236,7 +281,9 @@ describe('ros CLI', () => {
 
   it('removes a member by email', async () => {
     await ok(['member', 'remove', '--project', PROJECT, '--email', BOB.email]);
-    expect((await ok(['member', 'list', '--project', PROJECT, '--json'])).map((m) => m.email)).toEqual([ros.admin.email]);
+    expect((await ok(['member', 'list', '--project', PROJECT, '--json'])).map((m) => m.email)).toEqual([
+      ros.admin.email,
+    ]);
     await fails(['member', 'remove', '--project', PROJECT, '--email', BOB.email], 'not_found');
   });
 

@@ -27,7 +27,12 @@ beforeAll(async () => {
   const { admin, projects, keys } = await setupTenants(ros);
   endpoint = keys.main.endpoint;
   await admin.createBucket(projects.main.id, 'thailand-1', 'large-objects');
-  s3 = new AwsClient({ accessKeyId: keys.main.accessKeyId, secretAccessKey: keys.main.secretAccessKey, service: 's3', region: 'us-east-1' });
+  s3 = new AwsClient({
+    accessKeyId: keys.main.accessKeyId,
+    secretAccessKey: keys.main.secretAccessKey,
+    service: 's3',
+    region: 'us-east-1',
+  });
 });
 
 afterAll(async () => ros?.stopAll());
@@ -67,7 +72,10 @@ function* chunks() {
 }
 
 async function signed(method, path, headers = {}) {
-  const req = await s3.sign(`${endpoint}${path}`, { method, headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', ...headers } });
+  const req = await s3.sign(`${endpoint}${path}`, {
+    method,
+    headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', ...headers },
+  });
   return { url: new URL(req.url), headers: Object.fromEntries(req.headers) };
 }
 
@@ -96,7 +104,11 @@ it('streams a 1 GiB object in and out with flat workerd memory', { timeout: 600_
   let putEtag;
   const t0 = Date.now();
   const putPeak = await peakDuring(pids, async () => {
-    const res = await request(await signed('PUT', '/large-objects/one-gib.bin', { 'content-length': String(SIZE) }), 'PUT', chunks());
+    const res = await request(
+      await signed('PUT', '/large-objects/one-gib.bin', { 'content-length': String(SIZE) }),
+      'PUT',
+      chunks(),
+    );
     putStatus = res.statusCode;
     putEtag = res.headers.etag;
     res.resume();

@@ -52,9 +52,19 @@ function signV4({ method, rawPath, canonicalPath = rawPath, headers = {}, payloa
   const amzDate = new Date().toISOString().replace(/[:-]|\.\d{3}/g, '');
   const scope = `${amzDate.slice(0, 8)}/us-east-1/s3/aws4_request`;
   const all = { host, 'x-amz-content-sha256': payloadHash, 'x-amz-date': amzDate, ...headers };
-  const names = Object.keys(all).map((n) => n.toLowerCase()).sort();
+  const names = Object.keys(all)
+    .map((n) => n.toLowerCase())
+    .sort();
   const lower = Object.fromEntries(Object.entries(all).map(([n, v]) => [n.toLowerCase(), String(v).trim()]));
-  const canonical = [method, canonicalPath, '', ...names.map((n) => `${n}:${lower[n]}`), '', names.join(';'), payloadHash].join('\n');
+  const canonical = [
+    method,
+    canonicalPath,
+    '',
+    ...names.map((n) => `${n}:${lower[n]}`),
+    '',
+    names.join(';'),
+    payloadHash,
+  ].join('\n');
   const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonical)].join('\n');
   let signingKey = `AWS4${key.secretAccessKey}`;
   for (const part of scope.split('/')) signingKey = hmac(signingKey, part);
@@ -88,7 +98,9 @@ function rawRequest({ method, path, headers, body }) {
     req.on('response', (res) => {
       const parts = [];
       res.on('data', (c) => parts.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(parts), continueMs }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(parts), continueMs }),
+      );
       res.on('error', reject);
     });
     req.on('error', reject);
@@ -97,7 +109,8 @@ function rawRequest({ method, path, headers, body }) {
   });
 }
 
-const getBytes = async (Key) => Buffer.from(await (await client.send(new GetObjectCommand({ Bucket: bucket, Key }))).Body.transformToByteArray());
+const getBytes = async (Key) =>
+  Buffer.from(await (await client.send(new GetObjectCommand({ Bucket: bucket, Key }))).Body.transformToByteArray());
 
 describe('site relay', () => {
   it('answers Expect: 100-continue at once, before the final answer, and then stores the body', async () => {
@@ -120,8 +133,18 @@ describe('site relay', () => {
   it('passes a signed Expect header through to the server', async () => {
     // A signer that signs Expect (most leave it out) needs it to arrive as sent; the relay still answers the 100.
     const body = Buffer.from('signed expect');
-    const headers = signV4({ method: 'PUT', rawPath: `/${bucket}/signed-expect`, payloadHash: sha256(body), headers: { expect: '100-continue' } });
-    const res = await rawRequest({ method: 'PUT', path: `/${bucket}/signed-expect`, headers: { ...headers, 'Content-Length': body.length }, body });
+    const headers = signV4({
+      method: 'PUT',
+      rawPath: `/${bucket}/signed-expect`,
+      payloadHash: sha256(body),
+      headers: { expect: '100-continue' },
+    });
+    const res = await rawRequest({
+      method: 'PUT',
+      path: `/${bucket}/signed-expect`,
+      headers: { ...headers, 'Content-Length': body.length },
+      body,
+    });
     expect(res.status, res.body.toString()).toBe(200);
     expect(res.continueMs).toBeLessThan(500);
     expect((await getBytes('signed-expect')).toString()).toBe('signed expect');
@@ -134,7 +157,12 @@ describe('site relay', () => {
     const canonicalPath = rawPath.replace('+', '%20');
     const body = Buffer.from('raw path body');
     const headers = signV4({ method: 'PUT', rawPath, canonicalPath, payloadHash: sha256(body) });
-    const res = await rawRequest({ method: 'PUT', path: rawPath, headers: { ...headers, 'Content-Length': body.length }, body });
+    const res = await rawRequest({
+      method: 'PUT',
+      path: rawPath,
+      headers: { ...headers, 'Content-Length': body.length },
+      body,
+    });
     expect(res.status, res.body.toString()).toBe(200);
     const key = 'raw/a/b c//d/ünï 😀';
     expect((await getBytes(key)).toString()).toBe('raw path body');
@@ -161,7 +189,11 @@ describe('site relay', () => {
       method: 'PUT',
       rawPath: `/${bucket}/chunked.bin`,
       payloadHash: 'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
-      headers: { 'content-encoding': 'aws-chunked', 'transfer-encoding': 'chunked', 'x-amz-decoded-content-length': data.length },
+      headers: {
+        'content-encoding': 'aws-chunked',
+        'transfer-encoding': 'chunked',
+        'x-amz-decoded-content-length': data.length,
+      },
     });
     const res = await rawRequest({ method: 'PUT', path: `/${bucket}/chunked.bin`, headers, body: framed });
     expect(res.status, res.body.toString()).toBe(200);
@@ -174,7 +206,11 @@ describe('site relay', () => {
     expect(head.status).toBe(200);
     expect(head.headers['content-length']).toBe(String(3 * 1024 * 1024));
     expect(head.body.length).toBe(0);
-    const missing = await rawRequest({ method: 'GET', path: `/${bucket}/nope`, headers: signV4({ method: 'GET', rawPath: `/${bucket}/nope` }) });
+    const missing = await rawRequest({
+      method: 'GET',
+      path: `/${bucket}/nope`,
+      headers: signV4({ method: 'GET', rawPath: `/${bucket}/nope` }),
+    });
     expect(missing.status).toBe(404);
     expect(missing.body.toString()).toContain('<Code>NoSuchKey</Code>');
   });

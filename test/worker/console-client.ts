@@ -14,7 +14,12 @@ export class ConsoleClient {
   cookie = '';
   csrf = '';
 
-  async call<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResult<T>> {
+  async call<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResult<T>> {
     const init: RequestInit = { method, headers: { ...headers } };
     const h = init.headers as Record<string, string>;
     if (this.cookie) h.Cookie = this.cookie;
@@ -59,7 +64,7 @@ export async function bootstrapAdmin(): Promise<ConsoleClient> {
 
 /** A new user (created by the admin) who is a member of `project` with `role`, signed in. */
 export async function memberOf(admin: ConsoleClient, project: string | null, role: 'admin' | 'member', email: string) {
-  const password = 'password-' + email;
+  const password = `password-${email}`;
   const created = await admin.post('/users', { email, password });
   if (created.status !== 201) throw new Error(`create user: ${JSON.stringify(created.body)}`);
   if (project) {

@@ -52,7 +52,11 @@ export const commands = {
     summary: 'sign in and save the session for this console URL',
     options: {
       email: { type: 'string', value: 'EMAIL', help: 'default: ROS_EMAIL, else asked on a terminal' },
-      password: { type: 'string', value: 'PASSWORD', help: 'default: ROS_PASSWORD, else asked (not echoed) on a terminal' },
+      password: {
+        type: 'string',
+        value: 'PASSWORD',
+        help: 'default: ROS_PASSWORD, else asked (not echoed) on a terminal',
+      },
     },
     async run(ctx, opts) {
       const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
@@ -92,7 +96,8 @@ export const commands = {
         await new RosClient(ctx.url, { session: stored }).logout();
       } catch (err) {
         // Expired already (401) is fine; anything else means the server may still hold the session.
-        if (err.status !== 401) warning = `the server could not be told (${err.message}); the session was forgotten here anyway`;
+        if (err.status !== 401)
+          warning = `the server could not be told (${err.message}); the session was forgotten here anyway`;
       }
       removeSession(ctx.env, ctx.url);
       if (warning) ctx.note(`ros: warning: ${warning}`);
@@ -104,7 +109,11 @@ export const commands = {
     summary: 'show who the current credentials sign in as',
     async run(ctx) {
       const { user } = await (await ctx.client()).get('/me');
-      done(ctx, user, `${user.email}${user.name ? ` (${user.name})` : ''}${user.isAdmin ? ', system admin' : ''} at ${ctx.url}`);
+      done(
+        ctx,
+        user,
+        `${user.email}${user.name ? ` (${user.name})` : ''}${user.isAdmin ? ', system admin' : ''} at ${ctx.url}`,
+      );
     },
   },
 
@@ -112,11 +121,15 @@ export const commands = {
     summary: 'list the sites (storage locations) and their S3 endpoints',
     async run(ctx) {
       const { sites } = await ctx.anonymous().get('/sites');
-      done(ctx, sites, table(sites, [
-        { header: 'id', value: (s) => s.id },
-        { header: 'name', value: (s) => s.name },
-        { header: 'endpoint', value: (s) => s.endpoint },
-      ]));
+      done(
+        ctx,
+        sites,
+        table(sites, [
+          { header: 'id', value: (s) => s.id },
+          { header: 'name', value: (s) => s.name },
+          { header: 'endpoint', value: (s) => s.endpoint },
+        ]),
+      );
     },
   },
 
@@ -124,13 +137,17 @@ export const commands = {
     summary: 'list all users (system admins)',
     async run(ctx) {
       const { users } = await (await ctx.client()).get('/users');
-      done(ctx, users, table(users, [
-        { header: 'email', value: (u) => u.email },
-        { header: 'name', value: (u) => u.name },
-        { header: 'admin', value: (u) => (u.isAdmin ? 'yes' : 'no') },
-        { header: 'created', value: (u) => when(u.createdAt) },
-        { header: 'id', value: (u) => u.id },
-      ]));
+      done(
+        ctx,
+        users,
+        table(users, [
+          { header: 'email', value: (u) => u.email },
+          { header: 'name', value: (u) => u.name },
+          { header: 'admin', value: (u) => (u.isAdmin ? 'yes' : 'no') },
+          { header: 'created', value: (u) => when(u.createdAt) },
+          { header: 'id', value: (u) => u.id },
+        ]),
+      );
     },
   },
 
@@ -154,12 +171,16 @@ export const commands = {
     summary: 'list your projects (system admins: all)',
     async run(ctx) {
       const { projects } = await (await ctx.client()).get('/projects');
-      done(ctx, projects, table(projects, [
-        { header: 'name', value: (p) => p.name },
-        { header: 'id', value: (p) => p.id },
-        { header: 'role', value: (p) => p.role },
-        { header: 'created', value: (p) => when(p.createdAt) },
-      ]));
+      done(
+        ctx,
+        projects,
+        table(projects, [
+          { header: 'name', value: (p) => p.name },
+          { header: 'id', value: (p) => p.id },
+          { header: 'role', value: (p) => p.role },
+          { header: 'created', value: (p) => when(p.createdAt) },
+        ]),
+      );
     },
   },
 
@@ -177,13 +198,17 @@ export const commands = {
     options: { project: PROJECT },
     async run(ctx, opts) {
       const { members } = await (await ctx.client()).get(apiPath`/projects/${opts.project}/members`);
-      done(ctx, members, table(members, [
-        { header: 'email', value: (m) => m.email },
-        { header: 'name', value: (m) => m.name },
-        { header: 'role', value: (m) => m.role },
-        { header: 'added', value: (m) => when(m.createdAt) },
-        { header: 'user id', value: (m) => m.userId },
-      ]));
+      done(
+        ctx,
+        members,
+        table(members, [
+          { header: 'email', value: (m) => m.email },
+          { header: 'name', value: (m) => m.name },
+          { header: 'role', value: (m) => m.role },
+          { header: 'added', value: (m) => when(m.createdAt) },
+          { header: 'user id', value: (m) => m.userId },
+        ]),
+      );
     },
   },
 
@@ -197,14 +222,20 @@ export const commands = {
     async run(ctx, opts) {
       const role = opts.role ?? 'member';
       if (role !== 'admin' && role !== 'member') throw usageError(`--role must be admin or member, not "${role}"`);
-      const { member } = await (await ctx.client()).post(apiPath`/projects/${opts.project}/members`, { email: opts.email, role });
+      const { member } = await (await ctx.client()).post(apiPath`/projects/${opts.project}/members`, {
+        email: opts.email,
+        role,
+      });
       done(ctx, member, `Added ${member.email} to ${opts.project} as ${member.role}.`);
     },
   },
 
   'member remove': {
     summary: 'remove a member from a project; their keys in it are deleted (project admins)',
-    options: { project: PROJECT, email: { type: 'string', value: 'EMAIL', help: "the member's email", required: true } },
+    options: {
+      project: PROJECT,
+      email: { type: 'string', value: 'EMAIL', help: "the member's email", required: true },
+    },
     async run(ctx, opts) {
       const client = await ctx.client();
       // The API addresses members by user id; people know them by email.
@@ -212,7 +243,11 @@ export const commands = {
       const member = members.find((m) => m.email.toLowerCase() === opts.email.trim().toLowerCase());
       if (!member) throw new CliError(`${opts.email} is not a member of ${opts.project}`, 'not_found');
       await client.delete(apiPath`/projects/${opts.project}/members/${member.userId}`);
-      done(ctx, { userId: member.userId, email: member.email, removed: true }, `Removed ${member.email} from ${opts.project}; their keys in it are deleted.`);
+      done(
+        ctx,
+        { userId: member.userId, email: member.email, removed: true },
+        `Removed ${member.email} from ${opts.project}; their keys in it are deleted.`,
+      );
     },
   },
 
@@ -221,11 +256,15 @@ export const commands = {
     options: { project: PROJECT },
     async run(ctx, opts) {
       const { apps } = await (await ctx.client()).get(apiPath`/projects/${opts.project}/apps`);
-      done(ctx, apps, table(apps, [
-        { header: 'name', value: (a) => a.name },
-        { header: 'id', value: (a) => a.id },
-        { header: 'created', value: (a) => when(a.createdAt) },
-      ]));
+      done(
+        ctx,
+        apps,
+        table(apps, [
+          { header: 'name', value: (a) => a.name },
+          { header: 'id', value: (a) => a.id },
+          { header: 'created', value: (a) => when(a.createdAt) },
+        ]),
+      );
     },
   },
 
@@ -256,16 +295,20 @@ export const commands = {
       const { myKeys, appKeys } = await (await ctx.client()).get(apiPath`/projects/${opts.project}/keys`);
       // One array for --json: owner.type ("user" = yours, "app") tells the two groups apart.
       const keys = [...myKeys, ...appKeys];
-      done(ctx, keys, table(keys, [
-        { header: 'kind', value: (k) => (k.owner?.type === 'app' ? 'app key' : 'my key') },
-        { header: 'access key id', value: (k) => k.accessKeyId },
-        { header: 'name', value: (k) => k.name },
-        { header: 'owner', value: ownerText },
-        { header: 'site', value: (k) => k.site },
-        { header: 'status', value: (k) => k.status },
-        { header: 'created', value: (k) => when(k.createdAt) },
-        { header: 'last used', value: (k) => when(k.lastUsedAt) ?? 'never' },
-      ]));
+      done(
+        ctx,
+        keys,
+        table(keys, [
+          { header: 'kind', value: (k) => (k.owner?.type === 'app' ? 'app key' : 'my key') },
+          { header: 'access key id', value: (k) => k.accessKeyId },
+          { header: 'name', value: (k) => k.name },
+          { header: 'owner', value: ownerText },
+          { header: 'site', value: (k) => k.site },
+          { header: 'status', value: (k) => k.status },
+          { header: 'created', value: (k) => when(k.createdAt) },
+          { header: 'last used', value: (k) => when(k.lastUsedAt) ?? 'never' },
+        ]),
+      );
     },
   },
 
@@ -338,7 +381,7 @@ export const commands = {
 
   'bucket create': {
     summary: 'create a bucket at a site (needs an active key of your own there)',
-    args: [{ name: 'NAME', help: "S3 bucket name, unique at the site" }],
+    args: [{ name: 'NAME', help: 'S3 bucket name, unique at the site' }],
     options: { project: PROJECT, site: SITE },
     async run(ctx, opts, [name]) {
       const site = await siteId(ctx, opts.site);

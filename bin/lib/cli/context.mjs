@@ -61,11 +61,11 @@ export class Context {
 
   /** @param {string} text */
   print(text) {
-    this.stdout.write(text.endsWith('\n') ? text : text + '\n');
+    this.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   }
 
   /** Notes that are not the command's data (so they stay out of --json stdout). @param {string} text */
   note(text) {
-    this.stderr.write(text.endsWith('\n') ? text : text + '\n');
+    this.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
   }
 }

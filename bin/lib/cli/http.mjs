@@ -75,7 +75,11 @@ export class RosClient {
       const e = data?.error;
       const err = e?.code
         ? new ApiError(e.message ?? e.code, e.code, res.status)
-        : new ApiError(`${method} ${url} answered HTTP ${res.status}; is ${this.baseUrl} a ROS console?`, `http_${res.status}`, res.status);
+        : new ApiError(
+            `${method} ${url} answered HTTP ${res.status}; is ${this.baseUrl} a ROS console?`,
+            `http_${res.status}`,
+            res.status,
+          );
       if (res.status === 401 && this.onUnauthenticated) throw this.onUnauthenticated(err);
       throw err;
     }

@@ -15,7 +15,13 @@ const GLOBAL_OPTIONS = {
 };
 
 /** Top-level words that take a subcommand: `ros key create`. */
-const GROUPS = [...new Set(Object.keys(commands).filter((n) => n.includes(' ')).map((n) => n.split(' ')[0]))];
+const GROUPS = [
+  ...new Set(
+    Object.keys(commands)
+      .filter((n) => n.includes(' '))
+      .map((n) => n.split(' ')[0]),
+  ),
+];
 
 /**
  * @param {string[]} argv the arguments after `ros`
@@ -44,7 +50,13 @@ export async function main(argv, io = {}) {
     }
     const command = commands[found.name];
     const { values, positionals } = parse(found.name, command, found.rest);
-    ctx = new Context({ url: consoleUrl(values.url ?? env.ROS_URL ?? DEFAULT_URL), json: Boolean(values.json), env, stdout, stderr });
+    ctx = new Context({
+      url: consoleUrl(values.url ?? env.ROS_URL ?? DEFAULT_URL),
+      json: Boolean(values.json),
+      env,
+      stdout,
+      stderr,
+    });
     await command.run(ctx, values, positionals);
     return 0;
   } catch (err) {
@@ -53,7 +65,7 @@ export async function main(argv, io = {}) {
       return 1;
     }
     stderr.write(`ros: ${err.message} (${err.code})\n`);
-    if (err.hint) stderr.write(err.hint.endsWith('\n') ? err.hint : err.hint + '\n');
+    if (err.hint) stderr.write(err.hint.endsWith('\n') ? err.hint : `${err.hint}\n`);
     return err.exitCode;
   } finally {
     await ctx?.close();
@@ -77,7 +89,14 @@ function findCommand(argv) {
   const without = (...idx) => argv.filter((_, j) => !idx.includes(j));
   const [w1, w2] = [argv[i], argv[i + 1]];
   if (w1 === undefined) return { rest: argv };
-  if (w1 === 'help') return { helpTopic: argv.slice(i + 1).filter((a) => !a.startsWith('-')).join(' '), rest: [] };
+  if (w1 === 'help')
+    return {
+      helpTopic: argv
+        .slice(i + 1)
+        .filter((a) => !a.startsWith('-'))
+        .join(' '),
+      rest: [],
+    };
   if (commands[w1] && !GROUPS.includes(w1)) return { name: w1, rest: without(i) };
   if (GROUPS.includes(w1)) {
     if (w2 === undefined || w2.startsWith('-')) return { group: w1, rest: without(i) };
@@ -109,9 +128,11 @@ function parse(name, command, args) {
     // node:util's messages are long and mention its own API; keep the gist.
     const option = /'([^' ]+)/.exec(err.message)?.[1];
     const message =
-      err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? `unknown option ${option}`
-      : err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' ? `option ${option} ${/argument missing/.test(err.message) ? 'needs a value' : 'takes no value'}`
-      : err.message;
+      err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
+        ? `unknown option ${option}`
+        : err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE'
+          ? `option ${option} ${/argument missing/.test(err.message) ? 'needs a value' : 'takes no value'}`
+          : err.message;
     throw usageError(`${message} for \`ros ${name}\``, usageLine(name, command));
   }
   const { values, positionals } = parsed;
@@ -122,12 +143,17 @@ function parse(name, command, args) {
   }
   const expected = command.args ?? [];
   if (positionals.length !== expected.length) {
-    const problem = positionals.length < expected.length
-      ? `\`ros ${name}\` needs ${expected.slice(positionals.length).map((a) => a.name).join(' ')}`
-      : `unexpected argument "${positionals[expected.length]}" for \`ros ${name}\``;
+    const problem =
+      positionals.length < expected.length
+        ? `\`ros ${name}\` needs ${expected
+            .slice(positionals.length)
+            .map((a) => a.name)
+            .join(' ')}`
+        : `unexpected argument "${positionals[expected.length]}" for \`ros ${name}\``;
     throw usageError(problem, usageLine(name, command));
   }
-  if (positionals.some((p) => p === '')) throw usageError(`${expected[0].name} must not be empty`, usageLine(name, command));
+  if (positionals.some((p) => p === ''))
+    throw usageError(`${expected[0].name} must not be empty`, usageLine(name, command));
   return { values, positionals };
 }
 
@@ -139,7 +165,8 @@ function consoleUrl(raw) {
   } catch {
     throw usageError(`not a URL: "${raw}" (from --url or ROS_URL)`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw usageError(`the console URL must be http(s): "${raw}"`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw usageError(`the console URL must be http(s): "${raw}"`);
   return (url.origin + url.pathname).replace(/\/+$/, '');
 }
 
@@ -175,7 +202,10 @@ export function helpFor(what) {
   const name = what.trim();
   const command = commands[name];
   if (command && !GROUPS.includes(name)) {
-    const opts = Object.entries(command.options ?? {}).map(([k, o]) => [optionText(k, o), o.help + (o.required ? ' (required)' : '')]);
+    const opts = Object.entries(command.options ?? {}).map(([k, o]) => [
+      optionText(k, o),
+      o.help + (o.required ? ' (required)' : ''),
+    ]);
     const args = (command.args ?? []).map((a) => [a.name, a.help]);
     return [
       usageLine(name, command),
@@ -192,7 +222,9 @@ export function helpFor(what) {
   const names = Object.keys(commands).filter((n) => !name || n.split(' ')[0] === name);
   if (!names.length) throw usageError(`unknown command \`ros ${name}\``, 'Run `ros --help` for the commands.');
   return [
-    name ? `Usage: ros ${name} COMMAND [options]` : 'ros: the admin CLI of ROS (Ridge Object Storage)\n\nUsage: ros COMMAND [options]',
+    name
+      ? `Usage: ros ${name} COMMAND [options]`
+      : 'ros: the admin CLI of ROS (Ridge Object Storage)\n\nUsage: ros COMMAND [options]',
     '',
     'Commands:',
     twoColumns(names.map((n) => [`ros ${n}`, commands[n].summary])),
@@ -208,7 +240,7 @@ export function helpFor(what) {
           '~/.config/ros/sessions.json).',
           '',
           'Exit status: 0 success; 1 failure (the API refused, network, not signed in); 2 usage error.',
-          'Errors are printed to stderr as `ros: <message> (<code>)`, with the API\'s error code.',
+          "Errors are printed to stderr as `ros: <message> (<code>)`, with the API's error code.",
         ]),
     '',
   ].join('\n');

@@ -12,7 +12,10 @@ import { CliError } from './errors.mjs';
 /** @param {NodeJS.ProcessEnv} env */
 export function sessionsFile(env) {
   // The XDG spec says to ignore a relative XDG_CONFIG_HOME.
-  const base = env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : path.join(os.homedir(), '.config');
+  const base =
+    env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME)
+      ? env.XDG_CONFIG_HOME
+      : path.join(os.homedir(), '.config');
   return path.join(base, 'ros', 'sessions.json');
 }
 
@@ -40,7 +43,7 @@ function writeAll(env, all) {
   const file = sessionsFile(env);
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(all, null, 2) + '\n', { mode: 0o600 });
+  fs.writeFileSync(tmp, `${JSON.stringify(all, null, 2)}\n`, { mode: 0o600 });
   fs.chmodSync(tmp, 0o600); // the mode above is filtered by the umask
   fs.renameSync(tmp, file);
 }

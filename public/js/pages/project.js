@@ -1,6 +1,19 @@
 import { api, seg } from '../api.js';
 import { app, navigate } from '../main.js';
-import { announce, busy, confirmDialog, emptyState, field, formError, h, icon, iconButton, notice, reportError, when } from '../ui.js';
+import {
+  announce,
+  busy,
+  confirmDialog,
+  emptyState,
+  field,
+  formError,
+  h,
+  icon,
+  iconButton,
+  notice,
+  reportError,
+  when,
+} from '../ui.js';
 
 /**
  * The project page for admins: members (add by email, change role, remove) and apps (create, delete).
@@ -10,9 +23,19 @@ import { announce, busy, confirmDialog, emptyState, field, formError, h, icon, i
 export async function projectPage(ctx) {
   const project = /** @type {import('../main.js').Project} */ (ctx.project);
   if (project.role !== 'admin') {
-    return h('div', { class: 'page' },
+    return h(
+      'div',
+      { class: 'page' },
       h('h1', { tabindex: '-1' }, 'Members & Apps'),
-      notice('warning', h('p', null, h('strong', null, 'Only project admins can manage members and apps.'), ` You are a member of ${project.name}; ask one of its admins if you need a change.`)),
+      notice(
+        'warning',
+        h(
+          'p',
+          null,
+          h('strong', null, 'Only project admins can manage members and apps.'),
+          ` You are a member of ${project.name}; ask one of its admins if you need a change.`,
+        ),
+      ),
       h('p', null, h('a', { href: `#/p/${project.id}/buckets` }, 'Back to Buckets')),
     );
   }
@@ -35,7 +58,14 @@ export async function projectPage(ctx) {
   const removeMember = async (member) => {
     const ok = await confirmDialog({
       title: 'Remove member?',
-      message: [h('p', null, 'Remove ', h('strong', null, member.email), ` from ${project.name}?`), h('p', null, 'Their access keys in this project are deleted with them: S3 clients using those keys stop working at once.')],
+      message: [
+        h('p', null, 'Remove ', h('strong', null, member.email), ` from ${project.name}?`),
+        h(
+          'p',
+          null,
+          'Their access keys in this project are deleted with them: S3 clients using those keys stop working at once.',
+        ),
+      ],
       confirm: 'Remove member',
     });
     if (!ok) return;
@@ -54,7 +84,10 @@ export async function projectPage(ctx) {
   const deleteApp = async (a) => {
     const ok = await confirmDialog({
       title: 'Delete app?',
-      message: [h('p', null, 'Delete the app ', h('strong', null, a.name), '?'), h('p', null, 'Its access keys are deleted with it: software using them stops working at once.')],
+      message: [
+        h('p', null, 'Delete the app ', h('strong', null, a.name), '?'),
+        h('p', null, 'Its access keys are deleted with it: software using them stops working at once.'),
+      ],
       confirm: 'Delete app',
     });
     if (!ok) return;
@@ -73,84 +106,192 @@ export async function projectPage(ctx) {
   const emailField = field('Email', email);
   const memberError = formError();
   const addMemberButton = h('button', { type: 'submit', class: 'button primary' }, icon('plus'), 'Add member');
-  const memberForm = h('form', { class: 'inline-form', novalidate: true, onsubmit: (e) => {
-    e.preventDefault();
-    memberError.show(null);
-    emailField.setError('');
-    if (!/^[^\s@]+@[^\s@]+$/.test(email.value.trim())) {
-      emailField.setError('Enter the email address the person signs in with.');
-      return email.focus();
-    }
-    busy(addMemberButton, async () => {
-      try {
-        await api('POST', `${base}/members`, { email: email.value.trim(), role: role.value });
-        announce(`${email.value.trim()} added`);
-        reload();
-      } catch (err) {
-        memberError.show(err.code === 'not_found' ? 'No account has that email. A system administrator creates accounts (Administration ⇢ Users).' : err.message);
-        email.focus();
-      }
-    });
-  } }, memberError, emailField, Object.assign(field('Role', role), { className: 'field narrow' }), addMemberButton);
+  const memberForm = h(
+    'form',
+    {
+      class: 'inline-form',
+      novalidate: true,
+      onsubmit: (e) => {
+        e.preventDefault();
+        memberError.show(null);
+        emailField.setError('');
+        if (!/^[^\s@]+@[^\s@]+$/.test(email.value.trim())) {
+          emailField.setError('Enter the email address the person signs in with.');
+          return email.focus();
+        }
+        busy(addMemberButton, async () => {
+          try {
+            await api('POST', `${base}/members`, { email: email.value.trim(), role: role.value });
+            announce(`${email.value.trim()} added`);
+            reload();
+          } catch (err) {
+            memberError.show(
+              err.code === 'not_found'
+                ? 'No account has that email. A system administrator creates accounts (Administration ⇢ Users).'
+                : err.message,
+            );
+            email.focus();
+          }
+        });
+      },
+    },
+    memberError,
+    emailField,
+    Object.assign(field('Role', role), { className: 'field narrow' }),
+    addMemberButton,
+  );
 
   // Add app
-  const appName = h('input', { type: 'text', autocomplete: 'off', required: true, maxlength: '64', placeholder: 'backup-job' });
+  const appName = h('input', {
+    type: 'text',
+    autocomplete: 'off',
+    required: true,
+    maxlength: '64',
+    placeholder: 'backup-job',
+  });
   const appField = field('App name', appName, 'Lower-case letters, digits and hyphens.');
   const appError = formError();
   const addAppButton = h('button', { type: 'submit', class: 'button primary' }, icon('plus'), 'Add app');
-  const appForm = h('form', { class: 'inline-form', novalidate: true, onsubmit: (e) => {
-    e.preventDefault();
-    appError.show(null);
-    appField.setError('');
-    if (!/^[a-z0-9-]{1,64}$/.test(appName.value)) {
-      appField.setError(appName.value ? 'Use only lower-case letters, digits and hyphens (at most 64).' : 'Enter a name for the app.');
-      return appName.focus();
-    }
-    busy(addAppButton, async () => {
-      try {
-        await api('POST', `${base}/apps`, { name: appName.value });
-        announce(`App ${appName.value} created`);
-        reload();
-      } catch (err) {
-        appError.show(err.message);
-        appName.focus();
-      }
-    });
-  } }, appError, appField, addAppButton);
+  const appForm = h(
+    'form',
+    {
+      class: 'inline-form',
+      novalidate: true,
+      onsubmit: (e) => {
+        e.preventDefault();
+        appError.show(null);
+        appField.setError('');
+        if (!/^[a-z0-9-]{1,64}$/.test(appName.value)) {
+          appField.setError(
+            appName.value
+              ? 'Use only lower-case letters, digits and hyphens (at most 64).'
+              : 'Enter a name for the app.',
+          );
+          return appName.focus();
+        }
+        busy(addAppButton, async () => {
+          try {
+            await api('POST', `${base}/apps`, { name: appName.value });
+            announce(`App ${appName.value} created`);
+            reload();
+          } catch (err) {
+            appError.show(err.message);
+            appName.focus();
+          }
+        });
+      },
+    },
+    appError,
+    appField,
+    addAppButton,
+  );
 
-  return h('div', { class: 'page' },
+  return h(
+    'div',
+    { class: 'page' },
     h('h1', { tabindex: '-1' }, 'Members & Apps'),
     h('p', { class: 'lead' }, `Who can use ${project.name}: people, who sign in, and apps, which only hold keys.`),
-    h('section', { class: 'card', 'aria-labelledby': 'members-title' },
+    h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'members-title' },
       h('h2', { id: 'members-title' }, 'Members'),
-      h('div', { class: 'table-wrap' }, h('table', { class: 'table' },
-        h('caption', { class: 'visually-hidden' }, 'Members'),
-        h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Email'), h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col' }, 'Role'), h('th', { scope: 'col' }, 'Added'), h('th', { scope: 'col', class: 'actions' }, h('span', { class: 'visually-hidden' }, 'Actions')))),
-        h('tbody', null, members.map((m) => {
-          const select = h('select', { 'aria-label': `Role of ${m.email}`, class: 'compact', onchange: (e) => changeRole(m, e.target) },
-            h('option', { value: 'member', selected: m.role === 'member' }, 'Member'), h('option', { value: 'admin', selected: m.role === 'admin' }, 'Admin'));
-          return h('tr', null,
-            h('th', { scope: 'row' }, m.email, isMe(m) ? h('span', { class: 'badge' }, 'You') : null),
-            h('td', null, m.name || h('span', { class: 'muted' }, '—')),
-            h('td', null, select),
-            h('td', null, when(m.createdAt)),
-            h('td', { class: 'actions' }, iconButton('trash', `Remove ${m.email}`, () => removeMember(m), 'icon-button danger')));
-        })),
-      )),
+      h(
+        'div',
+        { class: 'table-wrap' },
+        h(
+          'table',
+          { class: 'table' },
+          h('caption', { class: 'visually-hidden' }, 'Members'),
+          h(
+            'thead',
+            null,
+            h(
+              'tr',
+              null,
+              h('th', { scope: 'col' }, 'Email'),
+              h('th', { scope: 'col' }, 'Name'),
+              h('th', { scope: 'col' }, 'Role'),
+              h('th', { scope: 'col' }, 'Added'),
+              h('th', { scope: 'col', class: 'actions' }, h('span', { class: 'visually-hidden' }, 'Actions')),
+            ),
+          ),
+          h(
+            'tbody',
+            null,
+            members.map((m) => {
+              const select = h(
+                'select',
+                { 'aria-label': `Role of ${m.email}`, class: 'compact', onchange: (e) => changeRole(m, e.target) },
+                h('option', { value: 'member', selected: m.role === 'member' }, 'Member'),
+                h('option', { value: 'admin', selected: m.role === 'admin' }, 'Admin'),
+              );
+              return h(
+                'tr',
+                null,
+                h('th', { scope: 'row' }, m.email, isMe(m) ? h('span', { class: 'badge' }, 'You') : null),
+                h('td', null, m.name || h('span', { class: 'muted' }, '—')),
+                h('td', null, select),
+                h('td', null, when(m.createdAt)),
+                h(
+                  'td',
+                  { class: 'actions' },
+                  iconButton('trash', `Remove ${m.email}`, () => removeMember(m), 'icon-button danger'),
+                ),
+              );
+            }),
+          ),
+        ),
+      ),
       h('h3', null, 'Add a member'),
       memberForm,
     ),
-    h('section', { class: 'card', 'aria-labelledby': 'apps-title' },
+    h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'apps-title' },
       h('h2', { id: 'apps-title' }, 'Apps'),
       apps.length
-        ? h('div', { class: 'table-wrap' }, h('table', { class: 'table' },
-            h('caption', { class: 'visually-hidden' }, 'Apps'),
-            h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col' }, 'Created'), h('th', { scope: 'col', class: 'actions' }, h('span', { class: 'visually-hidden' }, 'Actions')))),
-            h('tbody', null, apps.map((a) => h('tr', null,
-              h('th', { scope: 'row' }, a.name), h('td', null, when(a.createdAt)),
-              h('td', { class: 'actions' }, iconButton('trash', `Delete app ${a.name}`, () => deleteApp(a), 'icon-button danger'))))),
-          ))
-        : emptyState('users', 'No apps yet', 'An app is a non-human member: software that holds its own keys (App Keys). Add one below.'),
+        ? h(
+            'div',
+            { class: 'table-wrap' },
+            h(
+              'table',
+              { class: 'table' },
+              h('caption', { class: 'visually-hidden' }, 'Apps'),
+              h(
+                'thead',
+                null,
+                h(
+                  'tr',
+                  null,
+                  h('th', { scope: 'col' }, 'Name'),
+                  h('th', { scope: 'col' }, 'Created'),
+                  h('th', { scope: 'col', class: 'actions' }, h('span', { class: 'visually-hidden' }, 'Actions')),
+                ),
+              ),
+              h(
+                'tbody',
+                null,
+                apps.map((a) =>
+                  h(
+                    'tr',
+                    null,
+                    h('th', { scope: 'row' }, a.name),
+                    h('td', null, when(a.createdAt)),
+                    h(
+                      'td',
+                      { class: 'actions' },
+                      iconButton('trash', `Delete app ${a.name}`, () => deleteApp(a), 'icon-button danger'),
+                    ),
+                  ),
+                ),
+              ),
+            ),
+          )
+        : emptyState(
+            'users',
+            'No apps yet',
+            'An app is a non-human member: software that holds its own keys (App Keys). Add one below.',
+          ),
       h('h3', null, 'Add an app'),
       appForm,
     ),

@@ -15,20 +15,25 @@
  *   `/a%20b`, `/a b` and `/a%20%62` canonicalize alike, as they name the same key.
  */
 
-export const ALGORITHM = "AWS4-HMAC-SHA256";
-export const TERMINATOR = "aws4_request";
-export const UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
+export const ALGORITHM = 'AWS4-HMAC-SHA256';
+export const TERMINATOR = 'aws4_request';
+export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
 /** SHA-256 of the empty string: the payload hash of every body-less signed request. */
-export const EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
-const HEX = "0123456789ABCDEF";
+const HEX = '0123456789ABCDEF';
 const utf8 = new TextEncoder();
 
 /** RFC 3986 unreserved: A-Z a-z 0-9 - . _ ~ — the only bytes SigV4 leaves unencoded. */
 function isUnreserved(b: number): boolean {
   return (
-    (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || (b >= 0x30 && b <= 0x39) ||
-    b === 0x2d || b === 0x2e || b === 0x5f || b === 0x7e
+    (b >= 0x41 && b <= 0x5a) ||
+    (b >= 0x61 && b <= 0x7a) ||
+    (b >= 0x30 && b <= 0x39) ||
+    b === 0x2d ||
+    b === 0x2e ||
+    b === 0x5f ||
+    b === 0x7e
   );
 }
 
@@ -66,11 +71,11 @@ export function percentDecode(text: string, plusIsSpace = false): Uint8Array {
 
 /** SigV4 URI encoding: unreserved bytes stay, every other byte becomes `%XX` (upper-case hex). */
 export function uriEncode(input: string | Uint8Array, keepSlash = false): string {
-  const bytes = typeof input === "string" ? utf8.encode(input) : input;
-  let out = "";
+  const bytes = typeof input === 'string' ? utf8.encode(input) : input;
+  let out = '';
   for (const b of bytes) {
     if (isUnreserved(b) || (keepSlash && b === 0x2f)) out += String.fromCharCode(b);
-    else out += "%" + HEX[b >> 4] + HEX[b & 15];
+    else out += `%${HEX[b >> 4]}${HEX[b & 15]}`;
   }
   return out;
 }
@@ -88,22 +93,22 @@ export interface CanonicalUriOptions {
 
 /** Canonical URI for S3: the raw request path decoded and re-encoded once, never normalized. */
 export function canonicalUri(rawPath: string, opts: CanonicalUriOptions = {}): string {
-  if (rawPath === "") return "/";
+  if (rawPath === '') return '/';
   if (!opts.keepEncodedSlash) return uriEncode(percentDecode(rawPath, opts.plusIsSpace), true);
   // Segment by segment, so a slash that was %2F on the wire is re-encoded as %2F.
   return rawPath
-    .split("/")
+    .split('/')
     .map((segment) => uriEncode(percentDecode(segment, opts.plusIsSpace)))
-    .join("/");
+    .join('/');
 }
 
 /** Splits a raw query into raw (still encoded) name/value pairs; `a&b=` gives `a=""`, `b=""`. */
 function splitQuery(rawQuery: string): Array<[string, string]> {
   const pairs: Array<[string, string]> = [];
-  for (const part of rawQuery.split("&")) {
-    if (part === "") continue;
-    const eq = part.indexOf("=");
-    pairs.push(eq < 0 ? [part, ""] : [part.slice(0, eq), part.slice(eq + 1)]);
+  for (const part of rawQuery.split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    pairs.push(eq < 0 ? [part, ''] : [part.slice(0, eq), part.slice(eq + 1)]);
   }
   return pairs;
 }
@@ -140,7 +145,7 @@ export function canonicalQuery(rawQuery: string, opts: CanonicalQueryOptions = {
   const encoded: Array<[string, string]> = [];
   for (const [rawName, rawValue] of splitQuery(rawQuery)) {
     const name = uriEncode(percentDecode(rawName, true));
-    if (name === "" || name === omit) continue;
+    if (name === '' || name === omit) continue;
     if (opts.firstValueOnly) {
       if (seen.has(name)) continue;
       seen.add(name);
@@ -149,7 +154,7 @@ export function canonicalQuery(rawQuery: string, opts: CanonicalQueryOptions = {
   }
   // Encoded strings are pure ASCII, so plain < compares them byte by byte (code point order).
   encoded.sort(([n1, v1], [n2, v2]) => (n1 < n2 ? -1 : n1 > n2 ? 1 : v1 < v2 ? -1 : v1 > v2 ? 1 : 0));
-  return encoded.map(([n, v]) => `${n}=${v}`).join("&");
+  return encoded.map(([n, v]) => `${n}=${v}`).join('&');
 }
 
 /**
@@ -158,7 +163,7 @@ export function canonicalQuery(rawQuery: string, opts: CanonicalQueryOptions = {
  * bytes leave alone.
  */
 export function canonicalHeaderValue(value: string): string {
-  return value.replace(/^[ \t]+|[ \t]+$/g, "").replace(/[ \t]+/g, " ");
+  return value.replace(/^[ \t]+|[ \t]+$/g, '').replace(/[ \t]+/g, ' ');
 }
 
 /**
@@ -178,9 +183,9 @@ export function canonicalHeaders(
     if (list) list.push(canonicalHeaderValue(value));
     else byName.set(key, [canonicalHeaderValue(value)]);
   }
-  let out = "";
+  let out = '';
   // A signed header the request lacks canonicalizes as `name:`, so the signature simply fails.
-  for (const name of signedHeaders) out += `${name}:${(byName.get(name) ?? []).join(",")}\n`;
+  for (const name of signedHeaders) out += `${name}:${(byName.get(name) ?? []).join(',')}\n`;
   return out;
 }
 
@@ -207,9 +212,9 @@ export function canonicalRequest(parts: CanonicalRequestParts, opts: CanonicalRe
     canonicalUri(parts.rawPath, opts),
     canonicalQuery(parts.rawQuery, opts),
     canonicalHeaders(parts.headers, parts.signedHeaders),
-    parts.signedHeaders.join(";"),
+    parts.signedHeaders.join(';'),
     parts.payloadHash,
-  ].join("\n");
+  ].join('\n');
 }
 
 /** `yyyymmdd/region/service/aws4_request`. */
@@ -232,16 +237,26 @@ export function parseAmzDate(value: string): number | null {
   const ms = Date.UTC(y, mo - 1, d, h, mi, s);
   const check = new Date(ms);
   // Reject dates Date.UTC silently rolls over (Feb 30, 25:00, …).
-  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d ||
-      check.getUTCHours() !== h || check.getUTCMinutes() !== mi || check.getUTCSeconds() !== s) return null;
+  if (
+    check.getUTCFullYear() !== y ||
+    check.getUTCMonth() !== mo - 1 ||
+    check.getUTCDate() !== d ||
+    check.getUTCHours() !== h ||
+    check.getUTCMinutes() !== mi ||
+    check.getUTCSeconds() !== s
+  )
+    return null;
   return ms;
 }
 
 export function formatAmzDate(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const HTTP_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
 
 /**
@@ -255,5 +270,5 @@ export function parseHttpDate(value: string): number | null {
   if (!m) return null;
   const month = MONTHS.indexOf(m[2]!);
   if (month < 0) return null;
-  return parseAmzDate(`${m[3]}${String(month + 1).padStart(2, "0")}${m[1]}T${m[4]}${m[5]}${m[6]}Z`);
+  return parseAmzDate(`${m[3]}${String(month + 1).padStart(2, '0')}${m[1]}T${m[4]}${m[5]}${m[6]}Z`);
 }

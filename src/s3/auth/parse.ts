@@ -16,10 +16,10 @@ import {
   parseQuery,
   TERMINATOR,
   UNSIGNED_PAYLOAD,
-} from "./canonical";
-import { SigV4Error } from "./errors";
+} from './canonical';
+import { SigV4Error } from './errors';
 
-export const SERVICE = "s3";
+export const SERVICE = 's3';
 /** Longest lifetime of a presigned URL (7 days), in seconds. */
 export const MAX_PRESIGN_EXPIRES = 604800;
 
@@ -34,11 +34,11 @@ export interface RequestLike {
 
 /** How the body is (or is not) covered by the signature, from the payload hash. */
 export type PayloadKind =
-  | "signed" // hex SHA-256 of the body: the handler must check the body against it
-  | "unsigned" // UNSIGNED-PAYLOAD
-  | "streaming-signed" // STREAMING-AWS4-HMAC-SHA256-PAYLOAD: aws-chunked, each chunk signed
-  | "streaming-signed-trailer" // STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER
-  | "streaming-unsigned-trailer"; // STREAMING-UNSIGNED-PAYLOAD-TRAILER
+  | 'signed' // hex SHA-256 of the body: the handler must check the body against it
+  | 'unsigned' // UNSIGNED-PAYLOAD
+  | 'streaming-signed' // STREAMING-AWS4-HMAC-SHA256-PAYLOAD: aws-chunked, each chunk signed
+  | 'streaming-signed-trailer' // STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER
+  | 'streaming-unsigned-trailer'; // STREAMING-UNSIGNED-PAYLOAD-TRAILER
 
 /** What both signed forms tell us once parsed; nothing here has been verified yet. */
 export interface SignedAuthBase {
@@ -60,51 +60,51 @@ export interface SignedAuthBase {
   payloadHash: string;
   payload: PayloadKind;
   /** The request as received, for building the canonical request. */
-  request: Omit<CanonicalRequestParts, "signedHeaders" | "payloadHash">;
+  request: Omit<CanonicalRequestParts, 'signedHeaders' | 'payloadHash'>;
 }
 
 export interface HeaderAuth extends SignedAuthBase {
-  kind: "header";
+  kind: 'header';
   /** The x-amz-date (or Date) header as sent, echoed in RequestTimeTooSkewed. */
   requestTimeText: string;
 }
 
 export interface PresignedAuth extends SignedAuthBase {
-  kind: "presigned";
+  kind: 'presigned';
   /** X-Amz-Expires, 1..604800 seconds. */
   expiresSeconds: number;
 }
 
 export interface AnonymousAuth {
-  kind: "anonymous";
+  kind: 'anonymous';
 }
 
 export type SignedAuth = HeaderAuth | PresignedAuth;
 export type AuthAttempt = AnonymousAuth | SignedAuth;
 
-const CONTENT_SHA256 = "x-amz-content-sha256";
+const CONTENT_SHA256 = 'x-amz-content-sha256';
 
 const PAYLOAD_KINDS: Record<string, PayloadKind> = {
-  [UNSIGNED_PAYLOAD]: "unsigned",
-  "STREAMING-AWS4-HMAC-SHA256-PAYLOAD": "streaming-signed",
-  "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER": "streaming-signed-trailer",
-  "STREAMING-UNSIGNED-PAYLOAD-TRAILER": "streaming-unsigned-trailer",
+  [UNSIGNED_PAYLOAD]: 'unsigned',
+  'STREAMING-AWS4-HMAC-SHA256-PAYLOAD': 'streaming-signed',
+  'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER': 'streaming-signed-trailer',
+  'STREAMING-UNSIGNED-PAYLOAD-TRAILER': 'streaming-unsigned-trailer',
 };
 
 /** Classifies an x-amz-content-sha256 value; throws the InvalidArgument AWS sends for bad values. */
 export function payloadKind(value: string): PayloadKind {
-  if (/^[0-9a-fA-F]{64}$/.test(value)) return "signed";
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return 'signed';
   const kind = PAYLOAD_KINDS[value];
   if (kind) return kind;
-  if (value.startsWith("STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD")) {
-    throw new SigV4Error("NotImplemented", "SigV4a (ECDSA) signed payloads are not supported.");
+  if (value.startsWith('STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD')) {
+    throw new SigV4Error('NotImplemented', 'SigV4a (ECDSA) signed payloads are not supported.');
   }
   throw new SigV4Error(
-    "InvalidArgument",
-    "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, " +
-      "STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, " +
-      "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER " +
-      "or a valid sha256 value.",
+    'InvalidArgument',
+    'x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, ' +
+      'STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, ' +
+      'STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER ' +
+      'or a valid sha256 value.',
     { ArgumentName: CONTENT_SHA256, ArgumentValue: value },
   );
 }
@@ -114,54 +114,60 @@ export function payloadKind(value: string): PayloadKind {
  * segments, which S3 signs verbatim. Returns the authority (host[:port]), raw path and raw query.
  */
 export function splitRawUrl(url: string): { authority: string; path: string; query: string } {
-  const schemeEnd = url.indexOf("://");
+  const schemeEnd = url.indexOf('://');
   let rest = schemeEnd >= 0 ? url.slice(schemeEnd + 3) : url;
-  const hash = rest.indexOf("#");
+  const hash = rest.indexOf('#');
   if (hash >= 0) rest = rest.slice(0, hash);
-  const q = rest.indexOf("?");
-  const query = q >= 0 ? rest.slice(q + 1) : "";
+  const q = rest.indexOf('?');
+  const query = q >= 0 ? rest.slice(q + 1) : '';
   const beforeQuery = q >= 0 ? rest.slice(0, q) : rest;
-  if (schemeEnd < 0) return { authority: "", path: beforeQuery, query };
-  const slash = beforeQuery.indexOf("/");
+  if (schemeEnd < 0) return { authority: '', path: beforeQuery, query };
+  const slash = beforeQuery.indexOf('/');
   return {
     authority: slash >= 0 ? beforeQuery.slice(0, slash) : beforeQuery,
-    path: slash >= 0 ? beforeQuery.slice(slash) : "/",
+    path: slash >= 0 ? beforeQuery.slice(slash) : '/',
     query,
   };
 }
 
-const HEADER_PREFIX = "The authorization header is malformed; ";
-const QUERY_PREFIX = "Error parsing the X-Amz-Credential parameter; ";
+const HEADER_PREFIX = 'The authorization header is malformed; ';
+const QUERY_PREFIX = 'Error parsing the X-Amz-Credential parameter; ';
 
 interface Flavor {
-  code: "AuthorizationHeaderMalformed" | "AuthorizationQueryParametersError";
+  code: 'AuthorizationHeaderMalformed' | 'AuthorizationQueryParametersError';
   prefix: string;
 }
-const HEADER: Flavor = { code: "AuthorizationHeaderMalformed", prefix: HEADER_PREFIX };
-const QUERY: Flavor = { code: "AuthorizationQueryParametersError", prefix: QUERY_PREFIX };
+const HEADER: Flavor = { code: 'AuthorizationHeaderMalformed', prefix: HEADER_PREFIX };
+const QUERY: Flavor = { code: 'AuthorizationQueryParametersError', prefix: QUERY_PREFIX };
 
 /** `AKID/yyyymmdd/region/s3/aws4_request`; any region, service must be s3. */
 function parseCredential(value: string, flavor: Flavor) {
-  const parts = value.split("/");
+  const parts = value.split('/');
   const [accessKeyId, date, region, service, terminator] = parts as [string, string, string, string, string];
-  if (parts.length !== 5 || parts.some((p) => p === "") || !/^\d{8}$/.test(date)) {
+  if (parts.length !== 5 || parts.some((p) => p === '') || !/^\d{8}$/.test(date)) {
     throw new SigV4Error(
       flavor.code,
       `${flavor.prefix}the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".`,
     );
   }
   if (service !== SERVICE) {
-    throw new SigV4Error(flavor.code, `${flavor.prefix}incorrect service "${service}". This endpoint belongs to "${SERVICE}".`);
+    throw new SigV4Error(
+      flavor.code,
+      `${flavor.prefix}incorrect service "${service}". This endpoint belongs to "${SERVICE}".`,
+    );
   }
   if (terminator !== TERMINATOR) {
-    throw new SigV4Error(flavor.code, `${flavor.prefix}incorrect terminal "${terminator}". This endpoint uses "${TERMINATOR}".`);
+    throw new SigV4Error(
+      flavor.code,
+      `${flavor.prefix}incorrect terminal "${terminator}". This endpoint uses "${TERMINATOR}".`,
+    );
   }
   return { accessKeyId, date, region };
 }
 
 function parseSignedHeaders(value: string, flavor: Flavor): string[] {
-  const names = value.split(";").map((n) => n.trim().toLowerCase());
-  if (names.some((n) => n === "")) {
+  const names = value.split(';').map((n) => n.trim().toLowerCase());
+  if (names.some((n) => n === '')) {
     throw new SigV4Error(flavor.code, `${flavor.prefix}the SignedHeaders list is malformed.`);
   }
   return names;
@@ -175,13 +181,13 @@ function parseSignedHeaders(value: string, flavor: Flavor): string[] {
 function requireSignedHeaders(headers: Array<[string, string]>, signed: string[]): void {
   const signedSet = new Set(signed);
   const missing = new Set<string>();
-  if (!signedSet.has("host")) missing.add("host");
+  if (!signedSet.has('host')) missing.add('host');
   for (const [name] of headers) {
-    if (name.startsWith("x-amz-") && name !== CONTENT_SHA256 && !signedSet.has(name)) missing.add(name);
+    if (name.startsWith('x-amz-') && name !== CONTENT_SHA256 && !signedSet.has(name)) missing.add(name);
   }
   if (missing.size > 0) {
-    throw new SigV4Error("AccessDenied", "There were headers present in the request which were not signed", {
-      HeadersNotSigned: [...missing].join(", "),
+    throw new SigV4Error('AccessDenied', 'There were headers present in the request which were not signed', {
+      HeadersNotSigned: [...missing].join(', '),
     });
   }
 }
@@ -194,68 +200,74 @@ export function parseAuth(request: RequestLike): AuthAttempt {
   // Cloudflare (and wrangler dev) replace the client's Accept-Encoding with their own (`br, gzip`) and keep the
   // client's in `cf.clientAcceptEncoding`. The signature covers the client's: rclone (aws-sdk-go v1) signs its
   // `Accept-Encoding: gzip` on every GetObject, which failed with SignatureDoesNotMatch before this.
-  const clientAcceptEncoding = (request.cf as { clientAcceptEncoding?: unknown } | null | undefined)?.clientAcceptEncoding;
+  const clientAcceptEncoding = (request.cf as { clientAcceptEncoding?: unknown } | null | undefined)
+    ?.clientAcceptEncoding;
   if (typeof clientAcceptEncoding === 'string' && clientAcceptEncoding !== '') {
     for (const h of headers) if (h[0] === 'accept-encoding') h[1] = clientAcceptEncoding;
   }
   // A fetch Request built in a test (or by aws4fetch) may carry no Host header: fall back to the URL.
-  if (authority && !headers.some(([n]) => n === "host")) headers.push(["host", authority]);
+  if (authority && !headers.some(([n]) => n === 'host')) headers.push(['host', authority]);
   const header = (name: string) => headers.find(([n]) => n === name)?.[1] ?? null;
   const params = parseQuery(query);
   const param = (name: string) => params.find(([n]) => n === name)?.[1];
 
-  const authorization = header("authorization");
-  const presigned = ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature"].some((n) => param(n) !== undefined);
-  const v2Presigned = param("AWSAccessKeyId") !== undefined && param("Signature") !== undefined;
+  const authorization = header('authorization');
+  const presigned = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature'].some((n) => param(n) !== undefined);
+  const v2Presigned = param('AWSAccessKeyId') !== undefined && param('Signature') !== undefined;
   if (authorization !== null && (presigned || v2Presigned)) {
     throw new SigV4Error(
-      "InvalidArgument",
-      "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string " +
-        "parameter or the Authorization header should be specified",
-      { ArgumentName: "Authorization", ArgumentValue: authorization },
+      'InvalidArgument',
+      'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string ' +
+        'parameter or the Authorization header should be specified',
+      { ArgumentName: 'Authorization', ArgumentValue: authorization },
     );
   }
   const base = { request: { method: request.method, rawPath: path, rawQuery: query, headers } };
   if (authorization !== null) return parseHeaderAuth(authorization, header, headers, base);
   if (presigned) return parsePresigned(params, header, headers, base);
   if (v2Presigned) throw v2NotSupported();
-  return { kind: "anonymous" };
+  return { kind: 'anonymous' };
 }
 
 function v2NotSupported(): SigV4Error {
   return new SigV4Error(
-    "InvalidRequest",
-    "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.",
+    'InvalidRequest',
+    'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.',
   );
 }
 
 type Lookup = (name: string) => string | null;
-type Base = Pick<SignedAuthBase, "request">;
+type Base = Pick<SignedAuthBase, 'request'>;
 
-function parseHeaderAuth(authorization: string, header: Lookup, headers: Array<[string, string]>, base: Base): HeaderAuth {
+function parseHeaderAuth(
+  authorization: string,
+  header: Lookup,
+  headers: Array<[string, string]>,
+  base: Base,
+): HeaderAuth {
   const value = authorization.trim();
-  const space = value.indexOf(" ");
+  const space = value.indexOf(' ');
   const scheme = space < 0 ? value : value.slice(0, space);
   // Signature V2 ("AWS AKID:signature"): AWS answers this in SigV4-only regions.
-  if (scheme === "AWS") throw v2NotSupported();
+  if (scheme === 'AWS') throw v2NotSupported();
   if (scheme !== ALGORITHM) {
-    throw new SigV4Error("InvalidArgument", "Unsupported Authorization Type", {
-      ArgumentName: "Authorization",
+    throw new SigV4Error('InvalidArgument', 'Unsupported Authorization Type', {
+      ArgumentName: 'Authorization',
       ArgumentValue: authorization,
     });
   }
   const fields = new Map<string, string>();
-  for (const part of (space < 0 ? "" : value.slice(space + 1)).split(",")) {
-    const eq = part.indexOf("=");
+  for (const part of (space < 0 ? '' : value.slice(space + 1)).split(',')) {
+    const eq = part.indexOf('=');
     const key = part.slice(0, Math.max(eq, 0)).trim();
     if (eq > 0 && !fields.has(key)) fields.set(key, part.slice(eq + 1).trim());
   }
-  const credential = fields.get("Credential");
-  const signedHeadersText = fields.get("SignedHeaders");
-  const signature = fields.get("Signature");
+  const credential = fields.get('Credential');
+  const signedHeadersText = fields.get('SignedHeaders');
+  const signature = fields.get('Signature');
   if (!credential || !signedHeadersText || !signature) {
     throw new SigV4Error(
-      "AuthorizationHeaderMalformed",
+      'AuthorizationHeaderMalformed',
       `${HEADER_PREFIX}the authorization header requires three components: Credential, SignedHeaders, and Signature.`,
     );
   }
@@ -263,28 +275,28 @@ function parseHeaderAuth(authorization: string, header: Lookup, headers: Array<[
   const signedHeaders = parseSignedHeaders(signedHeadersText, HEADER);
 
   // x-amz-date wins; the Date header is the documented fallback.
-  const xAmzDate = header("x-amz-date");
-  const requestTimeText = (xAmzDate ?? header("date") ?? "").trim();
+  const xAmzDate = header('x-amz-date');
+  const requestTimeText = (xAmzDate ?? header('date') ?? '').trim();
   const requestTime = xAmzDate !== null ? parseAmzDate(requestTimeText) : parseHttpDate(requestTimeText);
   if (requestTime === null) {
-    throw new SigV4Error("AccessDenied", "AWS authentication requires a valid Date or x-amz-date header");
+    throw new SigV4Error('AccessDenied', 'AWS authentication requires a valid Date or x-amz-date header');
   }
   const amzDate = xAmzDate !== null ? requestTimeText : formatAmzDate(requestTime);
   if (scope.date !== amzDate.slice(0, 8)) {
     throw new SigV4Error(
-      "AuthorizationHeaderMalformed",
+      'AuthorizationHeaderMalformed',
       `${HEADER_PREFIX}Invalid credential date. Date is not the same as X-Amz-Date.`,
     );
   }
 
   const payloadHash = header(CONTENT_SHA256);
   if (payloadHash === null) {
-    throw new SigV4Error("InvalidRequest", `Missing required header for this request: ${CONTENT_SHA256}`);
+    throw new SigV4Error('InvalidRequest', `Missing required header for this request: ${CONTENT_SHA256}`);
   }
   const payload = payloadKind(payloadHash);
   requireSignedHeaders(headers, signedHeaders);
   return {
-    kind: "header",
+    kind: 'header',
     ...scope,
     scope: credentialScope(scope.date, scope.region, SERVICE),
     amzDate,
@@ -305,33 +317,33 @@ function parsePresigned(
   base: Base,
 ): PresignedAuth {
   const param = (name: string) => params.find(([n]) => n === name)?.[1];
-  const algorithm = param("X-Amz-Algorithm");
-  const credential = param("X-Amz-Credential");
-  const amzDate = param("X-Amz-Date");
-  const expires = param("X-Amz-Expires");
-  const signedHeadersText = param("X-Amz-SignedHeaders");
-  const signature = param("X-Amz-Signature");
-  const fail = (message: string) => new SigV4Error("AuthorizationQueryParametersError", message);
+  const algorithm = param('X-Amz-Algorithm');
+  const credential = param('X-Amz-Credential');
+  const amzDate = param('X-Amz-Date');
+  const expires = param('X-Amz-Expires');
+  const signedHeadersText = param('X-Amz-SignedHeaders');
+  const signature = param('X-Amz-Signature');
+  const fail = (message: string) => new SigV4Error('AuthorizationQueryParametersError', message);
   if (!algorithm || !credential || !amzDate || !expires || !signedHeadersText || !signature) {
     throw fail(
-      "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, " +
-        "X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.",
+      'Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, ' +
+        'X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.',
     );
   }
   if (algorithm !== ALGORITHM) throw fail(`X-Amz-Algorithm only supports "${ALGORITHM}"`);
   const scope = parseCredential(credential, QUERY);
   const requestTime = parseAmzDate(amzDate);
   if (requestTime === null) throw fail(`X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd'T'HHmmss'Z'"`);
-  if (scope.date !== amzDate.slice(0, 8)) throw fail("Invalid credential date. Date is not the same as X-Amz-Date.");
-  if (/^-\d+$/.test(expires)) throw fail("X-Amz-Expires must be non-negative");
-  if (!/^\d+$/.test(expires)) throw fail("X-Amz-Expires should be a number");
+  if (scope.date !== amzDate.slice(0, 8)) throw fail('Invalid credential date. Date is not the same as X-Amz-Date.');
+  if (/^-\d+$/.test(expires)) throw fail('X-Amz-Expires must be non-negative');
+  if (!/^\d+$/.test(expires)) throw fail('X-Amz-Expires should be a number');
   const expiresSeconds = Number(expires);
   if (expiresSeconds > MAX_PRESIGN_EXPIRES) {
     throw fail(
-      "X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds",
+      'X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds',
     );
   }
-  if (expiresSeconds < 1) throw fail("X-Amz-Expires must be greater than 0");
+  if (expiresSeconds < 1) throw fail('X-Amz-Expires must be greater than 0');
   const signedHeaders = parseSignedHeaders(signedHeadersText, QUERY);
 
   // S3 presigned URLs sign UNSIGNED-PAYLOAD, unless the signer put a hash in the query (the AWS
@@ -342,7 +354,7 @@ function parsePresigned(
   const payload = payloadKind(payloadHash);
   requireSignedHeaders(headers, signedHeaders);
   return {
-    kind: "presigned",
+    kind: 'presigned',
     ...scope,
     scope: credentialScope(scope.date, scope.region, SERVICE),
     amzDate,

@@ -9,37 +9,37 @@
  * HMACs once a day per isolate instead of on every request.
  */
 
-import { TERMINATOR } from "./canonical";
+import { TERMINATOR } from './canonical';
 
 const utf8 = new TextEncoder();
-const HMAC_SHA256 = { name: "HMAC", hash: "SHA-256" } as const;
+const HMAC_SHA256 = { name: 'HMAC', hash: 'SHA-256' } as const;
 
 function bytesOf(data: string | Uint8Array): Uint8Array {
-  return typeof data === "string" ? utf8.encode(data) : data;
+  return typeof data === 'string' ? utf8.encode(data) : data;
 }
 
 export function toHex(buffer: ArrayBuffer | Uint8Array): string {
   const bytes = buffer instanceof Uint8Array ? buffer : new Uint8Array(buffer);
-  let out = "";
-  for (const b of bytes) out += (b < 16 ? "0" : "") + b.toString(16);
+  let out = '';
+  for (const b of bytes) out += (b < 16 ? '0' : '') + b.toString(16);
   return out;
 }
 
 export async function sha256Hex(data: string | Uint8Array): Promise<string> {
-  return toHex(await crypto.subtle.digest("SHA-256", bytesOf(data)));
+  return toHex(await crypto.subtle.digest('SHA-256', bytesOf(data)));
 }
 
 async function importHmacKey(raw: ArrayBuffer | Uint8Array): Promise<CryptoKey> {
-  return crypto.subtle.importKey("raw", raw, HMAC_SHA256, false, ["sign"]);
+  return crypto.subtle.importKey('raw', raw, HMAC_SHA256, false, ['sign']);
 }
 
 async function hmac(key: ArrayBuffer | Uint8Array, data: string): Promise<ArrayBuffer> {
-  return crypto.subtle.sign("HMAC", await importHmacKey(key), utf8.encode(data));
+  return crypto.subtle.sign('HMAC', await importHmacKey(key), utf8.encode(data));
 }
 
 /** Hex HMAC-SHA256 of `data` under an already-derived signing key (request or chunk signatures). */
 export async function hmacHex(key: CryptoKey, data: string | Uint8Array): Promise<string> {
-  return toHex(await crypto.subtle.sign("HMAC", key, bytesOf(data)));
+  return toHex(await crypto.subtle.sign('HMAC', key, bytesOf(data)));
 }
 
 /** Derives the SigV4 signing key; returned as a non-extractable HMAC CryptoKey (sign only). */
@@ -121,6 +121,6 @@ export function timingSafeEqualStrings(a: string, b: string): boolean {
   // timingSafeEqual throws on different lengths; a length mismatch is a plain mismatch here.
   if (x.byteLength !== y.byteLength) return false;
   const subtle = crypto.subtle as SubtleWithTimingSafeEqual;
-  if (typeof subtle.timingSafeEqual === "function") return subtle.timingSafeEqual(x, y);
+  if (typeof subtle.timingSafeEqual === 'function') return subtle.timingSafeEqual(x, y);
   return timingSafeEqualFallback(x, y);
 }

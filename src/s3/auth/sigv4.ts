@@ -23,13 +23,13 @@ import {
   canonicalRequest,
   parseQuery,
   stringToSign,
-} from "./canonical";
-import { SigV4Error } from "./errors";
-import { SERVICE, type PayloadKind, type SignedAuth } from "./parse";
-import { SigningKeyCache, hmacHex, sha256Hex, timingSafeEqualStrings } from "./signing-key-cache";
+} from './canonical';
+import { SigV4Error } from './errors';
+import { SERVICE, type PayloadKind, type SignedAuth } from './parse';
+import { SigningKeyCache, hmacHex, sha256Hex, timingSafeEqualStrings } from './signing-key-cache';
 
-export * from "./errors";
-export * from "./parse";
+export * from './errors';
+export * from './parse';
 export {
   ALGORITHM,
   EMPTY_SHA256,
@@ -45,7 +45,7 @@ export {
   uriEncode,
   type CanonicalRequestOptions,
   type CanonicalRequestParts,
-} from "./canonical";
+} from './canonical';
 export {
   SigningKeyCache,
   deriveSigningKey,
@@ -53,16 +53,16 @@ export {
   sha256Hex,
   timingSafeEqualFallback,
   timingSafeEqualStrings,
-} from "./signing-key-cache";
+} from './signing-key-cache';
 
 /** Largest clock difference S3 tolerates for header auth (and for a presigned URL's start). */
 export const MAX_SKEW_MS = 15 * 60 * 1000;
 /** First line of an aws-chunked chunk's string to sign (then date, scope, previous signature, hashes). */
-export const CHUNK_ALGORITHM = "AWS4-HMAC-SHA256-PAYLOAD";
+export const CHUNK_ALGORITHM = 'AWS4-HMAC-SHA256-PAYLOAD';
 
 /** A request whose signature checked out, with what an aws-chunked decoder needs next. */
 export interface VerifiedAuth {
-  kind: SignedAuth["kind"];
+  kind: SignedAuth['kind'];
   accessKeyId: string;
   region: string;
   date: string;
@@ -90,7 +90,7 @@ export const defaultSigningKeyCache = new SigningKeyCache(1000);
 
 /** ISO 8601 without milliseconds, as AWS prints ServerTime and Expires. */
 function isoSeconds(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /**
@@ -99,29 +99,33 @@ function isoSeconds(ms: number): string {
  * client clock skew allowed) until X-Amz-Date + X-Amz-Expires inclusive.
  */
 export function checkRequestTime(auth: SignedAuth, now: number | Date = Date.now()): void {
-  const nowMs = typeof now === "number" ? now : now.getTime();
-  if (auth.kind === "header") {
+  const nowMs = typeof now === 'number' ? now : now.getTime();
+  if (auth.kind === 'header') {
     if (Math.abs(nowMs - auth.requestTime) > MAX_SKEW_MS) {
-      throw new SigV4Error("RequestTimeTooSkewed", "The difference between the request time and the current time is too large.", {
-        RequestTime: auth.requestTimeText,
-        ServerTime: isoSeconds(nowMs),
-        MaxAllowedSkewMilliseconds: String(MAX_SKEW_MS),
-      });
+      throw new SigV4Error(
+        'RequestTimeTooSkewed',
+        'The difference between the request time and the current time is too large.',
+        {
+          RequestTime: auth.requestTimeText,
+          ServerTime: isoSeconds(nowMs),
+          MaxAllowedSkewMilliseconds: String(MAX_SKEW_MS),
+        },
+      );
     }
     return;
   }
   const expiresAt = auth.requestTime + auth.expiresSeconds * 1000;
   if (auth.requestTime - nowMs > MAX_SKEW_MS) {
     // AWS really does echo X-Amz-Date here as epoch milliseconds.
-    throw new SigV4Error("AccessDenied", "Request is not yet valid", {
-      "X-Amz-Date": String(auth.requestTime),
+    throw new SigV4Error('AccessDenied', 'Request is not yet valid', {
+      'X-Amz-Date': String(auth.requestTime),
       Expires: isoSeconds(expiresAt),
       ServerTime: isoSeconds(nowMs),
     });
   }
   if (nowMs > expiresAt) {
-    throw new SigV4Error("AccessDenied", "Request has expired", {
-      "X-Amz-Expires": String(auth.expiresSeconds),
+    throw new SigV4Error('AccessDenied', 'Request has expired', {
+      'X-Amz-Expires': String(auth.expiresSeconds),
       Expires: isoSeconds(expiresAt),
       ServerTime: isoSeconds(nowMs),
     });
@@ -137,7 +141,7 @@ export function checkRequestTime(auth: SignedAuth, now: number | Date = Date.now
 function canonicalVariants(auth: SignedAuth, opts: VerifyOptions): CanonicalRequestOptions[] {
   const base: CanonicalRequestOptions = {
     plusIsSpace: opts.plusInPathIsSpace ?? false,
-    ...(auth.kind === "presigned" ? { omit: "X-Amz-Signature" } : {}),
+    ...(auth.kind === 'presigned' ? { omit: 'X-Amz-Signature' } : {}),
   };
   const variants = [base];
   if (/%2f/i.test(auth.request.rawPath)) variants.push({ ...base, keepEncodedSlash: true });
@@ -148,14 +152,22 @@ function canonicalVariants(auth: SignedAuth, opts: VerifyOptions): CanonicalRequ
   return variants;
 }
 
-const bytesHex = (s: string) => [...new TextEncoder().encode(s)].map((b) => b.toString(16).padStart(2, "0")).join(" ");
+const bytesHex = (s: string) => [...new TextEncoder().encode(s)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
 
 /** Checks the clock and the signature; resolves with what later stages (aws-chunked) need. */
-export async function verify(auth: SignedAuth, secretAccessKey: string, opts: VerifyOptions = {}): Promise<VerifiedAuth> {
+export async function verify(
+  auth: SignedAuth,
+  secretAccessKey: string,
+  opts: VerifyOptions = {},
+): Promise<VerifiedAuth> {
   const now = opts.now ?? Date.now();
   checkRequestTime(auth, now);
   const signingKey = await (opts.cache ?? defaultSigningKeyCache).get(secretAccessKey, auth.date, auth.region, SERVICE);
-  const parts: CanonicalRequestParts = { ...auth.request, signedHeaders: auth.signedHeaders, payloadHash: auth.payloadHash };
+  const parts: CanonicalRequestParts = {
+    ...auth.request,
+    signedHeaders: auth.signedHeaders,
+    payloadHash: auth.payloadHash,
+  };
   let first: { canonical: string; toSign: string } | undefined;
   const tried = new Set<string>();
   for (const variant of canonicalVariants(auth, opts)) {
@@ -181,8 +193,8 @@ export async function verify(auth: SignedAuth, secretAccessKey: string, opts: Ve
   }
   const { canonical, toSign } = first!;
   throw new SigV4Error(
-    "SignatureDoesNotMatch",
-    "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
+    'SignatureDoesNotMatch',
+    'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
     {
       AWSAccessKeyId: auth.accessKeyId,
       StringToSign: toSign,
@@ -193,4 +205,3 @@ export async function verify(auth: SignedAuth, secretAccessKey: string, opts: Ve
     },
   );
 }
-

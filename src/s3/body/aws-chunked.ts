@@ -47,7 +47,14 @@
  * caller whose put rejects can rethrow the precise error: `throw decoded.failure() ?? body.failure() ?? err`.
  */
 
-import { CHUNK_ALGORITHM, EMPTY_SHA256, type VerifiedAuth, hmacHex, sha256Hex, timingSafeEqualStrings } from '../auth/sigv4';
+import {
+  CHUNK_ALGORITHM,
+  EMPTY_SHA256,
+  type VerifiedAuth,
+  hmacHex,
+  sha256Hex,
+  timingSafeEqualStrings,
+} from '../auth/sigv4';
 import { MALFORMED_TRAILER_MESSAGE, algorithmOfHeader } from '../checksums';
 import { S3Error } from '../errors';
 import type { StreamCheck } from './verify';
@@ -55,7 +62,8 @@ import type { StreamCheck } from './verify';
 export type StreamingPayload = 'streaming-signed' | 'streaming-signed-trailer' | 'streaming-unsigned-trailer';
 
 /** Whether a request's payload kind is aws-chunked (one of the STREAMING-* ones) rather than a plain body. */
-export const isAwsChunked = (payload: string): payload is StreamingPayload => payload !== 'signed' && payload !== 'unsigned';
+export const isAwsChunked = (payload: string): payload is StreamingPayload =>
+  payload !== 'signed' && payload !== 'unsigned';
 
 /** First line of the trailer signature's string to sign (sigv4-streaming-trailers.html). */
 export const TRAILER_ALGORITHM = 'AWS4-HMAC-SHA256-TRAILER';
@@ -207,10 +215,14 @@ export function decodeAwsChunked(body: ReadableStream<Uint8Array> | null, opts: 
     if (size > 0) {
       if (minChunk > 0 && chunkNumber > 1 && previousSize < minChunk) {
         fail(
-          new S3Error('InvalidChunkSizeError', `Only the last chunk is allowed to have a size less than ${minChunk} bytes`, {
-            Chunk: String(chunkNumber),
-            BadChunkSize: String(previousSize),
-          }),
+          new S3Error(
+            'InvalidChunkSizeError',
+            `Only the last chunk is allowed to have a size less than ${minChunk} bytes`,
+            {
+              Chunk: String(chunkNumber),
+              BadChunkSize: String(previousSize),
+            },
+          ),
         );
       }
       if (decoded + size > decodedLength) fail(lengthMismatch());
@@ -341,7 +353,10 @@ export function decodeAwsChunked(body: ReadableStream<Uint8Array> | null, opts: 
     if (signature === undefined || !/^[0-9a-f]{64}$/.test(signature)) fail(malformedTrailer());
     // Hash the trailers as received; with several, also accept them sorted by name (the SDKs sort).
     const received = [...trailers].map(([k, v]) => `${k}:${v}\n`).join('');
-    const sorted = [...trailers].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${k}:${v}\n`).join('');
+    const sorted = [...trailers]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => `${k}:${v}\n`)
+      .join('');
     for (const canonical of received === sorted ? [received] : [received, sorted]) {
       const rest = `${auth!.amzDate}\n${auth!.scope}\n${previousSignature}\n${await sha256Hex(canonical)}`;
       for (const algorithm of [TRAILER_ALGORITHM, CHUNK_ALGORITHM]) {

@@ -9,7 +9,10 @@
  */
 export const COALESCE_BYTES = 256 * 1024;
 
-export function coalesced(body: ReadableStream<Uint8Array> | null, size = COALESCE_BYTES): ReadableStream<Uint8Array> | null {
+export function coalesced(
+  body: ReadableStream<Uint8Array> | null,
+  size = COALESCE_BYTES,
+): ReadableStream<Uint8Array> | null {
   if (!body) return null;
   let reader: ReadableStreamBYOBReader;
   try {

@@ -10,9 +10,13 @@ export async function readSmallBody({ request, auth }: S3Call, maxBytes: number)
   const declared = Number(request.headers.get('Content-Length') ?? '0');
   if (declared > maxBytes) throw new S3Error('MalformedXML', `The XML you provided was larger than ${maxBytes} bytes.`);
   const bytes = new Uint8Array(await request.arrayBuffer());
-  if (bytes.length > maxBytes) throw new S3Error('MalformedXML', `The XML you provided was larger than ${maxBytes} bytes.`);
+  if (bytes.length > maxBytes)
+    throw new S3Error('MalformedXML', `The XML you provided was larger than ${maxBytes} bytes.`);
   if (auth.payload === 'signed' && toHex(await crypto.subtle.digest('SHA-256', bytes)) !== auth.payloadHash) {
-    throw new S3Error('XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.");
+    throw new S3Error(
+      'XAmzContentSHA256Mismatch',
+      "The provided 'x-amz-content-sha256' header does not match what was computed.",
+    );
   }
   const md5 = request.headers.get('Content-MD5');
   if (md5 !== null) {
@@ -23,8 +27,9 @@ export async function readSmallBody({ request, auth }: S3Call, maxBytes: number)
     } catch {
       // reported below
     }
-    if (!want || want.length !== 16) throw new S3Error('InvalidDigest', 'The Content-MD5 you specified was invalid.');
-    if (toHex(got) !== toHex(want)) throw new S3Error('BadDigest', 'The Content-MD5 you specified did not match what we received.');
+    if (want?.length !== 16) throw new S3Error('InvalidDigest', 'The Content-MD5 you specified was invalid.');
+    if (toHex(got) !== toHex(want))
+      throw new S3Error('BadDigest', 'The Content-MD5 you specified did not match what we received.');
   }
   return new TextDecoder().decode(bytes);
 }

@@ -24,7 +24,11 @@ export interface CheckedBody {
  * Pipes `body` through the checks into a stream of known length, as R2's put requires. With no checks the
  * request body (whose length the runtime knows from Content-Length) goes to R2 untouched.
  */
-export function checkedBody(body: ReadableStream<Uint8Array> | null, length: number, checks: StreamCheck[]): CheckedBody {
+export function checkedBody(
+  body: ReadableStream<Uint8Array> | null,
+  length: number,
+  checks: StreamCheck[],
+): CheckedBody {
   let failed: S3Error | null = null;
   if (checks.length === 0) return { stream: body, failure: () => null };
   const source = body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
@@ -39,7 +43,10 @@ export function checkedBody(body: ReadableStream<Uint8Array> | null, length: num
     },
     async flush(controller) {
       if (seen !== length) {
-        failed = new S3Error('IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.');
+        failed = new S3Error(
+          'IncompleteBody',
+          'You did not provide the number of bytes specified by the Content-Length HTTP header.',
+        );
       }
       for (const check of checks) failed ??= await check.finish();
       if (failed) controller.error(failed);

@@ -61,7 +61,10 @@ const last32 = new Map<number, { len: number; pow: number }>();
 
 function combine32(a: number, b: number, lenB: number, poly: number): number {
   let hit = last32.get(poly);
-  if (!hit || hit.len !== lenB) last32.set(poly, (hit = { len: lenB, pow: xPow8n32(lenB, poly) }));
+  if (!hit || hit.len !== lenB) {
+    hit = { len: lenB, pow: xPow8n32(lenB, poly) };
+    last32.set(poly, hit);
+  }
   return (mul32(hit.pow, a, poly) ^ b) >>> 0;
 }
 
@@ -152,7 +155,10 @@ export function crcCombine(alg: CrcAlgorithm, crcA: Uint8Array, crcB: Uint8Array
  * The full-object CRC of a multipart upload from its parts, in part order: each part's digest and size.
  * Consecutive parts of one size (the usual case) reuse x^(8·size), so 10,000 parts cost milliseconds.
  */
-export function combineParts(alg: CrcAlgorithm, parts: ReadonlyArray<{ digest: Uint8Array; length: number }>): Uint8Array {
+export function combineParts(
+  alg: CrcAlgorithm,
+  parts: ReadonlyArray<{ digest: Uint8Array; length: number }>,
+): Uint8Array {
   if (parts.length === 0) throw new RangeError('no parts');
   let acc = parts[0].digest;
   for (let i = 1; i < parts.length; i++) acc = crcCombine(alg, acc, parts[i].digest, parts[i].length);

@@ -14,7 +14,6 @@
 export const CRC64NVME_POLY_HI = 0x9a6c9329;
 export const CRC64NVME_POLY_LO = 0xac4bc9b5;
 
-
 /**
  * 16 tables × 256 entries, low and high halves in two arrays: entry k*256+b = CRC of byte b followed by k
  * zero bytes. (Two plain arrays measured ~1.6× faster in V8 than one array of interleaved (lo, hi) pairs.)
@@ -104,11 +103,39 @@ export class Crc64State {
         const i14 = 0x100 | ((d >>> 16) & 0xff);
         const i15 = d >>> 24;
         lo =
-          tl[i0] ^ tl[i1] ^ tl[i2] ^ tl[i3] ^ tl[i4] ^ tl[i5] ^ tl[i6] ^ tl[i7] ^
-          tl[i8] ^ tl[i9] ^ tl[i10] ^ tl[i11] ^ tl[i12] ^ tl[i13] ^ tl[i14] ^ tl[i15];
+          tl[i0] ^
+          tl[i1] ^
+          tl[i2] ^
+          tl[i3] ^
+          tl[i4] ^
+          tl[i5] ^
+          tl[i6] ^
+          tl[i7] ^
+          tl[i8] ^
+          tl[i9] ^
+          tl[i10] ^
+          tl[i11] ^
+          tl[i12] ^
+          tl[i13] ^
+          tl[i14] ^
+          tl[i15];
         hi =
-          th[i0] ^ th[i1] ^ th[i2] ^ th[i3] ^ th[i4] ^ th[i5] ^ th[i6] ^ th[i7] ^
-          th[i8] ^ th[i9] ^ th[i10] ^ th[i11] ^ th[i12] ^ th[i13] ^ th[i14] ^ th[i15];
+          th[i0] ^
+          th[i1] ^
+          th[i2] ^
+          th[i3] ^
+          th[i4] ^
+          th[i5] ^
+          th[i6] ^
+          th[i7] ^
+          th[i8] ^
+          th[i9] ^
+          th[i10] ^
+          th[i11] ^
+          th[i12] ^
+          th[i13] ^
+          th[i14] ^
+          th[i15];
       }
       i += blocks * 16;
     }
@@ -129,7 +156,16 @@ export class Crc64State {
   /** The 8 big-endian bytes S3 base64-encodes. */
   digestBytes(): Uint8Array {
     const [hi, lo] = this.value();
-    return new Uint8Array([hi >>> 24, (hi >>> 16) & 0xff, (hi >>> 8) & 0xff, hi & 0xff, lo >>> 24, (lo >>> 16) & 0xff, (lo >>> 8) & 0xff, lo & 0xff]);
+    return new Uint8Array([
+      hi >>> 24,
+      (hi >>> 16) & 0xff,
+      (hi >>> 8) & 0xff,
+      hi & 0xff,
+      lo >>> 24,
+      (lo >>> 16) & 0xff,
+      (lo >>> 8) & 0xff,
+      lo & 0xff,
+    ]);
   }
 }
 

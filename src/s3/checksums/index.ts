@@ -27,7 +27,13 @@ export const CHECKSUM_ALGORITHMS = ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA
 export type ChecksumAlgorithm = (typeof CHECKSUM_ALGORITHMS)[number];
 
 /** Digest size in bytes, which also fixes the base64 length (8, 8, 12, 28, 44 characters). */
-export const DIGEST_LENGTH: Readonly<Record<ChecksumAlgorithm, number>> = { CRC32: 4, CRC32C: 4, CRC64NVME: 8, SHA1: 20, SHA256: 32 };
+export const DIGEST_LENGTH: Readonly<Record<ChecksumAlgorithm, number>> = {
+  CRC32: 4,
+  CRC32C: 4,
+  CRC64NVME: 8,
+  SHA1: 20,
+  SHA256: 32,
+};
 
 /** The algorithms whose multipart checksum may be FULL_OBJECT (CRC64NVME may only be FULL_OBJECT). */
 export const CRC_ALGORITHMS: readonly CrcAlgorithm[] = ['CRC32', 'CRC32C', 'CRC64NVME'];
@@ -86,7 +92,11 @@ export function fromBase64(text: string): Uint8Array | null {
  * Decodes a checksum value as sent in a header or trailer: base64 of exactly the digest size. Anything else
  * is S3's InvalidRequest "Value for x-amz-checksum-crc32 header is invalid." (or "trailing header").
  */
-export function parseChecksumValue(alg: ChecksumAlgorithm, value: string, source: 'header' | 'trailer' = 'header'): Uint8Array {
+export function parseChecksumValue(
+  alg: ChecksumAlgorithm,
+  value: string,
+  source: 'header' | 'trailer' = 'header',
+): Uint8Array {
   const bytes = fromBase64(value.trim());
   if (!bytes || bytes.length !== DIGEST_LENGTH[alg]) {
     const where = source === 'trailer' ? 'trailing header' : 'header';
@@ -217,7 +227,10 @@ export async function compositeChecksum(alg: ChecksumAlgorithm, partDigests: rea
 }
 
 /** FULL_OBJECT checksum (base64, no "-N") from the parts' CRCs and sizes, in part order. */
-export function fullObjectChecksum(alg: CrcAlgorithm, parts: ReadonlyArray<{ digest: Uint8Array; length: number }>): string {
+export function fullObjectChecksum(
+  alg: CrcAlgorithm,
+  parts: ReadonlyArray<{ digest: Uint8Array; length: number }>,
+): string {
   return toBase64(combineParts(alg, parts));
 }
 

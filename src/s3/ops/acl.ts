@@ -13,12 +13,21 @@ import { owner } from './bucket';
 function policy(projectId: string) {
   return xmlResponse('AccessControlPolicy', [
     ['Owner', [...owner(projectId)]],
-    ['AccessControlList', [
-      ['Grant', [
-        ['Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="CanonicalUser"', [...owner(projectId)]],
-        ['Permission', 'FULL_CONTROL'],
-      ]],
-    ]],
+    [
+      'AccessControlList',
+      [
+        [
+          'Grant',
+          [
+            [
+              'Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="CanonicalUser"',
+              [...owner(projectId)],
+            ],
+            ['Permission', 'FULL_CONTROL'],
+          ],
+        ],
+      ],
+    ],
   ]);
 }
 
@@ -33,4 +42,5 @@ export const getObjectAcl: Handler<'GetObjectAcl'> = async ({ site, op, key }) =
 };
 
 /** https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketVersioning.html — never enabled: an empty configuration. */
-export const getBucketVersioning: Handler<'GetBucketVersioning'> = async () => xmlResponse('VersioningConfiguration', []);
+export const getBucketVersioning: Handler<'GetBucketVersioning'> = async () =>
+  xmlResponse('VersioningConfiguration', []);

@@ -7,17 +7,30 @@ import { readSmallBody } from '../body/small';
 import { parseXml, xmlResponse } from '../xml';
 
 /** The owner S3 shows is the project: buckets and objects belong to it, not to one key. */
-export const owner = (projectId: string) => [
-  ['ID', projectId],
-  ['DisplayName', projectId],
-] as const;
+export const owner = (projectId: string) =>
+  [
+    ['ID', projectId],
+    ['DisplayName', projectId],
+  ] as const;
 
 /** https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBuckets.html — the key's project's buckets at this site. */
 export const listBuckets: Handler<'ListBuckets'> = async ({ s, site, key }) => {
   const buckets = await listProjectBucketsAtSite(s.db, key.project_id, site.id);
   return xmlResponse('ListAllMyBucketsResult', [
     ['Owner', [...owner(key.project_id)]],
-    ['Buckets', buckets.map((b) => ['Bucket', [['Name', b.name], ['CreationDate', new Date(b.created_at).toISOString()]]] as const)],
+    [
+      'Buckets',
+      buckets.map(
+        (b) =>
+          [
+            'Bucket',
+            [
+              ['Name', b.name],
+              ['CreationDate', new Date(b.created_at).toISOString()],
+            ],
+          ] as const,
+      ),
+    ],
   ]);
 };
 
@@ -29,24 +42,46 @@ export const listBuckets: Handler<'ListBuckets'> = async ({ s, site, key }) => {
 export const createBucket: Handler<'CreateBucket'> = async (call) => {
   const { s, site, key, op } = call;
   const problem = bucketNameProblem(op.bucket);
-  if (problem) throw new S3Error('InvalidBucketName', `The specified bucket is not valid. ${problem}.`, { BucketName: op.bucket });
+  if (problem)
+    throw new S3Error('InvalidBucketName', `The specified bucket is not valid. ${problem}.`, { BucketName: op.bucket });
   const configuration = await readSmallBody(call, 64 << 10);
   if (configuration.trim()) {
     if (!('CreateBucketConfiguration' in parseXml(configuration))) {
-      throw new S3Error('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
+      throw new S3Error(
+        'MalformedXML',
+        'The XML you provided was not well-formed or did not validate against our published schema',
+      );
     }
   }
   const taken = () =>
     (bucket ?? { project_id: '' }).project_id === key.project_id
-      ? new S3Error('BucketAlreadyOwnedByYou', 'Your previous request to create the named bucket succeeded and you already own it.', { BucketName: op.bucket })
-      : new S3Error('BucketAlreadyExists', 'The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.', { BucketName: op.bucket });
+      ? new S3Error(
+          'BucketAlreadyOwnedByYou',
+          'Your previous request to create the named bucket succeeded and you already own it.',
+          { BucketName: op.bucket },
+        )
+      : new S3Error(
+          'BucketAlreadyExists',
+          'The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.',
+          { BucketName: op.bucket },
+        );
   // Read afresh, not from the isolate's bucket cache: a create is rare and must see a delete made elsewhere.
   let bucket = await findBucket(s.db, site.id, op.bucket);
   if (bucket) throw taken();
-  const outcome = await claimBucket(s, site, { site_id: site.id, name: op.bucket, project_id: key.project_id, created_at: s.now() });
+  const outcome = await claimBucket(s, site, {
+    site_id: site.id,
+    name: op.bucket,
+    project_id: key.project_id,
+    created_at: s.now(),
+  });
   if (outcome === 'settling') {
     // Deleted a moment ago by another project: S3's answer while a deleted name settles.
-    throw new S3Error('OperationAborted', 'A conflicting conditional operation is currently in progress against this resource. Please try again.', {}, 409);
+    throw new S3Error(
+      'OperationAborted',
+      'A conflicting conditional operation is currently in progress against this resource. Please try again.',
+      {},
+      409,
+    );
   }
   if (outcome === 'taken') {
     // Lost a race with another CreateBucket: report as AWS would, from the row that won.

@@ -6,7 +6,15 @@ import { checkBucketAccess } from '../authorize';
 import type { Handler, S3Call } from '../call';
 import { evaluateConditions } from '../conditions';
 import { S3Error } from '../errors';
-import { CHECKSUM_META, ETAG_META, PARTS_META, metadataFromHeaders, quotedEtag, s3Etag, type ObjectMetadata } from '../metadata';
+import {
+  CHECKSUM_META,
+  ETAG_META,
+  PARTS_META,
+  metadataFromHeaders,
+  quotedEtag,
+  s3Etag,
+  type ObjectMetadata,
+} from '../metadata';
 import { checksumElements, checksumMeta, objectChecksum, type ObjectChecksum } from '../stored-checksum';
 import { createChecksum, parseAlgorithm, toBase64 } from '../checksums';
 import { xmlResponse } from '../xml';
@@ -45,7 +53,11 @@ async function copySource(call: S3Call): Promise<CopySource> {
   }
   const bucket = path.slice(0, slash);
   const key = path.slice(slash + 1);
-  checkBucketAccess(bucket, bucket === call.bucket?.name ? call.bucket : await findBucket(call.s.db, call.site.id, bucket), call.key);
+  checkBucketAccess(
+    bucket,
+    bucket === call.bucket?.name ? call.bucket : await findBucket(call.s.db, call.site.id, bucket),
+    call.key,
+  );
   const object = await call.site.bucket.head(storageKey(bucket, key));
   if (!object) throw new S3Error('NoSuchKey', 'The specified key does not exist.', { Key: key });
   checkCopyConditions(call.request.headers, object);
@@ -95,7 +107,10 @@ export const copyObject: Handler<'CopyObject'> = async (call) => {
   refuseUnsupportedHeaders(request.headers);
   const directive = (request.headers.get('x-amz-metadata-directive') ?? 'COPY').toUpperCase();
   if (directive !== 'COPY' && directive !== 'REPLACE') {
-    throw new S3Error('InvalidArgument', 'Unknown metadata directive.', { ArgumentName: 'x-amz-metadata-directive', ArgumentValue: directive });
+    throw new S3Error('InvalidArgument', 'Unknown metadata directive.', {
+      ArgumentName: 'x-amz-metadata-directive',
+      ArgumentValue: directive,
+    });
   }
   const source = await copySource(call);
   if (source.bucket === op.bucket && source.key === op.key && directive === 'COPY') {
@@ -147,15 +162,25 @@ export const uploadPartCopy: Handler<'UploadPartCopy'> = async (call) => {
     offset = Number(m[1]);
     length = Number(m[2]) - offset + 1;
   }
-  if (length > MAX_PART_SIZE) throw new S3Error('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size');
+  if (length > MAX_PART_SIZE)
+    throw new S3Error('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size');
   const sourceKey = storageKey(source.bucket, source.key);
   // An upload created with a checksum algorithm gets each part's checksum, copied parts included: computed on the way.
   const algorithm = parseAlgorithm(upload.checksum_algorithm);
   const sum = algorithm ? createChecksum(algorithm) : null;
-  const part = await storePart(s, site, upload, partNumber, async (r2key) => {
-    const object = (await assemble(site.bucket, r2key, [{ key: sourceKey, offset, length }], { observe: sum ? (c) => sum.update(c) : undefined }))!;
-    return { object, checksum: sum ? toBase64(await sum.digest()) : null };
-  }, call.waitUntil);
+  const part = await storePart(
+    s,
+    site,
+    upload,
+    partNumber,
+    async (r2key) => {
+      const object = (await assemble(site.bucket, r2key, [{ key: sourceKey, offset, length }], {
+        observe: sum ? (c) => sum.update(c) : undefined,
+      }))!;
+      return { object, checksum: sum ? toBase64(await sum.digest()) : null };
+    },
+    call.waitUntil,
+  );
   return xmlResponse('CopyPartResult', [
     ['LastModified', new Date(part.uploaded_at).toISOString()],
     ['ETag', `"${part.etag}"`],

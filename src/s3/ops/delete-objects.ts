@@ -7,7 +7,10 @@ import { asArray, parseXml, xmlResponse, type XmlNode } from '../xml';
 
 const MAX_KEYS = 1000;
 const malformed = () =>
-  new S3Error('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
+  new S3Error(
+    'MalformedXML',
+    'The XML you provided was not well-formed or did not validate against our published schema',
+  );
 
 /**
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html
@@ -20,7 +23,10 @@ export const deleteObjects: Handler<'DeleteObjects'> = async (call) => {
   if (!doc.Delete || typeof doc.Delete !== 'object') throw malformed();
   const objects = asArray(doc.Delete.Object as { Key?: string } | { Key?: string }[] | undefined);
   if (objects.length === 0 || objects.length > MAX_KEYS) throw malformed();
-  const quiet = String(doc.Delete.Quiet ?? '').trim().toLowerCase() === 'true';
+  const quiet =
+    String(doc.Delete.Quiet ?? '')
+      .trim()
+      .toLowerCase() === 'true';
 
   const deleted: string[] = [];
   const errors: { key: string; code: string; message: string }[] = [];
@@ -29,7 +35,8 @@ export const deleteObjects: Handler<'DeleteObjects'> = async (call) => {
     if (typeof object !== 'object' || object === null || typeof object.Key !== 'string') throw malformed();
     const key = object.Key;
     if (key === '') errors.push({ key, code: 'InvalidArgument', message: 'The key is empty.' });
-    else if (new TextEncoder().encode(key).length > limit) errors.push({ key, code: 'KeyTooLongError', message: 'Your key is too long' });
+    else if (new TextEncoder().encode(key).length > limit)
+      errors.push({ key, code: 'KeyTooLongError', message: 'Your key is too long' });
     else deleted.push(key);
   }
   if (deleted.length) {
@@ -39,6 +46,15 @@ export const deleteObjects: Handler<'DeleteObjects'> = async (call) => {
   }
   return xmlResponse('DeleteResult', [
     ...(quiet ? [] : deleted.map((key): XmlNode => ['Deleted', [['Key', key]]])),
-    ...errors.map((e): XmlNode => ['Error', [['Key', e.key], ['Code', e.code], ['Message', e.message]]]),
+    ...errors.map(
+      (e): XmlNode => [
+        'Error',
+        [
+          ['Key', e.key],
+          ['Code', e.code],
+          ['Message', e.message],
+        ],
+      ],
+    ),
   ]);
 };

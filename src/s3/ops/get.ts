@@ -22,7 +22,10 @@ const OVERRIDES: [string, string][] = [
   ['response-content-encoding', 'Content-Encoding'],
 ];
 
-async function readObject(call: S3Call<{ name: 'GetObject' | 'HeadObject'; bucket: string; key: string }>, withBody: boolean) {
+async function readObject(
+  call: S3Call<{ name: 'GetObject' | 'HeadObject'; bucket: string; key: string }>,
+  withBody: boolean,
+) {
   const { request, site, op, query } = call;
   const r2key = storageKey(op.bucket, op.key);
   const noSuchKey = () => new S3Error('NoSuchKey', 'The specified key does not exist.', { Key: op.key });
@@ -37,7 +40,10 @@ async function readObject(call: S3Call<{ name: 'GetObject' | 'HeadObject'; bucke
     if (!meta) throw noSuchKey();
     const outcome = evaluateConditions(request.headers, { etag: s3Etag(meta), lastModified: meta.uploaded });
     if (outcome === 'not-modified') {
-      return new Response(null, { status: 304, headers: { ETag: quotedEtag(meta), 'Last-Modified': meta.uploaded.toUTCString() } });
+      return new Response(null, {
+        status: 304,
+        headers: { ETag: quotedEtag(meta), 'Last-Modified': meta.uploaded.toUTCString() },
+      });
     }
     if (outcome === 'precondition-failed') {
       throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', {
@@ -65,7 +71,8 @@ async function readObject(call: S3Call<{ name: 'GetObject' | 'HeadObject'; bucke
   if (!range && request.headers.get('x-amz-checksum-mode')?.toUpperCase() === 'ENABLED') {
     // No I/O unless the object's metadata says its checksum came in a trailer (then one D1 read).
     const checksum = await objectChecksum(call.s.db, site.id, r2key, object!);
-    if (checksum) for (const [name, value] of Object.entries(checksumResponseHeaders(checksum))) response.headers.set(name, value);
+    if (checksum)
+      for (const [name, value] of Object.entries(checksumResponseHeaders(checksum))) response.headers.set(name, value);
   }
   if (part) response.headers.set('x-amz-mp-parts-count', String(part.count));
   return response;
@@ -75,8 +82,13 @@ async function readObject(call: S3Call<{ name: 'GetObject' | 'HeadObject'; bucke
  * GetObject/HeadObject with partNumber: the bytes of one part of a multipart object (a simple object is one part).
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html#API_GetObject_RequestSyntax
  */
-function partRange(object: R2Object, partNumber: string, rangeHeader: string | null): { range: ByteRange; count: number } {
-  if (rangeHeader !== null) throw new S3Error('InvalidRequest', 'Cannot specify both Range header and partNumber query parameter');
+function partRange(
+  object: R2Object,
+  partNumber: string,
+  rangeHeader: string | null,
+): { range: ByteRange; count: number } {
+  if (rangeHeader !== null)
+    throw new S3Error('InvalidRequest', 'Cannot specify both Range header and partNumber query parameter');
   const n = Number(partNumber);
   if (!Number.isInteger(n) || n < 1 || n > 10000) {
     throw new S3Error('InvalidArgument', 'Part number must be an integer between 1 and 10000, inclusive', {
@@ -90,7 +102,12 @@ function partRange(object: R2Object, partNumber: string, rangeHeader: string | n
   return { range: { offset, length: sizes[n - 1] }, count: sizes.length };
 }
 
-function objectResponse(object: R2Object | R2ObjectBody, range: ByteRange | null, query: URLSearchParams, withBody: boolean) {
+function objectResponse(
+  object: R2Object | R2ObjectBody,
+  range: ByteRange | null,
+  query: URLSearchParams,
+  withBody: boolean,
+) {
   const headers = new Headers();
   metadataHeaders(object, headers);
   headers.set('ETag', quotedEtag(object));

@@ -20,10 +20,19 @@ import { S3Error } from '../errors';
 import { metadataFromHeaders } from '../metadata';
 import { asArray, parseXml, xmlResponse, type XmlNode } from '../xml';
 import { owner } from './bucket';
-import { checksumHeaders, contentLength, receiveBody, refuseUnsupportedHeaders, writeConditions, type Received } from './put';
+import {
+  checksumHeaders,
+  contentLength,
+  receiveBody,
+  refuseUnsupportedHeaders,
+  writeConditions,
+  type Received,
+} from './put';
 
 /** The S3 face of multipart uploads; the rules are in src/service/multipart.ts, shared with the console. */
-type UploadCall = S3Call<OpNamed<'UploadPart' | 'UploadPartCopy' | 'CompleteMultipartUpload' | 'AbortMultipartUpload' | 'ListParts'>>;
+type UploadCall = S3Call<
+  OpNamed<'UploadPart' | 'UploadPartCopy' | 'CompleteMultipartUpload' | 'AbortMultipartUpload' | 'ListParts'>
+>;
 
 export const requireUpload = (call: UploadCall): Promise<UploadRow> =>
   findRequiredUpload(call.s, call.site, call.op.bucket, call.op.key, call.query.get('uploadId') ?? '');
@@ -54,19 +63,33 @@ const COMPOSITE_ALGORITHMS: readonly ChecksumAlgorithm[] = ['CRC32', 'CRC32C', '
  * and SHA256 COMPOSITE only, CRC32 and CRC32C either (COMPOSITE unless asked).
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity-upload.html#ChecksumTypes
  */
-function requestedChecksum(headers: Headers): { algorithm: ChecksumAlgorithm; type: 'COMPOSITE' | 'FULL_OBJECT' } | null {
+function requestedChecksum(
+  headers: Headers,
+): { algorithm: ChecksumAlgorithm; type: 'COMPOSITE' | 'FULL_OBJECT' } | null {
   const rawAlgorithm = headers.get('x-amz-checksum-algorithm');
   const rawType = headers.get('x-amz-checksum-type');
   if (rawAlgorithm === null && rawType === null) return null;
   const algorithm = parseAlgorithm(rawAlgorithm);
   if (rawAlgorithm !== null && !algorithm) {
-    throw new S3Error('InvalidRequest', 'Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]');
+    throw new S3Error(
+      'InvalidRequest',
+      'Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]',
+    );
   }
-  if (!algorithm) throw new S3Error('InvalidRequest', 'The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.');
-  const type = rawType === null ? (algorithm === 'CRC64NVME' ? 'FULL_OBJECT' : 'COMPOSITE') : rawType.trim().toUpperCase();
-  if (type !== 'COMPOSITE' && type !== 'FULL_OBJECT') throw new S3Error('InvalidRequest', 'Value for x-amz-checksum-type header is invalid.');
+  if (!algorithm)
+    throw new S3Error(
+      'InvalidRequest',
+      'The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.',
+    );
+  const type =
+    rawType === null ? (algorithm === 'CRC64NVME' ? 'FULL_OBJECT' : 'COMPOSITE') : rawType.trim().toUpperCase();
+  if (type !== 'COMPOSITE' && type !== 'FULL_OBJECT')
+    throw new S3Error('InvalidRequest', 'Value for x-amz-checksum-type header is invalid.');
   if (!(type === 'COMPOSITE' ? COMPOSITE_ALGORITHMS : FULL_OBJECT_ALGORITHMS).includes(algorithm)) {
-    throw new S3Error('InvalidRequest', `The ${type} checksum type cannot be used with the ${algorithm} checksum algorithm.`);
+    throw new S3Error(
+      'InvalidRequest',
+      `The ${type} checksum type cannot be used with the ${algorithm} checksum algorithm.`,
+    );
   }
   return { algorithm, type };
 }
@@ -77,10 +100,22 @@ export const uploadPart: Handler<'UploadPart'> = async (call) => {
   const upload = await requireUpload(call);
   const length = contentLength(call, MAX_PART_SIZE);
   let received: Received | null = null;
-  const part = await storePart(call.s, call.site, upload, partNumber, async (r2key) => {
-    received = await receiveBody(call, length, (body) => call.site.bucket.put(r2key, body), parseAlgorithm(upload.checksum_algorithm) ?? null);
-    return { object: received.object, checksum: received.checksum?.value ?? null };
-  }, call.waitUntil);
+  const part = await storePart(
+    call.s,
+    call.site,
+    upload,
+    partNumber,
+    async (r2key) => {
+      received = await receiveBody(
+        call,
+        length,
+        (body) => call.site.bucket.put(r2key, body),
+        parseAlgorithm(upload.checksum_algorithm) ?? null,
+      );
+      return { object: received.object, checksum: received.checksum?.value ?? null };
+    },
+    call.waitUntil,
+  );
   return new Response(null, { status: 200, headers: { ETag: `"${part.etag}"`, ...checksumHeaders(received!) } });
 };
 
@@ -93,11 +128,19 @@ export const abortMultipartUpload: Handler<'AbortMultipartUpload'> = async (call
 function requestedParts(xml: string, algorithm: ChecksumAlgorithm | null): RequestedPart[] {
   const doc = parseXml(xml) as { CompleteMultipartUpload?: { Part?: unknown } };
   if (!doc.CompleteMultipartUpload || typeof doc.CompleteMultipartUpload !== 'object') {
-    throw new S3Error('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
+    throw new S3Error(
+      'MalformedXML',
+      'The XML you provided was not well-formed or did not validate against our published schema',
+    );
   }
-  const parts = asArray(doc.CompleteMultipartUpload.Part as Record<string, string> | Record<string, string>[] | undefined);
+  const parts = asArray(
+    doc.CompleteMultipartUpload.Part as Record<string, string> | Record<string, string>[] | undefined,
+  );
   if (parts.length === 0) {
-    throw new S3Error('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
+    throw new S3Error(
+      'MalformedXML',
+      'The XML you provided was not well-formed or did not validate against our published schema',
+    );
   }
   return parts.map((p) => {
     const number = Number(p.PartNumber);
@@ -105,7 +148,9 @@ function requestedParts(xml: string, algorithm: ChecksumAlgorithm | null): Reque
     const checksum = algorithm ? p[`Checksum${algorithm}`] : undefined;
     return {
       number,
-      etag: String(p.ETag ?? '').trim().replace(/^"(.*)"$/, '$1'),
+      etag: String(p.ETag ?? '')
+        .trim()
+        .replace(/^"(.*)"$/, '$1'),
       ...(checksum !== undefined && { checksum: String(checksum).trim() }),
     };
   });
@@ -117,10 +162,21 @@ export const completeMultipartUpload: Handler<'CompleteMultipartUpload'> = async
   const upload = await requireUpload(call);
   const wanted = requestedParts(await readSmallBody(call, 4 << 20), parseAlgorithm(upload.checksum_algorithm) ?? null);
   const onlyIf = await writeConditions(call, storageKey(op.bucket, op.key));
-  const done = await completeUpload(s, site, upload, wanted, onlyIf, call.waitUntil, expectedChecksum(call.request.headers));
+  const done = await completeUpload(
+    s,
+    site,
+    upload,
+    wanted,
+    onlyIf,
+    call.waitUntil,
+    expectedChecksum(call.request.headers),
+  );
   if (!done) throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
   return xmlResponse('CompleteMultipartUploadResult', [
-    ['Location', `${new URL(call.request.url).origin}/${op.bucket}/${op.key.split('/').map(encodeURIComponent).join('/')}`],
+    [
+      'Location',
+      `${new URL(call.request.url).origin}/${op.bucket}/${op.key.split('/').map(encodeURIComponent).join('/')}`,
+    ],
     ['Bucket', op.bucket],
     ['Key', op.key],
     ['ETag', `"${done.etag}"`],
@@ -142,7 +198,10 @@ function maxParam(query: URLSearchParams, name: string, fallback: number): numbe
   if (raw === null) return fallback;
   const n = Number(raw);
   if (!/^\d+$/.test(raw)) {
-    throw new S3Error('InvalidArgument', `Provided ${name} not an integer or within integer range`, { ArgumentName: name, ArgumentValue: raw });
+    throw new S3Error('InvalidArgument', `Provided ${name} not an integer or within integer range`, {
+      ArgumentName: name,
+      ArgumentValue: raw,
+    });
   }
   return Math.min(n, fallback);
 }
@@ -170,13 +229,18 @@ export const listParts: Handler<'ListParts'> = async (call) => {
     ['NextPartNumberMarker', page.length ? page[page.length - 1].part_number : 0],
     ['MaxParts', maxParts],
     ['IsTruncated', truncated],
-    ...page.map((p): XmlNode => ['Part', [
-      ['PartNumber', p.part_number],
-      ['LastModified', new Date(p.uploaded_at).toISOString()],
-      ['ETag', `"${p.etag}"`],
-      ['Size', p.size],
-      ...checksumElements(algorithm && p.checksum ? { algorithm, value: p.checksum } : null),
-    ]]),
+    ...page.map(
+      (p): XmlNode => [
+        'Part',
+        [
+          ['PartNumber', p.part_number],
+          ['LastModified', new Date(p.uploaded_at).toISOString()],
+          ['ETag', `"${p.etag}"`],
+          ['Size', p.size],
+          ...checksumElements(algorithm && p.checksum ? { algorithm, value: p.checksum } : null),
+        ],
+      ],
+    ),
   ]);
 };
 
@@ -234,18 +298,22 @@ export const listMultipartUploads: Handler<'ListMultipartUploads'> = async ({ qu
     delimiter !== '' && ['Delimiter', encode(delimiter)],
     ['MaxUploads', maxUploads],
     ['IsTruncated', truncated],
-    ...uploads.map((u): XmlNode => ['Upload', [
-      ['Key', encode(u.key)],
-      ['UploadId', u.upload_id],
-      ['Initiator', [...owner(key.project_id)]],
-      ['Owner', [...owner(key.project_id)]],
-      ['StorageClass', 'STANDARD'],
-      ['Initiated', new Date(u.created_at).toISOString()],
-      u.checksum_algorithm && ['ChecksumAlgorithm', u.checksum_algorithm],
-      u.checksum_algorithm && ['ChecksumType', u.checksum_type ?? 'COMPOSITE'],
-    ]]),
+    ...uploads.map(
+      (u): XmlNode => [
+        'Upload',
+        [
+          ['Key', encode(u.key)],
+          ['UploadId', u.upload_id],
+          ['Initiator', [...owner(key.project_id)]],
+          ['Owner', [...owner(key.project_id)]],
+          ['StorageClass', 'STANDARD'],
+          ['Initiated', new Date(u.created_at).toISOString()],
+          u.checksum_algorithm && ['ChecksumAlgorithm', u.checksum_algorithm],
+          u.checksum_algorithm && ['ChecksumType', u.checksum_type ?? 'COMPOSITE'],
+        ],
+      ],
+    ),
     ...prefixes.map((p): XmlNode => ['CommonPrefixes', [['Prefix', encode(p)]]]),
     query.get('encoding-type') === 'url' && ['EncodingType', 'url'],
   ]);
 };
-

@@ -7,7 +7,13 @@ import { etagListMatches } from '../conditions';
 import { S3Error } from '../errors';
 import { decodeAwsChunked, isAwsChunked, parseTrailerNames } from '../body/aws-chunked';
 import { coalesced } from '../body/coalesce';
-import { CHECKSUM_ALGORITHMS, algorithmOfHeader, checksumCheck, headerName, type ChecksumAlgorithm } from '../checksums';
+import {
+  CHECKSUM_ALGORITHMS,
+  algorithmOfHeader,
+  checksumCheck,
+  headerName,
+  type ChecksumAlgorithm,
+} from '../checksums';
 import { CHECKSUM_META, metadataFromHeaders, quotedEtag, s3Etag } from '../metadata';
 import { checksumMeta, deferredChecksumMeta } from '../stored-checksum';
 import { putObjectChecksum } from '../../db/object-records';
@@ -36,7 +42,10 @@ export const putObject: Handler<'PutObject'> = async (call) => {
     const { algorithm, value } = received.checksum;
     await putObjectChecksum(call.s.db, site.id, target, received.object.version, checksumMeta(algorithm, value));
   }
-  return new Response(null, { status: 200, headers: { ETag: quotedEtag(received.object), ...checksumHeaders(received) } });
+  return new Response(null, {
+    status: 200,
+    headers: { ETag: quotedEtag(received.object), ...checksumHeaders(received) },
+  });
 };
 
 /** What a received body was checked against: the flexible checksum the client sent (or ROS computed). */
@@ -57,7 +66,10 @@ export interface Received {
 export async function receiveBody(
   call: S3Call,
   length: number,
-  write: (body: ReadableStream<Uint8Array> | null, checksumMetadata: Record<string, string>) => Promise<R2Object | null>,
+  write: (
+    body: ReadableStream<Uint8Array> | null,
+    checksumMetadata: Record<string, string>,
+  ) => Promise<R2Object | null>,
   algorithm: ChecksumAlgorithm | null = null,
 ): Promise<Received> {
   const { request, auth } = call;
@@ -76,7 +88,9 @@ export async function receiveBody(
     source = decoded.stream;
     checks.unshift(decoded.check);
   }
-  const flexible = flexibleChecksum(request.headers, decoded) ?? (algorithm && { check: checksumCheck(algorithm, null), fromHeader: null, source: 'computed' as const });
+  const flexible =
+    flexibleChecksum(request.headers, decoded) ??
+    (algorithm && { check: checksumCheck(algorithm, null), fromHeader: null, source: 'computed' as const });
   if (flexible && algorithm && flexible.check.algorithm !== algorithm) {
     throw new S3Error(
       'InvalidRequest',
@@ -86,7 +100,11 @@ export async function receiveBody(
   if (flexible) checks.push(flexible.check);
   const stored: Record<string, string> = !flexible
     ? {}
-    : { [CHECKSUM_META]: flexible.fromHeader ? checksumMeta(flexible.check.algorithm, flexible.fromHeader) : deferredChecksumMeta(flexible.check.algorithm) };
+    : {
+        [CHECKSUM_META]: flexible.fromHeader
+          ? checksumMeta(flexible.check.algorithm, flexible.fromHeader)
+          : deferredChecksumMeta(flexible.check.algorithm),
+      };
   const body = checkedBody(source, length, checks);
   let object: R2Object | null;
   try {
@@ -97,7 +115,13 @@ export async function receiveBody(
   }
   if (!object) throw preconditionFailed();
   const value = flexible?.check.resultBase64();
-  return { object, checksum: flexible && value ? { algorithm: flexible.check.algorithm, value, fromTrailer: flexible.source === 'trailer' } : null };
+  return {
+    object,
+    checksum:
+      flexible && value
+        ? { algorithm: flexible.check.algorithm, value, fromTrailer: flexible.source === 'trailer' }
+        : null,
+  };
 }
 
 /**
@@ -107,12 +131,17 @@ export async function receiveBody(
 function flexibleChecksum(headers: Headers, decoded: ReturnType<typeof decodeAwsChunked> | null) {
   for (const alg of CHECKSUM_ALGORITHMS) {
     const value = headers.get(headerName(alg));
-    if (value !== null) return { check: checksumCheck(alg, value), fromHeader: value.trim() as string | null, source: 'header' as const };
+    if (value !== null)
+      return { check: checksumCheck(alg, value), fromHeader: value.trim() as string | null, source: 'header' as const };
   }
   for (const name of parseTrailerNames(headers.get('x-amz-trailer'))) {
     const alg = algorithmOfHeader(name);
     if (alg && decoded) {
-      return { check: checksumCheck(alg, () => decoded.trailers().get(name.toLowerCase())), fromHeader: null, source: 'trailer' as const };
+      return {
+        check: checksumCheck(alg, () => decoded.trailers().get(name.toLowerCase())),
+        fromHeader: null,
+        source: 'trailer' as const,
+      };
     }
   }
   return null;
@@ -123,7 +152,8 @@ export function checksumHeaders(received: Received): Record<string, string> {
   return received.checksum ? { [headerName(received.checksum.algorithm)]: received.checksum.value } : {};
 }
 
-const preconditionFailed = () => new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
+const preconditionFailed = () =>
+  new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
 
 /**
  * Conditional writes (https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html):
@@ -140,7 +170,8 @@ export async function writeConditions(call: S3Call, r2key: string): Promise<R2Co
   if (ifMatch === null) return ifNoneMatch !== null ? { etagDoesNotMatch: '*' } : null;
   // S3 compares its own ETag (for multipart objects not R2's): look the version up, then pin the write to it.
   const current = await call.site.bucket.head(r2key);
-  if (!current) throw new S3Error('NoSuchKey', 'The specified key does not exist.', { Key: r2key.slice(r2key.indexOf('/') + 1) });
+  if (!current)
+    throw new S3Error('NoSuchKey', 'The specified key does not exist.', { Key: r2key.slice(r2key.indexOf('/') + 1) });
   if (!etagListMatches(ifMatch, s3Etag(current))) throw preconditionFailed();
   return { etagMatches: current.etag };
 }
@@ -150,7 +181,9 @@ export async function writeConditions(call: S3Call, r2key: string): Promise<R2Co
  * too), Content-Length otherwise. S3 takes no body of unknown length (HTTP chunked coding without aws-chunked).
  */
 export function contentLength({ request, auth }: S3Call, max = MAX_PUT_BYTES): number {
-  const header = isAwsChunked(auth.payload) ? request.headers.get('x-amz-decoded-content-length') : request.headers.get('Content-Length');
+  const header = isAwsChunked(auth.payload)
+    ? request.headers.get('x-amz-decoded-content-length')
+    : request.headers.get('Content-Length');
   if (header === null) {
     if (!request.body) return 0;
     throw new S3Error('MissingContentLength', 'You must provide the Content-Length HTTP header.');
@@ -187,15 +220,26 @@ export function payloadChecks({ request, auth }: S3Call): StreamCheck[] {
     }
     if (expected.length !== 16) throw new S3Error('InvalidDigest', 'The Content-MD5 you specified was invalid.');
     checks.push(
-      digestCheck('MD5', expected, () => new S3Error('BadDigest', 'The Content-MD5 you specified did not match what we received.')),
+      digestCheck(
+        'MD5',
+        expected,
+        () => new S3Error('BadDigest', 'The Content-MD5 you specified did not match what we received.'),
+      ),
     );
   }
   if (auth.payload === 'signed') {
     checks.push(
-      digestCheck('SHA-256', hexToBytes(auth.payloadHash), () =>
-        new S3Error('XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.", {
-          ClientComputedContentSHA256: auth.payloadHash,
-        }),
+      digestCheck(
+        'SHA-256',
+        hexToBytes(auth.payloadHash),
+        () =>
+          new S3Error(
+            'XAmzContentSHA256Mismatch',
+            "The provided 'x-amz-content-sha256' header does not match what was computed.",
+            {
+              ClientComputedContentSHA256: auth.payloadHash,
+            },
+          ),
       ),
     );
   }

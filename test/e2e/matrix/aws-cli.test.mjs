@@ -9,7 +9,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { awsEnv, cleanAwsHome, describeRun, resolveProgram, run, setupTenants, startFreshRos } from '../support/ros-api.mjs';
+import {
+  awsEnv,
+  cleanAwsHome,
+  describeRun,
+  resolveProgram,
+  run,
+  setupTenants,
+  startFreshRos,
+} from '../support/ros-api.mjs';
 import { makeFixtures, md5, multipartEtag, sha256File } from './fixtures.mjs';
 
 const AWS = resolveProgram('aws');
@@ -48,7 +56,11 @@ afterAll(async () => {
 async function aws(args, label) {
   const key = tenants.keys.main;
   const started = Date.now();
-  const r = await run(AWS, ['--endpoint-url', key.endpoint, ...args], { env: awsEnv(home, key), cwd: work, timeout: 100_000 });
+  const r = await run(AWS, ['--endpoint-url', key.endpoint, ...args], {
+    env: awsEnv(home, key),
+    cwd: work,
+    timeout: 100_000,
+  });
   if (label) timings[label] = (Date.now() - started) / 1000;
   return r;
 }
@@ -94,9 +106,16 @@ describe('aws CLI matrix', () => {
   it('s3 cp uploads the four files; the 64 MiB one goes multipart in 8 MiB parts', async () => {
     // One `cp --recursive` for the four (fewer CLI processes on a busy machine; each file is still its own
     // transfer, the CLI picks single PUT or multipart per file).
-    const up = await ok(['s3', 'cp', '--recursive', fx.dir, `s3://${BUCKET}/files/`, '--exclude', 'tree/*', '--debug'], 'cp up 4 files');
+    const up = await ok(
+      ['s3', 'cp', '--recursive', fx.dir, `s3://${BUCKET}/files/`, '--exclude', 'tree/*', '--debug'],
+      'cp up 4 files',
+    );
     // (`upload: <local path, relative to the working dir> to s3://…`)
-    expect(lines(up.stdout, 'upload').map((l) => l.split(' to ').pop()).sort()).toEqual(fx.files.map((f) => `s3://${BUCKET}/files/${f.name}`).sort());
+    expect(
+      lines(up.stdout, 'upload')
+        .map((l) => l.split(' to ').pop())
+        .sort(),
+    ).toEqual(fx.files.map((f) => `s3://${BUCKET}/files/${f.name}`).sort());
 
     // On the wire (http endpoint): a signed payload (X-Amz-Content-SHA256 is the body's SHA-256, not
     // UNSIGNED-PAYLOAD, not aws-chunked), a CRC32 checksum *header* (botocore ≥ 1.36, "when supported") and
@@ -105,9 +124,16 @@ describe('aws CLI matrix', () => {
     const reqs = sent(up.stderr);
     const puts = reqs.filter((r) => r.method === 'PUT' && !r.url.includes('partNumber='));
     const parts = reqs.filter((r) => r.method === 'PUT' && /[?&]partNumber=\d+/.test(r.url));
-    expect(puts.map((r) => decodeURIComponent(r.url.split('/').pop())).sort()).toEqual(fx.files.slice(0, 3).map((f) => f.name).sort());
+    expect(puts.map((r) => decodeURIComponent(r.url.split('/').pop())).sort()).toEqual(
+      fx.files
+        .slice(0, 3)
+        .map((f) => f.name)
+        .sort(),
+    );
     expect(reqs.filter((r) => r.method === 'POST' && r.url.endsWith(`/${fx.files[3].name}?uploads`))).toHaveLength(1);
-    expect(parts.map((p) => Number(p.url.match(/partNumber=(\d+)/)[1])).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(parts.map((p) => Number(p.url.match(/partNumber=(\d+)/)[1])).sort((a, b) => a - b)).toEqual([
+      1, 2, 3, 4, 5, 6, 7, 8,
+    ]);
     for (const r of [...puts, ...parts]) {
       const size = r.url.includes('partNumber=') ? CLI_CHUNK : fx.files.find((f) => r.url.endsWith(`/${f.name}`)).size;
       expect(header(r, 'Content-Length'), r.url).toBe(String(size));
@@ -124,7 +150,10 @@ describe('aws CLI matrix', () => {
     const byKey = Object.fromEntries(listed.Contents.map((o) => [o.Key, o]));
     expect(Object.keys(byKey).sort()).toEqual(fx.files.map((f) => `files/${f.name}`).sort());
     for (const f of fx.files.slice(0, 3)) {
-      expect(byKey[`files/${f.name}`], f.name).toMatchObject({ Size: f.size, ETag: `"${md5(fs.readFileSync(f.path))}"` });
+      expect(byKey[`files/${f.name}`], f.name).toMatchObject({
+        Size: f.size,
+        ETag: `"${md5(fs.readFileSync(f.path))}"`,
+      });
     }
     const big = fx.files[3];
     expect(head.ETag).toMatch(/-8"$/);
@@ -142,7 +171,11 @@ describe('aws CLI matrix', () => {
       .filter((q) => q.method === 'GET' && q.url.endsWith(`/${fx.files[3].name}`))
       .map((q) => header(q, 'Range'))
       .sort((a, b) => Number(a.match(/\d+/)[0]) - Number(b.match(/\d+/)[0]));
-    expect(ranges).toEqual([...Array(8).keys()].map((i) => (i < 7 ? `bytes=${i * CLI_CHUNK}-${(i + 1) * CLI_CHUNK - 1}` : `bytes=${i * CLI_CHUNK}-`)));
+    expect(ranges).toEqual(
+      [...Array(8).keys()].map((i) =>
+        i < 7 ? `bytes=${i * CLI_CHUNK}-${(i + 1) * CLI_CHUNK - 1}` : `bytes=${i * CLI_CHUNK}-`,
+      ),
+    );
   });
 
   it('s3 sync uploads the tree (spaces, +, unicode, nested) under exactly the right keys', async () => {
@@ -155,7 +188,12 @@ describe('aws CLI matrix', () => {
       okJson(['s3api', 'list-objects-v2', '--bucket', BUCKET, '--prefix', 'tree/']),
     ]);
     // `a+b=c.txt` keeps its `+` (botocore sends it as %2B), `with space.txt` its space.
-    expect(ls.stdout.trim().split('\n').map((l) => l.replace(/^\S+ \S+ +\d+ /, ''))).toEqual(expected);
+    expect(
+      ls.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.replace(/^\S+ \S+ +\d+ /, '')),
+    ).toEqual(expected);
     expect(listed.Contents.map((o) => o.Key)).toEqual(expected);
     const sizes = Object.fromEntries(fx.tree.files.map((f) => [`tree/${f.rel}`, fs.statSync(f.path).size]));
     for (const o of listed.Contents) expect(o.Size, o.Key).toBe(sizes[o.Key]);
@@ -181,14 +219,50 @@ describe('aws CLI matrix', () => {
     const plus = fx.tree.files.find((f) => f.rel === 'a+b=c.txt');
     // --copy-source is given as the key reads: botocore URL-encodes it itself (handlers.handle_copy_source_param).
     const [copyUni, copyPlus, preEncoded] = await Promise.all([
-      aws(['s3api', 'copy-object', '--bucket', BUCKET, '--key', 'copies/ü copy.txt', '--copy-source', `${BUCKET}/tree/${uni.rel}`, '--output', 'json', '--debug'], 'copy-object unicode'),
-      okJson(['s3api', 'copy-object', '--bucket', BUCKET, '--key', 'copies/a+b copy.txt', '--copy-source', `${BUCKET}/tree/${plus.rel}`]),
+      aws(
+        [
+          's3api',
+          'copy-object',
+          '--bucket',
+          BUCKET,
+          '--key',
+          'copies/ü copy.txt',
+          '--copy-source',
+          `${BUCKET}/tree/${uni.rel}`,
+          '--output',
+          'json',
+          '--debug',
+        ],
+        'copy-object unicode',
+      ),
+      okJson([
+        's3api',
+        'copy-object',
+        '--bucket',
+        BUCKET,
+        '--key',
+        'copies/a+b copy.txt',
+        '--copy-source',
+        `${BUCKET}/tree/${plus.rel}`,
+      ]),
       // Encoding it beforehand encodes it twice: the source named is the key with literal `%C3…`, which does not
       // exist (as on AWS).
-      aws(['s3api', 'copy-object', '--bucket', BUCKET, '--key', 'copies/never.txt', '--copy-source', `${BUCKET}/tree/${encodeURIComponent(uni.rel)}`]),
+      aws([
+        's3api',
+        'copy-object',
+        '--bucket',
+        BUCKET,
+        '--key',
+        'copies/never.txt',
+        '--copy-source',
+        `${BUCKET}/tree/${encodeURIComponent(uni.rel)}`,
+      ]),
     ]);
     expect(copyUni.code, describeRun(copyUni)).toBe(0);
-    const wire = header(sent(copyUni.stderr).find((r) => r.method === 'PUT'), 'x-amz-copy-source');
+    const wire = header(
+      sent(copyUni.stderr).find((r) => r.method === 'PUT'),
+      'x-amz-copy-source',
+    );
     expect(wire).toBe(`${BUCKET}/tree/${encodeURIComponent(uni.rel)}`);
     expect(preEncoded.code, describeRun(preEncoded)).not.toBe(0);
     expect(preEncoded.stderr).toContain('NoSuchKey');
@@ -200,7 +274,19 @@ describe('aws CLI matrix', () => {
 
   it('s3api copy-object copies the 64 MiB multipart object in one request; every copy reads back intact', async () => {
     const big = fx.files[3];
-    const copy = await okJson(['s3api', 'copy-object', '--bucket', BUCKET, '--key', 'copies/big copy.bin', '--copy-source', `${BUCKET}/files/${big.name}`], 'copy-object 64 MiB');
+    const copy = await okJson(
+      [
+        's3api',
+        'copy-object',
+        '--bucket',
+        BUCKET,
+        '--key',
+        'copies/big copy.bin',
+        '--copy-source',
+        `${BUCKET}/files/${big.name}`,
+      ],
+      'copy-object 64 MiB',
+    );
     // A CopyObject writes a single-part object: its ETag is the MD5 of the whole content, not the source's `-8`
     // (AWS: only a non-multipart source's copy keeps the source's ETag).
     const whole = `"${md5(fs.readFileSync(big.path))}"`;
@@ -219,21 +305,27 @@ describe('aws CLI matrix', () => {
     );
     expect(listed.Contents[1].ETag).toBe(whole);
     expect(lines(r.stdout, 'download')).toHaveLength(3);
-    for (const [name, f] of Object.entries(expected)) expect(await sha256File(path.join(down, name)), name).toBe(f.sha256);
+    for (const [name, f] of Object.entries(expected))
+      expect(await sha256File(path.join(down, name)), name).toBe(f.sha256);
   });
 
   it('s3api delete-objects deletes many keys at once and lists each as Deleted', async () => {
     const many = path.join(work, 'many');
     fs.mkdirSync(many);
     for (let i = 0; i < 20; i++) fs.writeFileSync(path.join(many, `item ${i}.txt`), `${i}`);
-    expect(lines((await ok(['s3', 'sync', many, `s3://${BUCKET}/many/`], 'sync 20 small')).stdout, 'upload')).toHaveLength(20);
+    expect(
+      lines((await ok(['s3', 'sync', many, `s3://${BUCKET}/many/`], 'sync 20 small')).stdout, 'upload'),
+    ).toHaveLength(20);
 
     const listed = await okJson(['s3api', 'list-objects-v2', '--bucket', BUCKET]);
     const keys = listed.Contents.map((o) => o.Key).filter((k) => !k.startsWith('tree/')); // the tree is left for rb --force
     expect(keys).toHaveLength(4 + 3 + 20);
     const doomed = [...keys, 'never existed.txt']; // a missing key is "Deleted" too, as on AWS
     fs.writeFileSync(path.join(work, 'delete.json'), JSON.stringify({ Objects: doomed.map((Key) => ({ Key })) }));
-    const out = await okJson(['s3api', 'delete-objects', '--bucket', BUCKET, '--delete', 'file://delete.json'], 'delete-objects');
+    const out = await okJson(
+      ['s3api', 'delete-objects', '--bucket', BUCKET, '--delete', 'file://delete.json'],
+      'delete-objects',
+    );
     expect(out.Errors).toBeUndefined();
     expect(s3Order(out.Deleted.map((d) => d.Key))).toEqual(s3Order(doomed));
 

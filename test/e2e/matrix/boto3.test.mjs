@@ -8,7 +8,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { awsEnv, cleanAwsHome, describeRun, resolveProgram, run, setupTenants, startFreshRos } from '../support/ros-api.mjs';
+import {
+  awsEnv,
+  cleanAwsHome,
+  describeRun,
+  resolveProgram,
+  run,
+  setupTenants,
+  startFreshRos,
+} from '../support/ros-api.mjs';
 import { makeFixtures, md5, multipartEtag } from './fixtures.mjs';
 
 const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'boto3_matrix.py');
@@ -90,15 +98,28 @@ describe('boto3 matrix', () => {
   it('copy (managed: UploadPartCopy for 64 MiB) and copy_object', () => {
     const [, one, , big] = fx.files;
     // s3transfer copies in parts of 8 MiB, so the copy's ETag is the original upload's.
-    expect(out.copies['copies/big copy ü.bin']).toEqual({ ETag: multipartEtag(big.path, CHUNK), ContentLength: big.size, sha256: big.sha256 });
-    expect(out.copies['copies/small copy+1 ü.bin']).toEqual({ ETag: `"${md5(fs.readFileSync(one.path))}"`, ContentLength: 1, sha256: one.sha256 });
+    expect(out.copies['copies/big copy ü.bin']).toEqual({
+      ETag: multipartEtag(big.path, CHUNK),
+      ContentLength: big.size,
+      sha256: big.sha256,
+    });
+    expect(out.copies['copies/small copy+1 ü.bin']).toEqual({
+      ETag: `"${md5(fs.readFileSync(one.path))}"`,
+      ContentLength: 1,
+      sha256: one.sha256,
+    });
     expect(out.copies['copies/again.bin']).toEqual(out.copies['copies/small copy+1 ü.bin']);
-    expect(out.copy_object).toEqual({ ETag: `"${md5(fs.readFileSync(one.path))}"`, again: `"${md5(fs.readFileSync(one.path))}"` });
+    expect(out.copy_object).toEqual({
+      ETag: `"${md5(fs.readFileSync(one.path))}"`,
+      again: `"${md5(fs.readFileSync(one.path))}"`,
+    });
 
     const copies = out.sent.filter((s) => s.op === 'UploadPartCopy');
-    expect([...new Set(copies.map((s) => s.headers['x-amz-copy-source-range']))].sort((a, b) => Number(a.match(/\d+/)[0]) - Number(b.match(/\d+/)[0]))).toEqual(
-      [...Array(8).keys()].map((i) => `bytes=${i * CHUNK}-${(i + 1) * CHUNK - 1}`),
-    );
+    expect(
+      [...new Set(copies.map((s) => s.headers['x-amz-copy-source-range']))].sort(
+        (a, b) => Number(a.match(/\d+/)[0]) - Number(b.match(/\d+/)[0]),
+      ),
+    ).toEqual([...Array(8).keys()].map((i) => `bytes=${i * CHUNK}-${(i + 1) * CHUNK - 1}`));
     // botocore URL-encodes the CopySource dict itself: the space and the unicode of the key arrive encoded once.
     for (const s of copies) expect(s.headers['x-amz-copy-source']).toBe(`${BUCKET}/files/${big.name}`);
     const [first, again] = out.sent.filter((s) => s.op === 'CopyObject');

@@ -45,7 +45,12 @@ export const md5File = (file) => md5(fs.readFileSync(file));
 export function multipartEtag(file, partSize) {
   const data = fs.readFileSync(file);
   const md5s = [];
-  for (let at = 0; at < data.length; at += partSize) md5s.push(createHash('md5').update(data.subarray(at, at + partSize)).digest());
+  for (let at = 0; at < data.length; at += partSize)
+    md5s.push(
+      createHash('md5')
+        .update(data.subarray(at, at + partSize))
+        .digest(),
+    );
   return `"${md5(Buffer.concat(md5s))}-${md5s.length}"`;
 }
 
@@ -67,8 +72,15 @@ export function stepTimer() {
 
 /** HEAD of `bucket/objectKey` signed with `key` outside the client under test: the ETag, status and length. */
 export async function headObject(key, bucket, objectKey) {
-  const aws = new AwsClient({ accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey, service: 's3', region: 'us-east-1' });
-  const res = await aws.fetch(`${key.endpoint}/${bucket}/${objectKey.split('/').map(encodeURIComponent).join('/')}`, { method: 'HEAD' });
+  const aws = new AwsClient({
+    accessKeyId: key.accessKeyId,
+    secretAccessKey: key.secretAccessKey,
+    service: 's3',
+    region: 'us-east-1',
+  });
+  const res = await aws.fetch(`${key.endpoint}/${bucket}/${objectKey.split('/').map(encodeURIComponent).join('/')}`, {
+    method: 'HEAD',
+  });
   return { status: res.status, etag: res.headers.get('etag'), length: Number(res.headers.get('content-length')) };
 }
 
@@ -100,5 +112,10 @@ export function makeFixtures(label = 'matrix') {
     fs.writeFileSync(file, body);
     return { rel, path: file, sha256: sha256(body) };
   });
-  return { dir, files, tree: { dir: treeDir, files: tree }, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    files,
+    tree: { dir: treeDir, files: tree },
+    remove: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
 }

@@ -28,7 +28,7 @@ let fx;
 /** @type {Minio.Client} */
 let client;
 /** Every request the client made: `{ method, path, headers, status }`, from its HTTP trace. */
-let sent = [];
+const sent = [];
 /** Wall time of each step, reported at the end. */
 const timings = {};
 
@@ -119,7 +119,10 @@ function concatFiles(files) {
 /** Uploaded keys: `key` → { size, sha256, etag (as minio-js gives it: unquoted) }. Filled as the steps run. */
 const uploaded = new Map();
 const byName = (name) => fx.files.find((f) => f.name === name);
-const partNumbers = (requests) => requests.filter((r) => r.method === 'PUT' && /[?&]partNumber=/.test(r.path)).map((r) => Number(/partNumber=(\d+)/.exec(r.path)[1]));
+const partNumbers = (requests) =>
+  requests
+    .filter((r) => r.method === 'PUT' && /[?&]partNumber=/.test(r.path))
+    .map((r) => Number(/partNumber=(\d+)/.exec(r.path)[1]));
 
 describe('minio-js Client, default settings', () => {
   it('makes the bucket (path style, no location body, signed for us-east-1)', async () => {
@@ -218,7 +221,10 @@ describe('minio-js Client, default settings', () => {
     for (const [key, f] of [...uploaded]) {
       const dest = `copies/${key}`;
       const { result } = await timed(`copyObject ${key}`, () =>
-        client.copyObject(new Minio.CopySourceOptions({ Bucket: BUCKET, Object: key }), new Minio.CopyDestinationOptions({ Bucket: BUCKET, Object: dest })),
+        client.copyObject(
+          new Minio.CopySourceOptions({ Bucket: BUCKET, Object: key }),
+          new Minio.CopyDestinationOptions({ Bucket: BUCKET, Object: dest }),
+        ),
       );
       expect(result.Key).toBe(dest);
       const stat = await client.statObject(BUCKET, dest);
@@ -248,7 +254,9 @@ describe('minio-js Client, default settings', () => {
   it('removes many objects in one call (removeObjects: a quiet DeleteObjects with Content-MD5)', async () => {
     const keys = [...uploaded.keys()];
     expect(keys.length).toBeGreaterThanOrEqual(16);
-    const { result, requests } = await timed('removeObjects', () => client.removeObjects(BUCKET, [...keys, 'never/existed.bin']));
+    const { result, requests } = await timed('removeObjects', () =>
+      client.removeObjects(BUCKET, [...keys, 'never/existed.bin']),
+    );
     expect(requests.map((r) => [r.method, r.path, r.status])).toEqual([['POST', `/${BUCKET}?delete`, 200]]);
     expect(requests[0].headers['content-md5']).toMatch(/^[A-Za-z0-9+/]{22}==$/);
     expect(result).toEqual([]); // quiet mode: only errors are reported

@@ -74,7 +74,11 @@ async function rclone(args, { input, stdinFile, timeout = 110_000 } = {}) {
   delete env.AWS_CA_BUNDLE; // rclone exits at once when it is set
   for (const k of Object.keys(env)) if (k.startsWith('RCLONE_') && k !== 'RCLONE_CONFIG') delete env[k];
   if (stdinFile) {
-    const r = await run('sh', ['-c', 'f=$1; shift; exec "$@" < "$f"', 'sh', stdinFile, RCLONE, ...args], { env, cwd: work, timeout });
+    const r = await run('sh', ['-c', 'f=$1; shift; exec "$@" < "$f"', 'sh', stdinFile, RCLONE, ...args], {
+      env,
+      cwd: work,
+      timeout,
+    });
     return { ...r, cmd: `${RCLONE} ${args.join(' ')} < ${stdinFile}` };
   }
   return run(RCLONE, args, { env, cwd: work, input, timeout });
@@ -106,11 +110,15 @@ describe('rclone (provider Other, defaults)', () => {
   it('copyto uploads the four files, each as one unsigned PUT with Content-MD5 (64 MiB too: below upload_cutoff)', async () => {
     const big = file('sixty-four-mib.bin');
     const runs = await timed('upload', () =>
-      Promise.all(fx.files.map((f) => ok(['copyto', f.path, `ros:${BUCKET}/files/${f.name}`, '-vv', '--dump', 'headers']))),
+      Promise.all(
+        fx.files.map((f) => ok(['copyto', f.path, `ros:${BUCKET}/files/${f.name}`, '-vv', '--dump', 'headers'])),
+      ),
     );
     const bigLog = runs[fx.files.indexOf(big)].stderr;
     // Before uploading, rclone makes sure the bucket exists (PUT /bucket → 409 BucketAlreadyOwnedByYou, fine).
-    expect(requests(bigLog).filter((r) => !r.startsWith('HEAD') && r !== `PUT /${BUCKET}`)).toEqual([`PUT /${BUCKET}/files/${big.name}`]);
+    expect(requests(bigLog).filter((r) => !r.startsWith('HEAD') && r !== `PUT /${BUCKET}`)).toEqual([
+      `PUT /${BUCKET}/files/${big.name}`,
+    ]);
     expect(bigLog).toContain(`Content-Length: ${64 * MiB}`);
     expect(bigLog).toContain('X-Amz-Content-Sha256: UNSIGNED-PAYLOAD');
     expect(bigLog).toContain(`Content-Md5: ${Buffer.from(md5File(big.path), 'hex').toString('base64')}`);
@@ -135,10 +143,14 @@ describe('rclone (provider Other, defaults)', () => {
     expect(reqs).toContain(`POST /${BUCKET}/streamed/${big.name}?uploads=`);
     const parts = reqs.filter((q) => /^PUT .*\?partNumber=\d+&uploadId=/.test(q));
     // Each part once: a part sent twice means rclone retried after an error (shown with the failure).
-    const trouble = r.stderr.split('\n').filter((l) => /HTTP\/1\.1 [45]\d\d|ERROR|retry|error/i.test(l)).join('\n');
-    expect(parts.map((q) => Number(q.match(/partNumber=(\d+)/)[1])).sort((a, b) => a - b), trouble).toEqual(
-      Array.from({ length: 13 }, (_, i) => i + 1),
-    );
+    const trouble = r.stderr
+      .split('\n')
+      .filter((l) => /HTTP\/1\.1 [45]\d\d|ERROR|retry|error/i.test(l))
+      .join('\n');
+    expect(
+      parts.map((q) => Number(q.match(/partNumber=(\d+)/)[1])).sort((a, b) => a - b),
+      trouble,
+    ).toEqual(Array.from({ length: 13 }, (_, i) => i + 1));
     expect(reqs.filter((q) => /^POST .*\?uploadId=/.test(q))).toHaveLength(1); // CompleteMultipartUpload
     expect(reqs.filter((q) => /^DELETE /.test(q))).toEqual([]); // no abort
     expect(r.stderr.match(/^Content-Length: 5242880$/gm)).toHaveLength(12);
@@ -211,11 +223,28 @@ describe('rclone (provider Other, defaults)', () => {
   it('copyto remote→remote is a server-side CopyObject, for a single-PUT and a multipart source', async () => {
     const [plain, multi] = await timed('server-side-copy', () =>
       Promise.all([
-        ok(['copyto', `ros:${BUCKET}/files/sixty-four-mib.bin`, `ros:${BUCKET}/copies/plain.bin`, '-vv', '--dump', 'headers']),
-        ok(['copyto', `ros:${BUCKET}/streamed/sixty-four-mib.bin`, `ros:${BUCKET}/copies/multi.bin`, '-vv', '--dump', 'headers']),
+        ok([
+          'copyto',
+          `ros:${BUCKET}/files/sixty-four-mib.bin`,
+          `ros:${BUCKET}/copies/plain.bin`,
+          '-vv',
+          '--dump',
+          'headers',
+        ]),
+        ok([
+          'copyto',
+          `ros:${BUCKET}/streamed/sixty-four-mib.bin`,
+          `ros:${BUCKET}/copies/multi.bin`,
+          '-vv',
+          '--dump',
+          'headers',
+        ]),
       ]),
     );
-    for (const [r, src] of [[plain, 'files/sixty-four-mib.bin'], [multi, 'streamed/sixty-four-mib.bin']]) {
+    for (const [r, src] of [
+      [plain, 'files/sixty-four-mib.bin'],
+      [multi, 'streamed/sixty-four-mib.bin'],
+    ]) {
       expect(r.stderr).toContain(`X-Amz-Copy-Source: ${BUCKET}/${src}`);
       expect(r.stderr).toContain('X-Amz-Metadata-Directive: COPY');
       expect(requests(r.stderr).filter((q) => q.startsWith('GET '))).toEqual([]); // no bytes through the client
@@ -239,7 +268,10 @@ describe('rclone (provider Other, defaults)', () => {
     expect(requests(del.stderr).some((q) => q.includes('?delete'))).toBe(false);
     const left = JSON.parse((await ok(['lsjson', '-R', '--files-only', `ros:${BUCKET}`])).stdout).map((o) => o.Path);
     expect(left.sort()).toEqual([
-      'copies/multi.bin', 'copies/plain.bin', ...fx.files.map((f) => `files/${f.name}`).sort(), 'streamed/sixty-four-mib.bin',
+      'copies/multi.bin',
+      'copies/plain.bin',
+      ...fx.files.map((f) => `files/${f.name}`).sort(),
+      'streamed/sixty-four-mib.bin',
     ]);
 
     const notEmpty = await rclone(['rmdir', `ros:${BUCKET}`]);

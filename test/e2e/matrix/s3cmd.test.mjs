@@ -16,7 +16,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { awsEnv, cleanAwsHome, describeRun, resolveProgram, run, setupTenants, startFreshRos } from '../support/ros-api.mjs';
+import {
+  awsEnv,
+  cleanAwsHome,
+  describeRun,
+  resolveProgram,
+  run,
+  setupTenants,
+  startFreshRos,
+} from '../support/ros-api.mjs';
 import { TREE_FILES, headObject, makeFixtures, md5File, multipartEtag, sha256File, stepTimer } from './fixtures.mjs';
 
 const S3CMD = resolveProgram('s3cmd');
@@ -46,7 +54,15 @@ beforeAll(async () => {
   cfg = path.join(home.home, 's3cfg');
   fs.writeFileSync(
     cfg,
-    ['[default]', `access_key = ${key.accessKeyId}`, `secret_key = ${key.secretAccessKey}`, `host_base = ${host}`, `host_bucket = ${host}`, 'use_https = False', ''].join('\n'),
+    [
+      '[default]',
+      `access_key = ${key.accessKeyId}`,
+      `secret_key = ${key.secretAccessKey}`,
+      `host_base = ${host}`,
+      `host_bucket = ${host}`,
+      'use_https = False',
+      '',
+    ].join('\n'),
   );
 });
 
@@ -73,7 +89,8 @@ async function ok(args, o) {
 const headOf = (key) => headObject(tenants.keys.main, BUCKET, key);
 
 /** Requests in s3cmd's -d log: "METHOD uri" (requests with a body from a file are logged without the method). */
-const requests = (log) => [...log.matchAll(/Sending request method_string='([A-Z]+)', uri='([^']*)'/g)].map((m) => `${m[1]} ${m[2]}`);
+const requests = (log) =>
+  [...log.matchAll(/Sending request method_string='([A-Z]+)', uri='([^']*)'/g)].map((m) => `${m[1]} ${m[2]}`);
 /** Every URI s3cmd formats in a -d log, uploads included. */
 const uris = (log) => [...log.matchAll(/format_uri\(\): (\S+)/g)].map((m) => m[1]);
 
@@ -100,15 +117,23 @@ describe('s3cmd (defaults)', () => {
     for (const small of fx.files.filter((f) => f !== big)) expect(sent).toContain(`/${BUCKET}/files/${small.name}`);
     expect(r.stderr).not.toContain('UNSIGNED-PAYLOAD');
 
-    expect(await headOf(`files/${big.name}`)).toEqual({ status: 200, etag: multipartEtag(big.path, 15 * MiB), length: 64 * MiB });
+    expect(await headOf(`files/${big.name}`)).toEqual({
+      status: 200,
+      etag: multipartEtag(big.path, 15 * MiB),
+      length: 64 * MiB,
+    });
     for (const f of fx.files.filter((x) => x !== big)) {
-      expect(await headOf(`files/${f.name}`), f.name).toEqual({ status: 200, etag: `"${md5File(f.path)}"`, length: f.size });
+      expect(await headOf(`files/${f.name}`), f.name).toEqual({
+        status: 200,
+        etag: `"${md5File(f.path)}"`,
+        length: f.size,
+      });
     }
   });
 
   it('get downloads each file byte for byte (sha256)', async () => {
     fs.mkdirSync(path.join(work, 'files')); // s3cmd downloads many sources only into an existing directory
-    await timed('get', () => ok(['get', '--recursive', uri('files/'), path.join(work, 'files') + '/']));
+    await timed('get', () => ok(['get', '--recursive', uri('files/'), `${path.join(work, 'files')}/`]));
     for (const f of fx.files) {
       const down = path.join(work, 'files', f.name);
       expect(fs.statSync(down).size, f.name).toBe(f.size);
@@ -117,8 +142,18 @@ describe('s3cmd (defaults)', () => {
   });
 
   it('ls / la list keys and sizes; info shows the object (MD5 from s3cmd-attrs, the ACL, unsupported parts as none)', async () => {
-    const [ls, la, info] = await Promise.all([ok(['ls', uri('files/')]), ok(['la']), ok(['info', uri('files/sixty-four-mib.bin')])]);
-    const rows = (out) => out.stdout.trim().split('\n').map((l) => l.match(/^\S+ \S+ +(\d+) +(s3:\/\/.*)$/)).filter(Boolean).map((m) => [m[2], Number(m[1])]);
+    const [ls, la, info] = await Promise.all([
+      ok(['ls', uri('files/')]),
+      ok(['la']),
+      ok(['info', uri('files/sixty-four-mib.bin')]),
+    ]);
+    const rows = (out) =>
+      out.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.match(/^\S+ \S+ +(\d+) +(s3:\/\/.*)$/))
+        .filter(Boolean)
+        .map((m) => [m[2], Number(m[1])]);
     const want = fx.files.map((f) => [uri(`files/${f.name}`), f.size]).sort();
     expect(rows(ls).sort()).toEqual(want);
     expect(la.stdout).toContain(`DIR  ${uri('files/')}`);
@@ -132,16 +167,19 @@ describe('s3cmd (defaults)', () => {
   });
 
   it('sync uploads the tree (spaces, +, unicode, nested), again uploads nothing, and sync down matches', async () => {
-    const up = await timed('sync-up', () => ok(['sync', fx.tree.dir + '/', uri('tree/')]));
+    const up = await timed('sync-up', () => ok(['sync', `${fx.tree.dir}/`, uri('tree/')]));
     expect(up.stdout.match(/^upload: /gm)).toHaveLength(TREE_FILES.length);
-    const again = await ok(['sync', fx.tree.dir + '/', uri('tree/')]);
+    const again = await ok(['sync', `${fx.tree.dir}/`, uri('tree/')]);
     expect(again.stdout).not.toContain('upload:');
 
-    const listed = (await ok(['ls', '--recursive', uri('tree/')])).stdout.trim().split('\n').map((l) => l.replace(/^\S+ \S+ +\d+ +/, ''));
+    const listed = (await ok(['ls', '--recursive', uri('tree/')])).stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.replace(/^\S+ \S+ +\d+ +/, ''));
     expect(listed.sort()).toEqual(TREE_FILES.map((rel) => uri(`tree/${rel}`)).sort());
 
     const down = path.join(work, 'tree');
-    await timed('sync-down', () => ok(['sync', uri('tree/'), down + '/']));
+    await timed('sync-down', () => ok(['sync', uri('tree/'), `${down}/`]));
     for (const f of fx.tree.files) expect(await sha256File(path.join(down, f.rel)), f.rel).toBe(f.sha256);
   });
 
@@ -152,12 +190,14 @@ describe('s3cmd (defaults)', () => {
         ok(['cp', uri('files/one-byte.bin'), uri('copies/one-byte.bin')]),
       ]),
     );
-    expect(big.stdout).toContain(`remote copy: '${uri('files/sixty-four-mib.bin')}' -> '${uri('copies/sixty-four-mib.bin')}'`);
+    expect(big.stdout).toContain(
+      `remote copy: '${uri('files/sixty-four-mib.bin')}' -> '${uri('copies/sixty-four-mib.bin')}'`,
+    );
     expect(big.stderr).toContain(`'x-amz-copy-source': '/${BUCKET}/files/sixty-four-mib.bin'`);
     expect(requests(big.stderr)).toContain(`PUT /${BUCKET}/copies/sixty-four-mib.bin`);
     expect(small.code).toBe(0);
 
-    await ok(['get', uri('copies/sixty-four-mib.bin'), uri('copies/one-byte.bin'), work + '/']);
+    await ok(['get', uri('copies/sixty-four-mib.bin'), uri('copies/one-byte.bin'), `${work}/`]);
     expect(await sha256File(path.join(work, 'sixty-four-mib.bin'))).toBe(file('sixty-four-mib.bin').sha256);
     expect(await sha256File(path.join(work, 'one-byte.bin'))).toBe(file('one-byte.bin').sha256);
     expect((await headOf('copies/sixty-four-mib.bin')).length).toBe(64 * MiB);
@@ -168,9 +208,16 @@ describe('s3cmd (defaults)', () => {
     expect(del.stdout.match(/^delete: /gm)).toHaveLength(TREE_FILES.length);
     expect(requests(del.stderr).filter((q) => q.startsWith('POST '))).toEqual([`POST /${BUCKET}/?delete`]);
     expect(requests(del.stderr).filter((q) => q.startsWith('DELETE '))).toEqual([]);
-    const left = (await ok(['ls', '--recursive', uri()])).stdout.trim().split('\n').map((l) => l.replace(/^\S+ \S+ +\d+ +/, ''));
+    const left = (await ok(['ls', '--recursive', uri()])).stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.replace(/^\S+ \S+ +\d+ +/, ''));
     expect(left.sort()).toEqual(
-      [uri('copies/one-byte.bin'), uri('copies/sixty-four-mib.bin'), ...fx.files.map((f) => uri(`files/${f.name}`))].sort(),
+      [
+        uri('copies/one-byte.bin'),
+        uri('copies/sixty-four-mib.bin'),
+        ...fx.files.map((f) => uri(`files/${f.name}`)),
+      ].sort(),
     );
 
     const notEmpty = await s3cmd(['rb', uri()]);

@@ -93,7 +93,9 @@ describe('@aws-sdk/client-s3 + @aws-sdk/lib-storage, default settings', () => {
     for (const name of ['empty.bin', 'one-byte.bin']) {
       const f = byName(name);
       const body = fs.readFileSync(f.path);
-      const out = await timed(`put ${name}`, () => client.send(new PutObjectCommand({ Bucket: BUCKET, Key: name, Body: body })));
+      const out = await timed(`put ${name}`, () =>
+        client.send(new PutObjectCommand({ Bucket: BUCKET, Key: name, Body: body })),
+      );
       expect(out.ETag).toBe(`"${md5(body)}"`);
       const sent = client.sent.at(-1);
       expect(sent.path).toBe(`/${BUCKET}/${name}`);
@@ -119,7 +121,9 @@ describe('@aws-sdk/client-s3 + @aws-sdk/lib-storage, default settings', () => {
       expect(out.ETag).toMatch(new RegExp(`^"[0-9a-f]{32}-${parts}"$`));
       const sent = client.sent.slice(from);
       // No request failed and none was retried (the counts above would show a retry).
-      expect(sent.filter((r) => r.status !== 200).map((r) => [r.command, r.query.partNumber, r.status, r.error])).toEqual([]);
+      expect(
+        sent.filter((r) => r.status !== 200).map((r) => [r.command, r.query.partNumber, r.status, r.error]),
+      ).toEqual([]);
       expect(sent.map((r) => r.command)).toEqual([
         'CreateMultipartUploadCommand',
         ...Array(parts).fill('UploadPartCommand'),
@@ -138,7 +142,10 @@ describe('@aws-sdk/client-s3 + @aws-sdk/lib-storage, default settings', () => {
       }
       // Bodies over 2 MB carry `Expect: 100-continue`; the SDK's default handler then waits (up to 6 s) for a
       // `100 Continue` before sending the body, so the local server must answer it or each part takes 6 s longer.
-      for (const r of partRequests) expect(r.headers.Expect).toBe(Number(r.headers['content-length']) > 2 * 1024 * 1024 ? '100-continue' : undefined);
+      for (const r of partRequests)
+        expect(r.headers.Expect).toBe(
+          Number(r.headers['content-length']) > 2 * 1024 * 1024 ? '100-continue' : undefined,
+        );
       const sizes = partRequests.map((r) => Number(r.headers['content-length']));
       expect(sizes.reduce((a, b) => a + b, 0)).toBe(f.size);
       expect(Math.max(...sizes)).toBe(5 * MiB);
@@ -150,7 +157,9 @@ describe('@aws-sdk/client-s3 + @aws-sdk/lib-storage, default settings', () => {
     const f = byName('five-mib-plus-one.bin');
     const key = 'streamed/five-mib-plus-one.bin';
     const out = await timed('PutObject stream 5MiB+1', () =>
-      client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: fs.createReadStream(f.path), ContentLength: f.size })),
+      client.send(
+        new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: fs.createReadStream(f.path), ContentLength: f.size }),
+      ),
     );
     const sent = client.sent.at(-1);
     expect(sent.headers['x-amz-content-sha256']).toBe('STREAMING-UNSIGNED-PAYLOAD-TRAILER');
@@ -207,7 +216,9 @@ describe('@aws-sdk/client-s3 + @aws-sdk/lib-storage, default settings', () => {
         client.send(new CopyObjectCommand({ Bucket: BUCKET, Key: dest, CopySource: `${BUCKET}/${key}` })),
       );
       expect(out.CopyObjectResult.ETag, key).toMatch(/^"[0-9a-f]{32}"$/);
-      const got = await timed(`get ${dest}`, async () => bodyDigest(await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: dest }))));
+      const got = await timed(`get ${dest}`, async () =>
+        bodyDigest(await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: dest }))),
+      );
       expect(got.length, dest).toBe(f.size);
       expect(got.sha256, dest).toBe(f.sha256);
       uploaded.set(dest, { ...f, etag: out.CopyObjectResult.ETag });

@@ -7,7 +7,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { awsEnv, cleanAwsHome, describeRun, resolveProgram, run, setupTenants, startFreshRos } from '../support/ros-api.mjs';
+import {
+  awsEnv,
+  cleanAwsHome,
+  describeRun,
+  resolveProgram,
+  run,
+  setupTenants,
+  startFreshRos,
+} from '../support/ros-api.mjs';
 
 const AWS = resolveProgram('aws');
 
@@ -42,7 +50,11 @@ afterAll(async () => {
  */
 function aws(args, o = {}) {
   const key = o.key ?? tenants.keys.main;
-  const env = awsEnv(o.awsHome ?? home, { ...key, secretAccessKey: o.secret ?? key.secretAccessKey }, { region: o.region, extra: o.extra });
+  const env = awsEnv(
+    o.awsHome ?? home,
+    { ...key, secretAccessKey: o.secret ?? key.secretAccessKey },
+    { region: o.region, extra: o.extra },
+  );
   return run(AWS, ['--endpoint-url', o.endpoint ?? key.endpoint, ...args], { env, cwd: work });
 }
 
@@ -72,7 +84,10 @@ describe('aws CLI', () => {
 
   it('s3 mb creates a bucket that s3 ls lists', async () => {
     expect(await ok(['s3', 'mb', `s3://${BUCKET}`])).toContain(`make_bucket: ${BUCKET}`);
-    const [listing, again] = await Promise.all([ok(['s3', 'ls']), fails(['s3', 'mb', `s3://${BUCKET}`], 'BucketAlreadyOwnedByYou')]);
+    const [listing, again] = await Promise.all([
+      ok(['s3', 'ls']),
+      fails(['s3', 'mb', `s3://${BUCKET}`], 'BucketAlreadyOwnedByYou'),
+    ]);
     expect(listing).toMatch(new RegExp(`^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d ${BUCKET}$`, 'm'));
     expect(again.stderr).toContain('make_bucket failed');
   });
@@ -132,22 +147,45 @@ describe('aws CLI', () => {
     expect(docs).toContain(` ${UNICODE_NAME}\n`);
     expect(docs).not.toContain('report.txt');
 
-    const keys = all.trim().split('\n').map((l) => l.replace(/^\S+ \S+ +\d+ /, ''));
+    const keys = all
+      .trim()
+      .split('\n')
+      .map((l) => l.replace(/^\S+ \S+ +\d+ /, ''));
     expect(keys).toEqual(['data/blob.bin', 'docs/2024/report.txt', `docs/${UNICODE_NAME}`, 'small.txt']);
   });
 
   it('s3api put-object / head-object / get-object --range', async () => {
     fs.writeFileSync(local('meta.json'), '{"hello":"world"}');
     const put = await okJson([
-      's3api', 'put-object', '--bucket', BUCKET, '--key', 'api/meta.json', '--body', 'meta.json',
-      '--content-type', 'application/json', '--metadata', 'origin=cli,purpose=e2e test',
+      's3api',
+      'put-object',
+      '--bucket',
+      BUCKET,
+      '--key',
+      'api/meta.json',
+      '--body',
+      'meta.json',
+      '--content-type',
+      'application/json',
+      '--metadata',
+      'origin=cli,purpose=e2e test',
     ]);
     expect(put.ETag).toBe(`"${md5('{"hello":"world"}')}"`);
 
     const [head, whole, part] = await Promise.all([
       okJson(['s3api', 'head-object', '--bucket', BUCKET, '--key', 'api/meta.json']),
       okJson(['s3api', 'get-object', '--bucket', BUCKET, '--key', 'api/meta.json', 'meta.back']),
-      okJson(['s3api', 'get-object', '--bucket', BUCKET, '--key', 'data/blob.bin', '--range', 'bytes=100-1123', 'range.back']),
+      okJson([
+        's3api',
+        'get-object',
+        '--bucket',
+        BUCKET,
+        '--key',
+        'data/blob.bin',
+        '--range',
+        'bytes=100-1123',
+        'range.back',
+      ]),
     ]);
     expect(head).toMatchObject({
       ContentLength: 17,
@@ -182,7 +220,11 @@ describe('aws CLI', () => {
     expect(paged.stderr.match(/Making request for OperationModel\(name=ListObjectsV2\)/g)).toHaveLength(3);
     expect(paged.stderr.match(/'continuation-token': '[^']+'/g)).toHaveLength(2);
     expect(JSON.parse(paged.stdout).Contents.map((o) => o.Key)).toEqual([
-      'api/meta.json', 'data/blob.bin', 'docs/2024/report.txt', `docs/${UNICODE_NAME}`, 'small.txt',
+      'api/meta.json',
+      'data/blob.bin',
+      'docs/2024/report.txt',
+      `docs/${UNICODE_NAME}`,
+      'small.txt',
     ]);
   });
 
@@ -248,7 +290,10 @@ describe('aws CLI', () => {
       fails(['s3', 'ls', `s3://${BUCKET}/`], 'AccessDenied', { key: tenants.keys.other }),
       fails(['s3', 'mb', `s3://${BUCKET}`], 'BucketAlreadyExists', { key: tenants.keys.other }),
       // The project's finland-1 key at the thailand-1 endpoint is unknown there.
-      fails(['s3', 'ls', `s3://${BUCKET}/`], 'InvalidAccessKeyId', { key: tenants.keys.mainFinland, endpoint: tenants.keys.main.endpoint }),
+      fails(['s3', 'ls', `s3://${BUCKET}/`], 'InvalidAccessKeyId', {
+        key: tenants.keys.mainFinland,
+        endpoint: tenants.keys.main.endpoint,
+      }),
     ]);
     expect(wrong.stdout).toBe('');
   });

@@ -5,7 +5,15 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { awsEnv, cleanAwsHome, describeRun, resolveProgram, run, setupTenants, startFreshRos } from '../support/ros-api.mjs';
+import {
+  awsEnv,
+  cleanAwsHome,
+  describeRun,
+  resolveProgram,
+  run,
+  setupTenants,
+  startFreshRos,
+} from '../support/ros-api.mjs';
 
 const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'boto3_client.py');
 const PYTHON = resolveProgram('python3');
@@ -73,7 +81,9 @@ describe('boto3', () => {
     expect(put.headers['X-Amz-Content-SHA256']).toMatch(/^[0-9a-f]{64}$/);
     expect(put.headers['x-amz-checksum-crc32']).toMatch(/^[A-Za-z0-9+/]{6}==$/);
     expect(put.headers['Content-Encoding']).toBeUndefined();
-    expect(put.headers['credential-scope']).toBe(`${put.headers['credential-scope'].split('/')[0]}/us-east-1/s3/aws4_request`);
+    expect(put.headers['credential-scope']).toBe(
+      `${put.headers['credential-scope'].split('/')[0]}/us-east-1/s3/aws4_request`,
+    );
   });
 
   it('works with no region configured at all', async () => {

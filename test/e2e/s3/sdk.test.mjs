@@ -62,7 +62,9 @@ function s3(key, { virtual = false, secretAccessKey = key.secretAccessKey, endpo
     region: 'us-east-1',
     forcePathStyle: !virtual,
     credentials: { accessKeyId: key.accessKeyId, secretAccessKey },
-    ...(virtual && { requestHandler: new NodeHttpHandler({ httpAgent: new http.Agent({ keepAlive: true, lookup: localhostLookup }) }) }),
+    ...(virtual && {
+      requestHandler: new NodeHttpHandler({ httpAgent: new http.Agent({ keepAlive: true, lookup: localhostLookup }) }),
+    }),
     maxAttempts: 1,
   });
   return recordRequests(client);
@@ -77,7 +79,14 @@ describe.each([
   /** @type {ReturnType<typeof s3>} */
   let client;
   const big = randomBytes(5 * 1024 * 1024);
-  const tree = ['docs/x.txt', 'photos/2024/a.jpg', 'photos/2024/b.jpg', 'photos/2025/c.jpg', 'photos/readme.txt', 'top.txt'];
+  const tree = [
+    'docs/x.txt',
+    'photos/2024/a.jpg',
+    'photos/2024/b.jpg',
+    'photos/2025/c.jpg',
+    'photos/readme.txt',
+    'top.txt',
+  ];
 
   beforeAll(() => {
     client = s3(tenants.keys.main, { virtual });
@@ -122,7 +131,12 @@ describe.each([
 
     // A stream body of unknown hash goes aws-chunked, with the CRC32 in a trailer.
     const streamed = await client.send(
-      new PutObjectCommand({ Bucket: bucket, Key: 'streamed.bin', Body: Readable.from([Buffer.alloc(70_000, 7), Buffer.alloc(30_000, 9)]), ContentLength: 100_000 }),
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: 'streamed.bin',
+        Body: Readable.from([Buffer.alloc(70_000, 7), Buffer.alloc(30_000, 9)]),
+        ContentLength: 100_000,
+      }),
     );
     const chunked = client.sent.at(-1);
     expect(chunked.headers['x-amz-content-sha256']).toBe('STREAMING-UNSIGNED-PAYLOAD-TRAILER');
@@ -137,7 +151,12 @@ describe.each([
     expect(binary.ETag).toBe(`"${md5(buf)}"`);
 
     const large = await client.send(
-      new PutObjectCommand({ Bucket: bucket, Key: 'big/random.bin', Body: big, ContentType: 'application/octet-stream' }),
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: 'big/random.bin',
+        Body: big,
+        ContentType: 'application/octet-stream',
+      }),
     );
     expect(large.ETag).toBe(`"${md5(big)}"`);
     expect(client.sent.at(-1).headers.Expect).toBe('100-continue'); // bodies over 2 MB: see s3() above
@@ -159,7 +178,9 @@ describe.each([
     expect(wholeBytes.length).toBe(big.length);
     expect(wholeBytes.equals(big)).toBe(true);
 
-    const part = await client.send(new GetObjectCommand({ Bucket: bucket, Key: 'big/random.bin', Range: 'bytes=1000-1999' }));
+    const part = await client.send(
+      new GetObjectCommand({ Bucket: bucket, Key: 'big/random.bin', Range: 'bytes=1000-1999' }),
+    );
     expect(part.$metadata.httpStatusCode).toBe(206);
     expect(part.ContentRange).toBe(`bytes 1000-1999/${big.length}`);
     expect(part.ContentLength).toBe(1000);
@@ -172,9 +193,13 @@ describe.each([
 
   it('honours conditional requests and response-* overrides', async () => {
     const etag = `"${md5('Hello, Ridge! สวัสดี')}"`;
-    const notModified = await s3Error(client.send(new GetObjectCommand({ Bucket: bucket, Key: 'hello.txt', IfNoneMatch: etag })));
+    const notModified = await s3Error(
+      client.send(new GetObjectCommand({ Bucket: bucket, Key: 'hello.txt', IfNoneMatch: etag })),
+    );
     expect(notModified.$metadata.httpStatusCode).toBe(304);
-    const failed = await s3Error(client.send(new GetObjectCommand({ Bucket: bucket, Key: 'hello.txt', IfMatch: '"0123"' })));
+    const failed = await s3Error(
+      client.send(new GetObjectCommand({ Bucket: bucket, Key: 'hello.txt', IfMatch: '"0123"' })),
+    );
     expect(failed.name).toBe('PreconditionFailed');
     expect(failed.$metadata.httpStatusCode).toBe(412);
 
@@ -225,7 +250,9 @@ describe.each([
     const keys = [];
     let marker;
     for (let page = 0; page < 10; page++) {
-      const out = await client.send(new ListObjectsCommand({ Bucket: bucket, Prefix: 'photos/', MaxKeys: 2, Marker: marker }));
+      const out = await client.send(
+        new ListObjectsCommand({ Bucket: bucket, Prefix: 'photos/', MaxKeys: 2, Marker: marker }),
+      );
       keys.push(...out.Contents.map((o) => o.Key));
       if (!out.IsTruncated) break;
       marker = out.NextMarker ?? out.Contents.at(-1).Key;
@@ -252,7 +279,10 @@ describe.each([
 
     // The SDK's own paginator, with StartAfter.
     const viaPaginator = [];
-    for await (const page of paginateListObjectsV2({ client, pageSize: 2 }, { Bucket: bucket, StartAfter: 'hello.txt' })) {
+    for await (const page of paginateListObjectsV2(
+      { client, pageSize: 2 },
+      { Bucket: bucket, StartAfter: 'hello.txt' },
+    )) {
       viaPaginator.push(...(page.Contents ?? []).map((o) => o.Key));
     }
     expect(viaPaginator).toEqual(all.filter((k) => k > 'hello.txt'));
@@ -262,16 +292,24 @@ describe.each([
     const send = (url, init) =>
       virtual
         ? localFetch(url, init)
-        : fetch(url, init).then(async (r) => ({ status: r.status, headers: Object.fromEntries(r.headers), body: Buffer.from(await r.arrayBuffer()) }));
+        : fetch(url, init).then(async (r) => ({
+            status: r.status,
+            headers: Object.fromEntries(r.headers),
+            body: Buffer.from(await r.arrayBuffer()),
+          }));
 
-    const getUrl = await getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: 'hello.txt' }), { expiresIn: 300 });
+    const getUrl = await getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: 'hello.txt' }), {
+      expiresIn: 300,
+    });
     expect(new URL(getUrl).hostname).toBe(virtual ? `${bucket}.thailand-1.localhost` : '127.0.0.2');
     expect(getUrl).toContain('X-Amz-Signature=');
     const got = await send(getUrl);
     expect(got.status, got.body.toString()).toBe(200);
     expect(got.body.toString()).toBe('Hello, Ridge! สวัสดี');
 
-    const putUrl = await getSignedUrl(client, new PutObjectCommand({ Bucket: bucket, Key: 'presigned/upload.txt' }), { expiresIn: 300 });
+    const putUrl = await getSignedUrl(client, new PutObjectCommand({ Bucket: bucket, Key: 'presigned/upload.txt' }), {
+      expiresIn: 300,
+    });
     const put = await send(putUrl, { method: 'PUT', body: 'uploaded with a presigned URL' });
     expect(put.status, put.body.toString()).toBe(200);
     const back = await client.send(new GetObjectCommand({ Bucket: bucket, Key: 'presigned/upload.txt' }));
@@ -314,7 +352,9 @@ describe.each([
 
   it('refuses wrong secrets, other projects and other sites', async () => {
     const wrong = await s3Error(
-      s3(tenants.keys.main, { virtual, secretAccessKey: 'x'.repeat(40) }).send(new ListObjectsV2Command({ Bucket: bucket })),
+      s3(tenants.keys.main, { virtual, secretAccessKey: 'x'.repeat(40) }).send(
+        new ListObjectsV2Command({ Bucket: bucket }),
+      ),
     );
     expect(wrong.name).toBe('SignatureDoesNotMatch');
     expect(wrong.$metadata.httpStatusCode).toBe(403);
@@ -355,7 +395,9 @@ describe.each([
 
     const deleted = await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'hello.txt' }));
     expect(deleted.$metadata.httpStatusCode).toBe(204);
-    expect((await s3Error(client.send(new GetObjectCommand({ Bucket: bucket, Key: 'hello.txt' })))).name).toBe('NoSuchKey');
+    expect((await s3Error(client.send(new GetObjectCommand({ Bucket: bucket, Key: 'hello.txt' })))).name).toBe(
+      'NoSuchKey',
+    );
     const twice = await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'hello.txt' }));
     expect(twice.$metadata.httpStatusCode).toBe(204);
 
@@ -396,7 +438,11 @@ describe('@aws-sdk/client-s3 and the console', () => {
     process.env.AWS_CONFIG_FILE = '/dev/null';
     process.env.AWS_SHARED_CREDENTIALS_FILE = '/dev/null';
     try {
-      const client = new S3Client({ endpoint: tenants.keys.main.endpoint, forcePathStyle: true, credentials: tenants.keys.main });
+      const client = new S3Client({
+        endpoint: tenants.keys.main.endpoint,
+        forcePathStyle: true,
+        credentials: tenants.keys.main,
+      });
       await expect(client.send(new ListBucketsCommand({}))).rejects.toThrow(/Region is missing/);
     } finally {
       for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];

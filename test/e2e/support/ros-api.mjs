@@ -72,7 +72,10 @@ export class ConsoleClient {
 
   /** An own access key at `site`: `{ accessKeyId, secretAccessKey, site, endpoint }`. */
   async createKey(project, site, name = `key-${site}`) {
-    const { key, secretAccessKey } = await this.api('POST', `/projects/${encodeURIComponent(project)}/keys`, { site, name });
+    const { key, secretAccessKey } = await this.api('POST', `/projects/${encodeURIComponent(project)}/keys`, {
+      site,
+      name,
+    });
     return { accessKeyId: key.accessKeyId, secretAccessKey, site: key.site, endpoint: key.endpoint };
   }
 
@@ -238,7 +241,9 @@ export function localFetch(url, { method = 'GET', headers = {}, body } = {}) {
  */
 export function resolveProgram(name) {
   try {
-    return execFileSync('pyenv', ['which', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || name;
+    return (
+      execFileSync('pyenv', ['which', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || name
+    );
   } catch {
     return name;
   }

@@ -12,7 +12,15 @@ export function recordRequests(client) {
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const { method, hostname, path, query, headers } = args.request;
-      const entry = { command: context.commandName, method, hostname, path, query: { ...query }, headers: { ...headers }, ms: 0 };
+      const entry = {
+        command: context.commandName,
+        method,
+        hostname,
+        path,
+        query: { ...query },
+        headers: { ...headers },
+        ms: 0,
+      };
       sent.push(entry);
       const t0 = performance.now();
       try {

@@ -1,8 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { CHUNK_ALGORITHM, EMPTY_SHA256, deriveSigningKey, hmacHex, sha256Hex } from '../../../src/s3/auth/sigv4';
-import { type AwsChunkedOptions, MIN_CHUNK_SIZE, TRAILER_ALGORITHM, decodeAwsChunked, parseTrailerNames } from '../../../src/s3/body/aws-chunked';
+import {
+  type AwsChunkedOptions,
+  MIN_CHUNK_SIZE,
+  TRAILER_ALGORITHM,
+  decodeAwsChunked,
+  parseTrailerNames,
+} from '../../../src/s3/body/aws-chunked';
 import { checkedBody } from '../../../src/s3/body/verify';
-import { type ChecksumAlgorithm, algorithmOfHeader, checksumCheck, checksumOf, toBase64 } from '../../../src/s3/checksums';
+import {
+  type ChecksumAlgorithm,
+  algorithmOfHeader,
+  checksumCheck,
+  checksumOf,
+  toBase64,
+} from '../../../src/s3/checksums';
 import { S3Error } from '../../../src/s3/errors';
 import SDK_BODIES from './fixtures/aws-chunked-sdk-bodies.json';
 
@@ -85,7 +97,9 @@ async function signedBody(
   const chunkSignatures: string[] = [];
   let previous = auth.seedSignature;
   for (const data of [...chunks, new Uint8Array(0)]) {
-    const toSign = [CHUNK_ALGORITHM, auth.amzDate, auth.scope, previous, EMPTY_SHA256, await sha256Hex(data)].join('\n');
+    const toSign = [CHUNK_ALGORITHM, auth.amzDate, auth.scope, previous, EMPTY_SHA256, await sha256Hex(data)].join(
+      '\n',
+    );
     previous = await hmacHex(auth.signingKey, toSign);
     chunkSignatures.push(previous);
     parts.push(ascii(`${hex(data.length)};chunk-signature=${previous}\r\n`), data);
@@ -96,7 +110,10 @@ async function signedBody(
     return { bytes: concat(parts), chunkSignatures };
   }
   const canonical = o.trailers.map(([n, v]) => `${n}:${v}\n`).join('');
-  const trailerSignature = await hmacHex(auth.signingKey, [TRAILER_ALGORITHM, auth.amzDate, auth.scope, previous, await sha256Hex(canonical)].join('\n'));
+  const trailerSignature = await hmacHex(
+    auth.signingKey,
+    [TRAILER_ALGORITHM, auth.amzDate, auth.scope, previous, await sha256Hex(canonical)].join('\n'),
+  );
   const layout = o.layout ?? 'aws';
   if (layout === 'blank-line-first') parts.push(ascii('\r\n'));
   const eol = layout === 'minio-go' ? '\n\r\n' : '\r\n';
@@ -256,7 +273,9 @@ describe('AWS sigv4-streaming-trailers example (STREAMING-AWS4-HMAC-SHA256-PAYLO
 
   it('the documented trailer hash is sha256("x-amz-checksum-crc32c:sOO8/Q==\\n"); the encoder reproduces the chunk signatures', async () => {
     expect(await sha256Hex(`x-amz-checksum-crc32c:${DOC.trailer.crc32c}\n`)).toBe(DOC.trailer.trailerHash);
-    const built = await signedBody(await docAuth(DOC.trailer.seed), [A64K, A1K], { trailers: [['x-amz-checksum-crc32c', DOC.trailer.crc32c]] });
+    const built = await signedBody(await docAuth(DOC.trailer.seed), [A64K, A1K], {
+      trailers: [['x-amz-checksum-crc32c', DOC.trailer.crc32c]],
+    });
     expect(built.chunkSignatures).toEqual(DOC.trailer.chunks);
   });
 
@@ -267,18 +286,27 @@ describe('AWS sigv4-streaming-trailers example (STREAMING-AWS4-HMAC-SHA256-PAYLO
     expect(await hmacHex(auth.signingKey, `${TRAILER_ALGORITHM}\n${rest}`)).not.toBe(DOC.trailer.trailerSignature);
   });
 
-  it.each(SPLITS)('decodes the body exactly as the documentation prints it (trailer signature 63bddb24…), split %s', async (_, split) => {
-    const o = await opts();
-    const { bytes } = await signedBody(o.auth!, [A64K, A1K], { trailers: [['x-amz-checksum-crc32c', DOC.trailer.crc32c]] });
-    const wire = bytesOf(latin1(bytes).replace(/(x-amz-trailer-signature:)[0-9a-f]{64}/, `$1${DOC.trailer.trailerSignature}`));
-    const out = await decode(split(wire), o);
-    expectOk(out);
-    expect(out.trailers.get('x-amz-checksum-crc32c')).toBe(DOC.trailer.crc32c);
-  });
+  it.each(SPLITS)(
+    'decodes the body exactly as the documentation prints it (trailer signature 63bddb24…), split %s',
+    async (_, split) => {
+      const o = await opts();
+      const { bytes } = await signedBody(o.auth!, [A64K, A1K], {
+        trailers: [['x-amz-checksum-crc32c', DOC.trailer.crc32c]],
+      });
+      const wire = bytesOf(
+        latin1(bytes).replace(/(x-amz-trailer-signature:)[0-9a-f]{64}/, `$1${DOC.trailer.trailerSignature}`),
+      );
+      const out = await decode(split(wire), o);
+      expectOk(out);
+      expect(out.trailers.get('x-amz-checksum-crc32c')).toBe(DOC.trailer.crc32c);
+    },
+  );
 
   it.each(SPLITS)('decodes the documented body and its trailer, split %s', async (_, split) => {
     const o = await opts();
-    const { bytes } = await signedBody(o.auth!, [A64K, A1K], { trailers: [['x-amz-checksum-crc32c', DOC.trailer.crc32c]] });
+    const { bytes } = await signedBody(o.auth!, [A64K, A1K], {
+      trailers: [['x-amz-checksum-crc32c', DOC.trailer.crc32c]],
+    });
     const out = await decode(split(bytes), o);
     expectOk(out);
     expect(equalBytes(out.data, DOC_PAYLOAD)).toBe(true);
@@ -287,11 +315,17 @@ describe('AWS sigv4-streaming-trailers example (STREAMING-AWS4-HMAC-SHA256-PAYLO
     expect(toBase64(await checksumOf('CRC32C', out.data))).toBe(DOC.trailer.crc32c);
   });
 
-  it.each(['minio-go', 'blank-line-first', 'no-final-crlf'] as const)('accepts the %s trailer layout', async (layout) => {
-    const o = await opts();
-    const { bytes } = await signedBody(o.auth!, [A64K, A1K], { trailers: [['x-amz-checksum-crc32c', DOC.trailer.crc32c]], layout });
-    expectOk(await decode(fixed(3)(bytes), o));
-  });
+  it.each(['minio-go', 'blank-line-first', 'no-final-crlf'] as const)(
+    'accepts the %s trailer layout',
+    async (layout) => {
+      const o = await opts();
+      const { bytes } = await signedBody(o.auth!, [A64K, A1K], {
+        trailers: [['x-amz-checksum-crc32c', DOC.trailer.crc32c]],
+        layout,
+      });
+      expectOk(await decode(fixed(3)(bytes), o));
+    },
+  );
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -353,15 +387,24 @@ async function throughCheckedBody(pieces: Uint8Array[], opts: AwsChunkedOptions,
 
 describe('with checkedBody and a trailer checksumCheck', () => {
   const data = Uint8Array.from({ length: 3 * 8192 + 17 }, (_, i) => payloadByte(i));
-  const chunks = [data.subarray(0, 8192), data.subarray(8192, 16384), data.subarray(16384, 24576), data.subarray(24576)];
+  const chunks = [
+    data.subarray(0, 8192),
+    data.subarray(8192, 16384),
+    data.subarray(16384, 24576),
+    data.subarray(24576),
+  ];
 
   it('a good unsigned body streams through whole', async () => {
     const crc = toBase64(await checksumOf('CRC32', data));
-    const r = await throughCheckedBody(random(5, 3000)(unsignedBody(chunks, [['x-amz-checksum-crc32', crc]])), {
-      payload: 'streaming-unsigned-trailer',
-      decodedLength: data.length,
-      trailer: 'x-amz-checksum-crc32',
-    }, 'CRC32');
+    const r = await throughCheckedBody(
+      random(5, 3000)(unsignedBody(chunks, [['x-amz-checksum-crc32', crc]])),
+      {
+        payload: 'streaming-unsigned-trailer',
+        decodedLength: data.length,
+        trailer: 'x-amz-checksum-crc32',
+      },
+      'CRC32',
+    );
     expect(r).toMatchObject({ received: data.length, error: null, failure: null, checksum: crc });
   });
 
@@ -369,19 +412,30 @@ describe('with checkedBody and a trailer checksumCheck', () => {
     const crc = toBase64(await checksumOf('CRC32', data));
     const body = unsignedBody(chunks, [['x-amz-checksum-crc32', crc]]);
     body[100] ^= 0x01;
-    const r = await throughCheckedBody([body], { payload: 'streaming-unsigned-trailer', decodedLength: data.length, trailer: 'x-amz-checksum-crc32' }, 'CRC32');
-    expect(r.failure).toMatchObject({ code: 'BadDigest', message: 'The CRC32 you specified did not match the calculated checksum.' });
+    const r = await throughCheckedBody(
+      [body],
+      { payload: 'streaming-unsigned-trailer', decodedLength: data.length, trailer: 'x-amz-checksum-crc32' },
+      'CRC32',
+    );
+    expect(r.failure).toMatchObject({
+      code: 'BadDigest',
+      message: 'The CRC32 you specified did not match the calculated checksum.',
+    });
     // The error crossed FixedLengthStream, which keeps its message but not its class: hence failure().
     expect((r.error as Error).message).toBe(r.failure!.message);
     expect(r.received).toBeLessThan(data.length);
   });
 
   it('unsigned: a wrong trailer checksum is BadDigest', async () => {
-    const r = await throughCheckedBody([unsignedBody(chunks, [['x-amz-checksum-crc32', 'AAAAAA==']])], {
-      payload: 'streaming-unsigned-trailer',
-      decodedLength: data.length,
-      trailer: 'x-amz-checksum-crc32',
-    }, 'CRC32');
+    const r = await throughCheckedBody(
+      [unsignedBody(chunks, [['x-amz-checksum-crc32', 'AAAAAA==']])],
+      {
+        payload: 'streaming-unsigned-trailer',
+        decodedLength: data.length,
+        trailer: 'x-amz-checksum-crc32',
+      },
+      'CRC32',
+    );
     expect(r.failure).toMatchObject({ code: 'BadDigest' });
   });
 
@@ -390,12 +444,16 @@ describe('with checkedBody and a trailer checksumCheck', () => {
     const crc = toBase64(await checksumOf('CRC32C', data));
     const { bytes, trailerSignature } = await signedBody(auth, chunks, { trailers: [['x-amz-checksum-crc32c', crc]] });
     const tampered = latin1(bytes).replace(trailerSignature!, '0'.repeat(64));
-    const r = await throughCheckedBody([bytesOf(tampered)], {
-      payload: 'streaming-signed-trailer',
-      decodedLength: data.length,
-      trailer: 'x-amz-checksum-crc32c',
-      auth,
-    }, 'CRC32C');
+    const r = await throughCheckedBody(
+      [bytesOf(tampered)],
+      {
+        payload: 'streaming-signed-trailer',
+        decodedLength: data.length,
+        trailer: 'x-amz-checksum-crc32c',
+        auth,
+      },
+      'CRC32C',
+    );
     expect(r.failure).toMatchObject({ code: 'SignatureDoesNotMatch', status: 403 });
     expect((r.error as Error).message).toBe(r.failure!.message);
     expect(r.received).toBeLessThan(data.length);
@@ -408,20 +466,32 @@ describe('with checkedBody and a trailer checksumCheck', () => {
 
 describe('signed failures', () => {
   const data = Uint8Array.from({ length: 3 * 8192 + 5 }, (_, i) => payloadByte(i));
-  const chunks = [data.subarray(0, 8192), data.subarray(8192, 16384), data.subarray(16384, 24576), data.subarray(24576)];
-  const plain = async (): Promise<AwsChunkedOptions> => ({ payload: 'streaming-signed', decodedLength: data.length, auth: await docAuth(DOC.plain.seed) });
+  const chunks = [
+    data.subarray(0, 8192),
+    data.subarray(8192, 16384),
+    data.subarray(16384, 24576),
+    data.subarray(24576),
+  ];
+  const plain = async (): Promise<AwsChunkedOptions> => ({
+    payload: 'streaming-signed',
+    decodedLength: data.length,
+    auth: await docAuth(DOC.plain.seed),
+  });
   const text = latin1;
 
-  it.each(SPLITS)('one flipped byte in a chunk\'s data: SignatureDoesNotMatch, nothing of that chunk released (%s)', async (_, split) => {
-    const o = await plain();
-    const { bytes } = await signedBody(o.auth!, chunks);
-    const at = text(bytes).indexOf('\r\n', text(bytes).indexOf('2000;chunk-signature', 200)) + 2 + 10; // 10 bytes into chunk 2
-    bytes[at] ^= 0x20;
-    const out = await decode(split(bytes), o);
-    expectFailure(out, 'SignatureDoesNotMatch');
-    expect(out.streamError).toBe(out.failure);
-    expect(equalBytes(out.data, data.subarray(0, 8192))).toBe(true);
-  });
+  it.each(SPLITS)(
+    "one flipped byte in a chunk's data: SignatureDoesNotMatch, nothing of that chunk released (%s)",
+    async (_, split) => {
+      const o = await plain();
+      const { bytes } = await signedBody(o.auth!, chunks);
+      const at = text(bytes).indexOf('\r\n', text(bytes).indexOf('2000;chunk-signature', 200)) + 2 + 10; // 10 bytes into chunk 2
+      bytes[at] ^= 0x20;
+      const out = await decode(split(bytes), o);
+      expectFailure(out, 'SignatureDoesNotMatch');
+      expect(out.streamError).toBe(out.failure);
+      expect(equalBytes(out.data, data.subarray(0, 8192))).toBe(true);
+    },
+  );
 
   it('a flipped chunk signature, and a flipped final-chunk signature', async () => {
     const o = await plain();
@@ -437,7 +507,11 @@ describe('signed failures', () => {
     const o = await plain();
     const { bytes } = await signedBody(o.auth!, [chunks[0], chunks[1]]);
     const segment = 4 + 17 + 64 + 2 + 8192 + 2; // "2000;chunk-signature=<64>\r\n<8192>\r\n"
-    const swapped = concat([bytes.subarray(segment, 2 * segment), bytes.subarray(0, segment), bytes.subarray(2 * segment)]);
+    const swapped = concat([
+      bytes.subarray(segment, 2 * segment),
+      bytes.subarray(0, segment),
+      bytes.subarray(2 * segment),
+    ]);
     expectFailure(await decode([swapped], { ...o, decodedLength: 16384 }), 'SignatureDoesNotMatch');
     expectOk(await decode([bytes], { ...o, decodedLength: 16384 }));
   });
@@ -446,7 +520,10 @@ describe('signed failures', () => {
     ['truncated inside a chunk', (b: Uint8Array) => b.subarray(0, 9000)],
     ['truncated inside a chunk header', (b: Uint8Array) => b.subarray(0, 8192 + 90 + 30)],
     ['missing the final chunk', (b: Uint8Array) => b.subarray(0, text(b).lastIndexOf('0;chunk-signature='))],
-    ['truncated inside the final chunk header', (b: Uint8Array) => b.subarray(0, text(b).lastIndexOf('0;chunk-signature=') + 20)],
+    [
+      'truncated inside the final chunk header',
+      (b: Uint8Array) => b.subarray(0, text(b).lastIndexOf('0;chunk-signature=') + 20),
+    ],
     ['empty body', () => new Uint8Array(0)],
   ])('%s: IncompleteBody', async (_, cut) => {
     const o = await plain();
@@ -457,7 +534,11 @@ describe('signed failures', () => {
   it.each([
     ['bad hex size', (s: string) => s.replace('2000;chunk', '2g00;chunk')],
     ['no chunk-signature', (s: string) => s.replace(';chunk-signature=', ';chunk-signatur=')],
-    ['short signature', (s: string) => s.replace(/;chunk-signature=([0-9a-f]{64})/, (_, sig: string) => `;chunk-signature=${sig.slice(1)}`)],
+    [
+      'short signature',
+      (s: string) =>
+        s.replace(/;chunk-signature=([0-9a-f]{64})/, (_, sig: string) => `;chunk-signature=${sig.slice(1)}`),
+    ],
     ['LF without CR after a header', (s: string) => s.replace(/(;chunk-signature=[0-9a-f]{64})\r\n/, '$1\n')],
     ['no CRLF after data', (s: string) => s.replace(/\r\n(2000;chunk)/, 'xx$1')],
     ['garbage after the final chunk', (s: string) => `${s}garbage`],
@@ -520,7 +601,9 @@ describe('trailer failures', () => {
 
   it('a missing or malformed trailer signature in signed-trailer mode: MalformedTrailerError', async () => {
     const o = await signedOpts();
-    const withoutSig = bytesOf(latin1((await signedBody(o.auth!, chunks)).bytes).replace(/\r\n$/, '') + 'x-amz-checksum-crc32:AAAAAA==\r\n\r\n');
+    const withoutSig = bytesOf(
+      `${latin1((await signedBody(o.auth!, chunks)).bytes).replace(/\r\n$/, '')}x-amz-checksum-crc32:AAAAAA==\r\n\r\n`,
+    );
     expectFailure(await decode([withoutSig], o), 'MalformedTrailerError');
     const { bytes } = await signedBody(o.auth!, chunks, { trailers: [['x-amz-checksum-crc32', 'AAAAAA==']] });
     const shortSig = latin1(bytes).replace(/(x-amz-trailer-signature:)[0-9a-f]/, '$1');
@@ -532,8 +615,14 @@ describe('trailer failures', () => {
     const sha = toBase64(await checksumOf('SHA256', data));
     const crc = toBase64(await checksumOf('CRC32', data));
     for (const trailers of [
-      [['x-amz-checksum-sha256', sha], ['x-amz-checksum-crc32', crc]],
-      [['x-amz-checksum-crc32', crc], ['x-amz-checksum-sha256', sha]],
+      [
+        ['x-amz-checksum-sha256', sha],
+        ['x-amz-checksum-crc32', crc],
+      ],
+      [
+        ['x-amz-checksum-crc32', crc],
+        ['x-amz-checksum-sha256', sha],
+      ],
     ] as Array<Array<[string, string]>>) {
       const out = await decode(fixed(5)((await signedBody(o.auth!, chunks, { trailers })).bytes), o);
       expectOk(out);
@@ -543,10 +632,19 @@ describe('trailer failures', () => {
   });
 
   it('a trailer not announced in x-amz-trailer: MalformedTrailerError', async () => {
-    expectFailure(await decode([unsignedBody(chunks, [['x-amz-checksum-crc32c', 'AAAAAA==']])], unsignedOpts()), 'MalformedTrailerError');
-    expectFailure(await decode([unsignedBody(chunks, [['x-amz-meta-x', 'y']])], unsignedOpts()), 'MalformedTrailerError');
+    expectFailure(
+      await decode([unsignedBody(chunks, [['x-amz-checksum-crc32c', 'AAAAAA==']])], unsignedOpts()),
+      'MalformedTrailerError',
+    );
+    expectFailure(
+      await decode([unsignedBody(chunks, [['x-amz-meta-x', 'y']])], unsignedOpts()),
+      'MalformedTrailerError',
+    );
     // A trailer when none was announced at all.
-    expectFailure(await decode([unsignedBody(chunks, [['x-amz-checksum-crc32', 'AAAAAA==']])], unsignedOpts(null)), 'MalformedTrailerError');
+    expectFailure(
+      await decode([unsignedBody(chunks, [['x-amz-checksum-crc32', 'AAAAAA==']])], unsignedOpts(null)),
+      'MalformedTrailerError',
+    );
     const o = await signedOpts();
     const { bytes } = await signedBody(o.auth!, chunks, { trailers: [['x-amz-checksum-crc32', 'AAAAAA==']] });
     expectFailure(await decode([bytes], { ...o, payload: 'streaming-signed', trailer: null }), 'MalformedTrailerError');
@@ -557,11 +655,17 @@ describe('trailer failures', () => {
   });
 
   it('a repeated trailer, a line without a colon, a trailer signature in unsigned mode: MalformedTrailerError', async () => {
-    const dup = unsignedBody(chunks, [['x-amz-checksum-crc32', 'AAAAAA=='], ['x-amz-checksum-crc32', 'AAAAAA==']]);
+    const dup = unsignedBody(chunks, [
+      ['x-amz-checksum-crc32', 'AAAAAA=='],
+      ['x-amz-checksum-crc32', 'AAAAAA=='],
+    ]);
     expectFailure(await decode([dup], unsignedOpts()), 'MalformedTrailerError');
     const noColon = concat([unsignedBody(chunks), ascii('x-amz-checksum-crc32 AAAAAA==\r\n\r\n')]);
     expectFailure(await decode([noColon], unsignedOpts()), 'MalformedTrailerError');
-    const sig = unsignedBody(chunks, [['x-amz-checksum-crc32', 'AAAAAA=='], ['x-amz-trailer-signature', 'a'.repeat(64)]]);
+    const sig = unsignedBody(chunks, [
+      ['x-amz-checksum-crc32', 'AAAAAA=='],
+      ['x-amz-trailer-signature', 'a'.repeat(64)],
+    ]);
     expectFailure(await decode([sig], unsignedOpts()), 'MalformedTrailerError');
   });
 
@@ -576,7 +680,9 @@ describe('trailer failures', () => {
     expect(parseTrailerNames(' X-Amz-Checksum-CRC32 ')).toEqual(['x-amz-checksum-crc32']);
     expect(parseTrailerNames(null)).toEqual([]);
     for (const bad of ['x-amz-checksum-sha10', 'x-amz-meta-foo', 'x-amz-checksum-crc32,x-amz-checksum-crc32']) {
-      expect(() => decodeAwsChunked(null, unsignedOpts(bad))).toThrowError('The value specified in the x-amz-trailer header is not supported');
+      expect(() => decodeAwsChunked(null, unsignedOpts(bad))).toThrowError(
+        'The value specified in the x-amz-trailer header is not supported',
+      );
     }
   });
 });
@@ -587,14 +693,21 @@ describe('chunk sizes', () => {
     const hello = ascii('hello');
     const auth = await docAuth(DOC.plain.seed);
     const { bytes } = await signedBody(auth, [hello.subarray(0, 3), hello.subarray(3)]);
-    const err = expectFailure(await decode([bytes], { payload: 'streaming-signed', decodedLength: 5, auth }), 'InvalidChunkSizeError');
+    const err = expectFailure(
+      await decode([bytes], { payload: 'streaming-signed', decodedLength: 5, auth }),
+      'InvalidChunkSizeError',
+    );
     expect(err.message).toBe('Only the last chunk is allowed to have a size less than 8192 bytes');
     expect(err.fields).toEqual({ Chunk: '2', BadChunkSize: '3' });
     expect(err.status).toBe(400);
     // versitygw #1665 (unsigned): chunk of 5 then one of 1.
     const unsigned = unsignedBody([ascii('hello'), ascii('!')], [['x-amz-checksum-crc32', 'AAAAAA==']]);
     const e2 = expectFailure(
-      await decode([unsigned], { payload: 'streaming-unsigned-trailer', decodedLength: 6, trailer: 'x-amz-checksum-crc32' }),
+      await decode([unsigned], {
+        payload: 'streaming-unsigned-trailer',
+        decodedLength: 6,
+        trailer: 'x-amz-checksum-crc32',
+      }),
       'InvalidChunkSizeError',
     );
     expect(e2.fields).toEqual({ Chunk: '2', BadChunkSize: '5' });
@@ -665,7 +778,11 @@ describe('throughput (64 MiB payload, fed in 64 KiB network reads)', () => {
     const unsigned = unsignedBody(big, [['x-amz-checksum-crc64nvme', 'AAAAAAAAAAA=']]);
     const rates = {
       signed64KiB: await timeDecode(signed, { payload: 'streaming-signed', decodedLength: SIZE, auth }),
-      unsigned1MiB: await timeDecode(unsigned, { payload: 'streaming-unsigned-trailer', decodedLength: SIZE, trailer: 'x-amz-checksum-crc64nvme' }),
+      unsigned1MiB: await timeDecode(unsigned, {
+        payload: 'streaming-unsigned-trailer',
+        decodedLength: SIZE,
+        trailer: 'x-amz-checksum-crc64nvme',
+      }),
     };
     // The whole request path for an SDK upload: decode, CRC64NVME of the trailer, checkedBody, FixedLengthStream.
     // Reading a FixedLengthStream from JS (as here, where R2 would read it natively) costs ~220 MiB/s by
@@ -675,11 +792,15 @@ describe('throughput (64 MiB payload, fed in 64 KiB network reads)', () => {
     let pipeline = 0;
     for (let round = 0; round < 2; round++) {
       const t0 = performance.now();
-      const r = await throughCheckedBody(fixed(65536)(sdkBody), {
-        payload: 'streaming-unsigned-trailer',
-        decodedLength: SIZE,
-        trailer: 'x-amz-checksum-crc64nvme',
-      }, 'CRC64NVME');
+      const r = await throughCheckedBody(
+        fixed(65536)(sdkBody),
+        {
+          payload: 'streaming-unsigned-trailer',
+          decodedLength: SIZE,
+          trailer: 'x-amz-checksum-crc64nvme',
+        },
+        'CRC64NVME',
+      );
       expect(r).toMatchObject({ received: SIZE, failure: null, checksum: crc });
       pipeline = Math.max(pipeline, Math.round(SIZE / 1048576 / ((performance.now() - t0) / 1000)));
     }

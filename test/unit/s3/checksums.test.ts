@@ -125,7 +125,10 @@ describe('agreement with independent implementations (@aws-crypto/crc32, crc32c,
         const len = round < 20 ? r.int(64) : r.int(200_000);
         // Offset the view into its buffer so the word-at-a-time path meets every alignment.
         const backing = randomBytes(r, len + 3);
-        const data = backing.subarray(round % 4 === 0 ? 0 : 3 - (round % 3), (round % 4 === 0 ? 0 : 3 - (round % 3)) + len);
+        const data = backing.subarray(
+          round % 4 === 0 ? 0 : 3 - (round % 3),
+          (round % 4 === 0 ? 0 : 3 - (round % 3)) + len,
+        );
         const want = await reference(alg, data);
         expect(toBase64(await digestOf(alg, [data]))).toBe(toBase64(want));
         expect(toBase64(await digestOf(alg, randomSplit(r, data, 1 + r.int(5000))))).toBe(toBase64(want));
@@ -168,7 +171,9 @@ describe('names and values', () => {
     for (const alg of CHECKSUM_ALGORITHMS) {
       const wrong = toBase64(new Uint8Array(DIGEST_LENGTH[alg] + 1));
       expect(() => parseChecksumValue(alg, wrong)).toThrowError(`Value for ${headerName(alg)} header is invalid.`);
-      expect(() => parseChecksumValue(alg, 'not base64!', 'trailer')).toThrowError(`Value for ${headerName(alg)} trailing header is invalid.`);
+      expect(() => parseChecksumValue(alg, 'not base64!', 'trailer')).toThrowError(
+        `Value for ${headerName(alg)} trailing header is invalid.`,
+      );
     }
     try {
       parseChecksumValue('SHA1', 'AAAA');
@@ -196,7 +201,11 @@ describe('checksumCheck (a StreamCheck for checkedBody)', () => {
     flipped[0] ^= 1;
     const err = await run(checksumCheck(alg, toBase64(flipped)));
     expect(err).toBeInstanceOf(S3Error);
-    expect(err).toMatchObject({ code: 'BadDigest', status: 400, message: `The ${alg} you specified did not match the calculated checksum.` });
+    expect(err).toMatchObject({
+      code: 'BadDigest',
+      status: 400,
+      message: `The ${alg} you specified did not match the calculated checksum.`,
+    });
   });
 
   it('an invalid header value fails at once, before any byte is read', () => {
@@ -213,7 +222,10 @@ describe('checksumCheck (a StreamCheck for checkedBody)', () => {
     const bad = checksumCheck('CRC32C', () => 'AAAAAA==');
     expect(await run(bad)).toMatchObject({ code: 'BadDigest' });
     const invalid = checksumCheck('CRC32C', () => 'AAAA');
-    expect(await run(invalid)).toMatchObject({ code: 'InvalidRequest', message: 'Value for x-amz-checksum-crc32c trailing header is invalid.' });
+    expect(await run(invalid)).toMatchObject({
+      code: 'InvalidRequest',
+      message: 'Value for x-amz-checksum-crc32c trailing header is invalid.',
+    });
     const missing = checksumCheck('CRC32C', () => undefined);
     expect(await run(missing)).toMatchObject({ code: 'MalformedTrailerError' });
   });
@@ -266,7 +278,10 @@ describe('multipart: CRC combination and composite checksums', () => {
     parts.push({ digest, length: 3 });
     const t0 = performance.now();
     fullObjectChecksum('CRC64NVME', parts);
-    fullObjectChecksum('CRC32C', parts.map((p) => ({ digest: p.digest.subarray(0, 4), length: p.length })));
+    fullObjectChecksum(
+      'CRC32C',
+      parts.map((p) => ({ digest: p.digest.subarray(0, 4), length: p.length })),
+    );
     expect(performance.now() - t0).toBeLessThan(1000);
   });
 
@@ -275,21 +290,30 @@ describe('multipart: CRC combination and composite checksums', () => {
     const a = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]);
     const zero = new Uint8Array(8);
     const n = 3 * 2 ** 31 + 5;
-    expect(crcCombine('CRC64NVME', crcCombine('CRC64NVME', a, zero, n), zero, n)).toEqual(crcCombine('CRC64NVME', a, zero, 2 * n));
-    expect(crcCombine('CRC32', crcCombine('CRC32', a.subarray(0, 4), zero.subarray(0, 4), n), zero.subarray(0, 4), n)).toEqual(
-      crcCombine('CRC32', a.subarray(0, 4), zero.subarray(0, 4), 2 * n),
+    expect(crcCombine('CRC64NVME', crcCombine('CRC64NVME', a, zero, n), zero, n)).toEqual(
+      crcCombine('CRC64NVME', a, zero, 2 * n),
     );
+    expect(
+      crcCombine('CRC32', crcCombine('CRC32', a.subarray(0, 4), zero.subarray(0, 4), n), zero.subarray(0, 4), n),
+    ).toEqual(crcCombine('CRC32', a.subarray(0, 4), zero.subarray(0, 4), 2 * n));
   });
 
-  it.each<ChecksumAlgorithm>(['CRC32', 'CRC32C', 'SHA1', 'SHA256'])('%s composite: base64(alg(concat(part digests)))-N', async (alg) => {
-    const parts = [utf8.encode('part one'), utf8.encode('part two'), utf8.encode('3')];
-    const digests = await Promise.all(parts.map((p) => checksumOf(alg, p)));
-    const concat = new Uint8Array(digests.reduce((n, d) => n + d.length, 0));
-    digests.reduce((off, d) => (concat.set(d, off), off + d.length), 0);
-    const want = `${toBase64(await reference(alg, concat))}-3`;
-    expect(await compositeChecksum(alg, digests)).toBe(want);
-    await expect(compositeChecksum(alg, [new Uint8Array(3)])).rejects.toThrow(RangeError);
-  });
+  it.each<ChecksumAlgorithm>(['CRC32', 'CRC32C', 'SHA1', 'SHA256'])(
+    '%s composite: base64(alg(concat(part digests)))-N',
+    async (alg) => {
+      const parts = [utf8.encode('part one'), utf8.encode('part two'), utf8.encode('3')];
+      const digests = await Promise.all(parts.map((p) => checksumOf(alg, p)));
+      const concat = new Uint8Array(digests.reduce((n, d) => n + d.length, 0));
+      let off = 0;
+      for (const d of digests) {
+        concat.set(d, off);
+        off += d.length;
+      }
+      const want = `${toBase64(await reference(alg, concat))}-3`;
+      expect(await compositeChecksum(alg, digests)).toBe(want);
+      await expect(compositeChecksum(alg, [new Uint8Array(3)])).rejects.toThrow(RangeError);
+    },
+  );
 });
 
 describe('throughput (a 64 MiB buffer, 4 passes, in 64 KiB pieces)', () => {
@@ -316,6 +340,7 @@ describe('throughput (a 64 MiB buffer, 4 passes, in 64 KiB pieces)', () => {
     console.log('checksum throughput MiB/s', JSON.stringify(rates));
     // workerd's performance.now() only advances on I/O, so a zero-time reading means "too fast to see".
     // The bar here is loose (a shared CI machine); the measured numbers are reported above.
-    for (const alg of ['CRC32', 'CRC32C', 'CRC64NVME'] as const) expect(rates[alg] === Infinity || rates[alg] > 100).toBe(true);
+    for (const alg of ['CRC32', 'CRC32C', 'CRC64NVME'] as const)
+      expect(rates[alg] === Infinity || rates[alg] > 100).toBe(true);
   }, 120_000);
 });

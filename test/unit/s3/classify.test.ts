@@ -3,8 +3,12 @@ import { address } from '../../../src/s3/addressing';
 import { classify, type Operation } from '../../../src/s3/classify';
 import { S3Error } from '../../../src/s3/errors';
 
-const op = (method: string, url: string, headers: Record<string, string> = {}, hostBucket: string | null = null): Operation =>
-  classify(method, address(url, hostBucket), new Headers(headers));
+const op = (
+  method: string,
+  url: string,
+  headers: Record<string, string> = {},
+  hostBucket: string | null = null,
+): Operation => classify(method, address(url, hostBucket), new Headers(headers));
 
 const E = 'http://127.0.0.2:8787';
 const copy = { 'x-amz-copy-source': '/src/key' };
@@ -56,13 +60,19 @@ describe('classify', () => {
   });
 
   it('takes the bucket from the host in virtual-host style', () => {
-    expect(op('GET', 'http://photos.thailand-1.localhost/', {}, 'photos')).toEqual({ name: 'ListObjects', bucket: 'photos' });
+    expect(op('GET', 'http://photos.thailand-1.localhost/', {}, 'photos')).toEqual({
+      name: 'ListObjects',
+      bucket: 'photos',
+    });
     expect(op('GET', 'http://photos.thailand-1.localhost/a/b.jpg', {}, 'photos')).toEqual({
       name: 'GetObject',
       bucket: 'photos',
       key: 'a/b.jpg',
     });
-    expect(op('PUT', 'http://photos.thailand-1.localhost', {}, 'photos')).toEqual({ name: 'CreateBucket', bucket: 'photos' });
+    expect(op('PUT', 'http://photos.thailand-1.localhost', {}, 'photos')).toEqual({
+      name: 'CreateBucket',
+      bucket: 'photos',
+    });
   });
 });
 

@@ -49,9 +49,27 @@ describe('compareUtf8', () => {
   });
 
   it('agrees with UTF-8 byte order on random strings', () => {
-    const pool = ['a', 'b', '/', ' ', '+', '%', '~', 'é', '中', '\uE000', '\uFFFD', '\uFFFF', '𝄞', '😀', '\u{10FFFF}', '\u0000'];
+    const pool = [
+      'a',
+      'b',
+      '/',
+      ' ',
+      '+',
+      '%',
+      '~',
+      'é',
+      '中',
+      '\uE000',
+      '\uFFFD',
+      '\uFFFF',
+      '𝄞',
+      '😀',
+      '\u{10FFFF}',
+      '\u0000',
+    ];
     const next = rng(7);
-    const word = () => Array.from({ length: Math.floor(next() * 5) }, () => pool[Math.floor(next() * pool.length)]).join('');
+    const word = () =>
+      Array.from({ length: Math.floor(next() * 5) }, () => pool[Math.floor(next() * pool.length)]).join('');
     for (let i = 0; i < 5000; i++) {
       const a = word();
       const b = word();
@@ -84,7 +102,16 @@ describe('continuation tokens', () => {
   });
 
   it('refuse anything ROS did not issue', () => {
-    for (const bad of ['', '!!!', 'a', 'abc=', 'a b', btoa('no-version'), 'AAAA', btoa('1:\xff\xfe').replace(/=+$/, '')]) {
+    for (const bad of [
+      '',
+      '!!!',
+      'a',
+      'abc=',
+      'a b',
+      btoa('no-version'),
+      'AAAA',
+      btoa('1:\xff\xfe').replace(/=+$/, ''),
+    ]) {
       expect(decodeToken(bad), bad).toBeNull();
     }
   });
@@ -186,7 +213,12 @@ function fakeR2(keys: string[], seed: number, opts: { short?: boolean; splitGrou
           continue;
         }
         if (count >= take) break;
-        objects.push({ key, size: key.length, httpEtag: `"${key.length}"`, uploaded: new Date(0) } as unknown as R2Object);
+        objects.push({
+          key,
+          size: key.length,
+          httpEtag: `"${key.length}"`,
+          uploaded: new Date(0),
+        } as unknown as R2Object);
         lastGroup = null;
         count++;
         i++;
@@ -236,9 +268,20 @@ async function pageThrough(lister: Lister, prefix: string, delimiter: string, li
 function keySet(seed: number): string[] {
   const next = rng(seed);
   const parts = ['a', 'b', 'photos', '2024', '20240', '/', '/', '--', ' ', '+', '%', 'é', '𝄞', '\uFFFD', '\uE000', 'z'];
-  const keys = ['photos/2024/a.jpg', 'photos/2024/b.jpg', 'photos/20240', 'photos/2024', 'photos/2025/x', '/lead', 'a//b', 'dir/'];
+  const keys = [
+    'photos/2024/a.jpg',
+    'photos/2024/b.jpg',
+    'photos/20240',
+    'photos/2024',
+    'photos/2025/x',
+    '/lead',
+    'a//b',
+    'dir/',
+  ];
   for (let i = 0; i < 400; i++) {
-    keys.push(Array.from({ length: 1 + Math.floor(next() * 6) }, () => parts[Math.floor(next() * parts.length)]).join(''));
+    keys.push(
+      Array.from({ length: 1 + Math.floor(next() * 6) }, () => parts[Math.floor(next() * parts.length)]).join(''),
+    );
   }
   return keys.map((k) => BASE + k).concat(['bk/x', 'bkt', 'bkt-other/a', 'bkt0/a', 'bku/a']); // other "buckets"
 }
@@ -264,7 +307,9 @@ describe('listPage', () => {
       ]) {
         const expected = reference(bucketKeys, prefix, delimiter);
         for (const limit of [1, 3, 1000]) {
-          expect(await pageThrough(lister, prefix, delimiter, limit), `${prefix}|${delimiter}|${limit}`).toEqual(expected);
+          expect(await pageThrough(lister, prefix, delimiter, limit), `${prefix}|${delimiter}|${limit}`).toEqual(
+            expected,
+          );
         }
       }
     }
@@ -272,22 +317,39 @@ describe('listPage', () => {
 
   it('resumes after a common prefix without repeating it or skipping the key after it', async () => {
     const { lister } = fakeR2(
-      ['photos/2024/a', 'photos/2024/b', 'photos/2024/c', 'photos/2024', 'photos/20240', 'photos/2025/a'].map((k) => BASE + k),
+      ['photos/2024/a', 'photos/2024/b', 'photos/2024/c', 'photos/2024', 'photos/20240', 'photos/2025/a'].map(
+        (k) => BASE + k,
+      ),
       1,
     );
     const first = await listPage(lister, { base: BASE, prefix: 'photos/', delimiter: '/', after: null, limit: 2 });
     expect(first.entries.map(name)).toEqual(['photos/2024', 'photos/2024/']);
     expect(first.truncated).toBe(true);
-    const second = await listPage(lister, { base: BASE, prefix: 'photos/', delimiter: '/', after: 'photos/2024/', limit: 2 });
+    const second = await listPage(lister, {
+      base: BASE,
+      prefix: 'photos/',
+      delimiter: '/',
+      after: 'photos/2024/',
+      limit: 2,
+    });
     expect(second.entries.map(name)).toEqual(['photos/20240', 'photos/2025/']);
     expect(second.truncated).toBe(false);
     // A marker inside a common prefix (a key of it) resumes after the whole prefix too.
-    const inside = await listPage(lister, { base: BASE, prefix: 'photos/', delimiter: '/', after: 'photos/2024/a', limit: 5 });
+    const inside = await listPage(lister, {
+      base: BASE,
+      prefix: 'photos/',
+      delimiter: '/',
+      after: 'photos/2024/a',
+      limit: 5,
+    });
     expect(inside.entries.map(name)).toEqual(['photos/20240', 'photos/2025/']);
   });
 
   it('handles a resume point before, inside and after the prefix', async () => {
-    const { lister, calls } = fakeR2(['a/1', 'p/1', 'p/2', 'q/1'].map((k) => BASE + k), 1);
+    const { lister, calls } = fakeR2(
+      ['a/1', 'p/1', 'p/2', 'q/1'].map((k) => BASE + k),
+      1,
+    );
     const run = (after: string | null) =>
       listPage(lister, { base: BASE, prefix: 'p/', delimiter: '', after, limit: 10 }).then((r) => r.entries.map(name));
     expect(await run('a')).toEqual(['p/1', 'p/2']);
@@ -300,15 +362,30 @@ describe('listPage', () => {
 
   it('resumes after a point longer than any key, and lists nothing under a longer prefix', async () => {
     const x = 'x'.repeat(1019);
-    const { lister, calls } = fakeR2([`${x}a`, `${x}b`, `${x}é`, 'y'].map((k) => BASE + k), 1);
+    const { lister, calls } = fakeR2(
+      [`${x}a`, `${x}b`, `${x}é`, 'y'].map((k) => BASE + k),
+      1,
+    );
     for (const tail of ['', 'zzzz', 'é'.repeat(10)]) {
       const page = await listPage(lister, { base: BASE, prefix: '', delimiter: '', after: `${x}a${tail}`, limit: 10 });
       expect(page.entries.map(name), tail).toEqual([`${x}b`, `${x}é`, 'y']);
     }
-    const astral = await listPage(lister, { base: BASE, prefix: '', delimiter: '', after: `${x}b${'𝄞'.repeat(5)}`, limit: 10 });
+    const astral = await listPage(lister, {
+      base: BASE,
+      prefix: '',
+      delimiter: '',
+      after: `${x}b${'𝄞'.repeat(5)}`,
+      limit: 10,
+    });
     expect(astral.entries.map(name)).toEqual([`${x}é`, 'y']);
     calls.length = 0;
-    const long = await listPage(lister, { base: BASE, prefix: 'p'.repeat(2000), delimiter: '', after: null, limit: 10 });
+    const long = await listPage(lister, {
+      base: BASE,
+      prefix: 'p'.repeat(2000),
+      delimiter: '',
+      after: null,
+      limit: 10,
+    });
     expect(long).toEqual({ entries: [], truncated: false });
     expect(calls).toHaveLength(0);
   });
@@ -331,7 +408,13 @@ describe('listPage', () => {
     const exact = fakeR2(keys.slice(0, 1000), 1);
     const whole = await listPage(exact.lister, { base: BASE, prefix: '', delimiter: '', after: null, limit: 1000 });
     expect(whole.truncated).toBe(false); // exactly max-keys entries: not truncated
-    const wholeGrouped = await listPage(exact.lister, { base: BASE, prefix: '', delimiter: '/', after: null, limit: 1000 });
+    const wholeGrouped = await listPage(exact.lister, {
+      base: BASE,
+      prefix: '',
+      delimiter: '/',
+      after: null,
+      limit: 1000,
+    });
     expect(wholeGrouped.truncated).toBe(false);
     const small = await listPage(lister, { base: BASE, prefix: '', delimiter: '', after: null, limit: 333 });
     expect(small.truncated).toBe(true);

@@ -73,7 +73,10 @@ describe('sessions', () => {
   it('refuses wrong credentials alike for a wrong password and an unknown email', async () => {
     await bootstrapAdmin();
     const c = new ConsoleClient();
-    for (const body of [{ ...ADMIN, password: 'nope-nope' }, { email: 'nobody@example.com', password: 'whatever1' }]) {
+    for (const body of [
+      { ...ADMIN, password: 'nope-nope' },
+      { email: 'nobody@example.com', password: 'whatever1' },
+    ]) {
       const res = await c.post('/auth/login', body);
       expect(res.status).toBe(401);
       expect(res.body.error.code).toBe('invalid_credentials');

@@ -37,8 +37,16 @@ const p = (w: World) => `/projects/${w.project}`;
 const NO = { outsider: 404, otherProjectAdmin: 404 };
 
 const matrix: Cell[] = [
-  { action: 'read the project', run: (c, w) => c.get(p(w)), expect: { ...NO, member: 200, padmin: 200, sysadmin: 200 } },
-  { action: 'list members', run: (c, w) => c.get(`${p(w)}/members`), expect: { ...NO, member: 200, padmin: 200, sysadmin: 200 } },
+  {
+    action: 'read the project',
+    run: (c, w) => c.get(p(w)),
+    expect: { ...NO, member: 200, padmin: 200, sysadmin: 200 },
+  },
+  {
+    action: 'list members',
+    run: (c, w) => c.get(`${p(w)}/members`),
+    expect: { ...NO, member: 200, padmin: 200, sysadmin: 200 },
+  },
   {
     action: 'add a member',
     run: async (c, w) => {
@@ -58,14 +66,26 @@ const matrix: Cell[] = [
     run: (c, w) => c.delete(`${p(w)}/members/${w.member.userId}`),
     expect: { ...NO, member: 403, padmin: 204, sysadmin: 204 },
   },
-  { action: 'list apps', run: (c, w) => c.get(`${p(w)}/apps`), expect: { ...NO, member: 200, padmin: 200, sysadmin: 200 } },
+  {
+    action: 'list apps',
+    run: (c, w) => c.get(`${p(w)}/apps`),
+    expect: { ...NO, member: 200, padmin: 200, sysadmin: 200 },
+  },
   {
     action: 'create an app',
     run: (c, w) => c.post(`${p(w)}/apps`, { name: unique('app') }),
     expect: { ...NO, member: 403, padmin: 201, sysadmin: 201 },
   },
-  { action: 'delete an app', run: (c, w) => c.delete(`${p(w)}/apps/${w.app.id}`), expect: { ...NO, member: 403, padmin: 204, sysadmin: 204 } },
-  { action: 'list keys', run: (c, w) => c.get(`${p(w)}/keys`), expect: { ...NO, member: 200, padmin: 200, sysadmin: 200 } },
+  {
+    action: 'delete an app',
+    run: (c, w) => c.delete(`${p(w)}/apps/${w.app.id}`),
+    expect: { ...NO, member: 403, padmin: 204, sysadmin: 204 },
+  },
+  {
+    action: 'list keys',
+    run: (c, w) => c.get(`${p(w)}/keys`),
+    expect: { ...NO, member: 200, padmin: 200, sysadmin: 200 },
+  },
   {
     action: 'add an own key',
     run: (c, w) => c.post(`${p(w)}/keys`, { site: 'thailand-1', name: 'own' }),
@@ -85,7 +105,8 @@ const matrix: Cell[] = [
   },
   {
     action: "deactivate the member's key",
-    run: async (c, w) => c.patch(`${p(w)}/keys/${(await ownKey(w.member.client, w.project)).key.accessKeyId}`, { status: 'inactive' }),
+    run: async (c, w) =>
+      c.patch(`${p(w)}/keys/${(await ownKey(w.member.client, w.project)).key.accessKeyId}`, { status: 'inactive' }),
     expect: { ...NO, member: 200, padmin: 200, sysadmin: 200 },
   },
   {
@@ -96,7 +117,11 @@ const matrix: Cell[] = [
     },
     expect: { ...NO, member: 403, padmin: 204, sysadmin: 204 },
   },
-  { action: 'list buckets', run: (c, w) => c.get(`${p(w)}/buckets`), expect: { ...NO, member: 200, padmin: 200, sysadmin: 200 } },
+  {
+    action: 'list buckets',
+    run: (c, w) => c.get(`${p(w)}/buckets`),
+    expect: { ...NO, member: 200, padmin: 200, sysadmin: 200 },
+  },
   {
     action: 'add a bucket (holding a key)',
     run: async (c, w) => {
@@ -106,7 +131,7 @@ const matrix: Cell[] = [
     expect: { ...NO, member: 201, padmin: 201, sysadmin: 201 },
   },
   {
-    action: "see and delete a bucket at a site where one holds a key",
+    action: 'see and delete a bucket at a site where one holds a key',
     run: async (c, w) => {
       const name = unique('b');
       await ownKey(w.padmin.client, w.project);

@@ -27,20 +27,27 @@ describe('buckets', () => {
     const w = await world();
     await ownKey(w.padmin.client, w.project, 'finland-1');
     const name = unique('hidden');
-    expect((await w.padmin.client.post(`/projects/${w.project}/buckets`, { site: 'finland-1', name })).status).toBe(201);
+    expect((await w.padmin.client.post(`/projects/${w.project}/buckets`, { site: 'finland-1', name })).status).toBe(
+      201,
+    );
     // The member has no key at finland-1: the bucket is not listed and not reachable.
     const list = await w.member.client.get(`/projects/${w.project}/buckets`);
     expect(list.body.buckets).toEqual([]);
     expect(list.body.hiddenSites.map((s: any) => s.id)).toEqual(['thailand-1', 'finland-1']);
     const details = await w.member.client.get(`/projects/${w.project}/buckets/finland-1/${name}`);
     expect([details.status, details.body.error.code]).toEqual([403, 'no_key_for_site']);
-    const create = await w.member.client.post(`/projects/${w.project}/buckets`, { site: 'finland-1', name: unique('b') });
+    const create = await w.member.client.post(`/projects/${w.project}/buckets`, {
+      site: 'finland-1',
+      name: unique('b'),
+    });
     expect([create.status, create.body.error.code]).toEqual([403, 'no_key_for_site']);
     expect(create.body.error.message).toContain('Helsinki, Finland');
     // An app key does not count for the user, and neither does an inactive own key.
     await w.padmin.client.post(`/projects/${w.project}/keys`, { site: 'finland-1', name: 'app', app: w.app.id });
     const { key } = await ownKey(w.member.client, w.project, 'finland-1');
-    expect((await w.member.client.get(`/projects/${w.project}/buckets`)).body.buckets.map((b: any) => b.name)).toEqual([name]);
+    expect((await w.member.client.get(`/projects/${w.project}/buckets`)).body.buckets.map((b: any) => b.name)).toEqual([
+      name,
+    ]);
     await w.member.client.patch(`/projects/${w.project}/keys/${key.accessKeyId}`, { status: 'inactive' });
     expect((await w.member.client.get(`/projects/${w.project}/buckets`)).body.buckets).toEqual([]);
   });
@@ -64,7 +71,9 @@ describe('buckets', () => {
     const res = await w.member.client.post(`/projects/${w.project}/buckets`, { site: 'thailand-1', name });
     expect([res.status, res.body.error.code]).toEqual([400, 'invalid_bucket_name']);
     expect(res.body.error.message).toContain(why);
-    const n = await env.DB.prepare('SELECT count(*) AS n FROM buckets WHERE project_id = ?').bind(w.project).first<any>();
+    const n = await env.DB.prepare('SELECT count(*) AS n FROM buckets WHERE project_id = ?')
+      .bind(w.project)
+      .first<any>();
     expect(n.n).toBe(0);
   });
 
@@ -72,9 +81,13 @@ describe('buckets', () => {
     const w = await world();
     await ownKey(w.member.client, w.project);
     const path = `/projects/${w.project}/buckets`;
-    expect((await w.member.client.post(path, { site: 'thailand-1', name: 'x'.repeat(300) })).body.error.code).toBe('invalid_input');
+    expect((await w.member.client.post(path, { site: 'thailand-1', name: 'x'.repeat(300) })).body.error.code).toBe(
+      'invalid_input',
+    );
     expect((await w.member.client.post(path, { name: 'fine-name' })).body.error.code).toBe('invalid_input');
-    expect((await w.member.client.post(path, { site: 'mars-1', name: 'fine-name' })).body.error.code).toBe('unknown_site');
+    expect((await w.member.client.post(path, { site: 'mars-1', name: 'fine-name' })).body.error.code).toBe(
+      'unknown_site',
+    );
   });
 
   it('bucket names are unique per site across projects, but free at another site', async () => {
@@ -84,12 +97,16 @@ describe('buckets', () => {
     await ownKey(b.member.client, b.project, 'thailand-1');
     await ownKey(b.member.client, b.project, 'finland-1');
     const name = unique('shared-name');
-    expect((await a.member.client.post(`/projects/${a.project}/buckets`, { site: 'thailand-1', name })).status).toBe(201);
+    expect((await a.member.client.post(`/projects/${a.project}/buckets`, { site: 'thailand-1', name })).status).toBe(
+      201,
+    );
     const taken = await b.member.client.post(`/projects/${b.project}/buckets`, { site: 'thailand-1', name });
     expect([taken.status, taken.body.error.code]).toEqual([409, 'bucket_exists']);
     const again = await a.member.client.post(`/projects/${a.project}/buckets`, { site: 'thailand-1', name });
     expect(again.status).toBe(409);
-    expect((await b.member.client.post(`/projects/${b.project}/buckets`, { site: 'finland-1', name })).status).toBe(201);
+    expect((await b.member.client.post(`/projects/${b.project}/buckets`, { site: 'finland-1', name })).status).toBe(
+      201,
+    );
     // Project b cannot see or delete a's bucket, even knowing its name.
     expect((await b.member.client.get(`/projects/${b.project}/buckets/thailand-1/${name}`)).status).toBe(404);
     expect((await b.member.client.delete(`/projects/${b.project}/buckets/thailand-1/${name}`)).status).toBe(404);

@@ -42,7 +42,10 @@ export async function world(): Promise<World> {
   const projectName = unique('proj');
   const created = await admin.post('/projects', { name: projectName });
   const project = created.body.project.id as string;
-  for (const [person, role] of [[padmin, 'admin'], [member, 'member']] as const) {
+  for (const [person, role] of [
+    [padmin, 'admin'],
+    [member, 'member'],
+  ] as const) {
     const res = await admin.post(`/projects/${project}/members`, { email: await emailOf(person), role });
     if (res.status !== 201) throw new Error(`add member: ${JSON.stringify(res.body)}`);
   }

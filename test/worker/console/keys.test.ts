@@ -6,7 +6,10 @@ import { ownKey, unique, world } from './fixtures';
 describe('access keys', () => {
   it('Add Own Key returns an AWS-style id and the secret, once', async () => {
     const w = await world();
-    const res = await w.member.client.post(`/projects/${w.project}/keys`, { site: 'thailand-1', name: 'my-first-storage-key' });
+    const res = await w.member.client.post(`/projects/${w.project}/keys`, {
+      site: 'thailand-1',
+      name: 'my-first-storage-key',
+    });
     expect(res.status).toBe(201);
     const { key, secretAccessKey } = res.body;
     expect(key.accessKeyId).toMatch(/^[A-Z0-9]{20}$/);
@@ -36,14 +39,20 @@ describe('access keys', () => {
     await expect(openSecret(env.ROS_MASTER_KEY, 'ROSAAAAAAAAAAAAAAAAA', row.secret_ciphertext)).rejects.toThrow();
     // And two keys never share a ciphertext layout (fresh IV each time).
     const second = await ownKey(w.member.client, w.project);
-    const row2 = await env.DB.prepare('SELECT secret_ciphertext FROM access_keys WHERE id = ?').bind(second.key.accessKeyId).first<any>();
+    const row2 = await env.DB.prepare('SELECT secret_ciphertext FROM access_keys WHERE id = ?')
+      .bind(second.key.accessKeyId)
+      .first<any>();
     expect(row2.secret_ciphertext.slice(0, 16)).not.toBe(row.secret_ciphertext.slice(0, 16));
   });
 
   it('separates My Keys from App Keys', async () => {
     const w = await world();
     const mine = await ownKey(w.padmin.client, w.project);
-    const appKey = await w.padmin.client.post(`/projects/${w.project}/keys`, { site: 'finland-1', name: 'app-key', app: w.app.name });
+    const appKey = await w.padmin.client.post(`/projects/${w.project}/keys`, {
+      site: 'finland-1',
+      name: 'app-key',
+      app: w.app.name,
+    });
     expect(appKey.status).toBe(201);
     expect(appKey.body.key.owner).toEqual({ type: 'app', id: w.app.id, name: w.app.name });
     const list = (await w.padmin.client.get(`/projects/${w.project}/keys`)).body;
@@ -68,7 +77,9 @@ describe('access keys', () => {
       const res = await w.padmin.client.post(`/projects/${w.project}/keys`, body);
       expect([res.status, res.body.error.code], JSON.stringify(body)).toEqual([status, code]);
     }
-    const count = await env.DB.prepare('SELECT count(*) AS n FROM access_keys WHERE project_id = ?').bind(w.project).first<any>();
+    const count = await env.DB.prepare('SELECT count(*) AS n FROM access_keys WHERE project_id = ?')
+      .bind(w.project)
+      .first<any>();
     expect(count.n).toBe(0);
   });
 

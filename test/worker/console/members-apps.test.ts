@@ -15,7 +15,10 @@ describe('members', () => {
     const w = await world();
     const email = `${unique('joiner')}@example.com`;
     await w.admin.post('/users', { email, password: 'password-1' });
-    const res = await w.padmin.client.post(`/projects/${w.project}/members`, { email: email.toUpperCase(), role: 'member' });
+    const res = await w.padmin.client.post(`/projects/${w.project}/members`, {
+      email: email.toUpperCase(),
+      role: 'member',
+    });
     expect(res.status).toBe(201);
     expect(res.body.member).toMatchObject({ email, role: 'member' });
     const again = await w.padmin.client.post(`/projects/${w.project}/members`, { email, role: 'admin' });
@@ -24,9 +27,15 @@ describe('members', () => {
 
   it('refuses an unknown email and a bad role', async () => {
     const w = await world();
-    const unknown = await w.padmin.client.post(`/projects/${w.project}/members`, { email: 'ghost@example.com', role: 'member' });
+    const unknown = await w.padmin.client.post(`/projects/${w.project}/members`, {
+      email: 'ghost@example.com',
+      role: 'member',
+    });
     expect([unknown.status, unknown.body.error.code]).toEqual([404, 'not_found']);
-    const badRole = await w.padmin.client.post(`/projects/${w.project}/members`, { email: 'ghost@example.com', role: 'owner' });
+    const badRole = await w.padmin.client.post(`/projects/${w.project}/members`, {
+      email: 'ghost@example.com',
+      role: 'owner',
+    });
     expect([badRole.status, badRole.body.error.message]).toEqual([400, '"role" must be one of: admin, member']);
   });
 
@@ -35,9 +44,13 @@ describe('members', () => {
     // The project has two admins (the system admin who created it, and padmin).
     const promote = await w.padmin.client.patch(`/projects/${w.project}/members/${w.member.userId}`, { role: 'admin' });
     expect(promote.body.member.role).toBe('admin');
-    const admins = (await w.padmin.client.get(`/projects/${w.project}/members`)).body.members.filter((m: any) => m.role === 'admin');
+    const admins = (await w.padmin.client.get(`/projects/${w.project}/members`)).body.members.filter(
+      (m: any) => m.role === 'admin',
+    );
     for (const m of admins.slice(0, -1)) {
-      expect((await w.padmin.client.patch(`/projects/${w.project}/members/${m.userId}`, { role: 'member' })).status).toBe(200);
+      expect(
+        (await w.padmin.client.patch(`/projects/${w.project}/members/${m.userId}`, { role: 'member' })).status,
+      ).toBe(200);
     }
     const last = admins[admins.length - 1];
     const refused = await w.admin.patch(`/projects/${w.project}/members/${last.userId}`, { role: 'member' });
@@ -67,11 +80,19 @@ describe('apps', () => {
     expect(created.body.app.id).toMatch(/^a_/);
     const dup = await w.padmin.client.post(`/projects/${w.project}/apps`, { name });
     expect([dup.status, dup.body.error.code]).toEqual([409, 'conflict']);
-    expect((await w.member.client.get(`/projects/${w.project}/apps`)).body.apps.map((a: any) => a.name)).toContain(name);
-    const key = await w.padmin.client.post(`/projects/${w.project}/keys`, { site: 'thailand-1', name: 'bot', app: name });
+    expect((await w.member.client.get(`/projects/${w.project}/apps`)).body.apps.map((a: any) => a.name)).toContain(
+      name,
+    );
+    const key = await w.padmin.client.post(`/projects/${w.project}/keys`, {
+      site: 'thailand-1',
+      name: 'bot',
+      app: name,
+    });
     expect(key.status).toBe(201);
     expect((await w.padmin.client.delete(`/projects/${w.project}/apps/${name}`)).status).toBe(204);
-    expect(await env.DB.prepare('SELECT id FROM access_keys WHERE id = ?').bind(key.body.key.accessKeyId).first()).toBeNull();
+    expect(
+      await env.DB.prepare('SELECT id FROM access_keys WHERE id = ?').bind(key.body.key.accessKeyId).first(),
+    ).toBeNull();
     expect((await w.padmin.client.delete(`/projects/${w.project}/apps/${name}`)).status).toBe(404);
   });
 

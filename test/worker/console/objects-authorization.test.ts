@@ -20,7 +20,8 @@ interface Endpoint {
 
 async function answer(res: Response) {
   const json = res.headers.get('Content-Type')?.startsWith('application/json');
-  const body = json ? ((await res.json()) as any) : (await res.arrayBuffer(), null);
+  const body = json ? ((await res.json()) as any) : null;
+  if (!json) await res.arrayBuffer();
   return { status: res.status, code: body?.error?.code };
 }
 const apiCall = async (c: ConsoleClient, method: string, path: string, body?: unknown) => {
@@ -31,23 +32,53 @@ const apiCall = async (c: ConsoleClient, method: string, path: string, body?: un
 const endpoints: Endpoint[] = [
   { what: 'list objects', call: (c, w) => apiCall(c, 'GET', `${w.base}/objects`), ok: 200 },
   { what: 'bucket stats', call: (c, w) => apiCall(c, 'GET', `${w.base}/stats`), ok: 200 },
-  { what: 'download', call: async (c, w) => answer(await raw(c, 'GET', `${w.base}/object${q({ key: 'seed.txt' })}`)), ok: 200 },
-  { what: 'download (HEAD)', call: async (c, w) => ({ status: (await raw(c, 'HEAD', `${w.base}/object${q({ key: 'seed.txt' })}`)).status }), ok: 200 },
-  { what: 'upload', call: async (c, w) => answer(await raw(c, 'PUT', `${w.base}/object${q({ key: unique('u') })}`, 'data')), ok: 201 },
-  { what: 'delete an object', call: (c, w) => apiCall(c, 'DELETE', `${w.base}/object${q({ key: 'seed.txt' })}`), ok: 204 },
-  { what: 'start a multipart upload', call: (c, w) => apiCall(c, 'POST', `${w.base}/uploads`, { key: unique('m') }), ok: 201 },
+  {
+    what: 'download',
+    call: async (c, w) => answer(await raw(c, 'GET', `${w.base}/object${q({ key: 'seed.txt' })}`)),
+    ok: 200,
+  },
+  {
+    what: 'download (HEAD)',
+    call: async (c, w) => ({ status: (await raw(c, 'HEAD', `${w.base}/object${q({ key: 'seed.txt' })}`)).status }),
+    ok: 200,
+  },
+  {
+    what: 'upload',
+    call: async (c, w) => answer(await raw(c, 'PUT', `${w.base}/object${q({ key: unique('u') })}`, 'data')),
+    ok: 201,
+  },
+  {
+    what: 'delete an object',
+    call: (c, w) => apiCall(c, 'DELETE', `${w.base}/object${q({ key: 'seed.txt' })}`),
+    ok: 204,
+  },
+  {
+    what: 'start a multipart upload',
+    call: (c, w) => apiCall(c, 'POST', `${w.base}/uploads`, { key: unique('m') }),
+    ok: 201,
+  },
   {
     what: 'upload a part',
-    call: async (c, w) => answer(await raw(c, 'PUT', `${w.base}/uploads/${w.upload}/parts/1${q({ key: 'mp' })}`, 'part')),
+    call: async (c, w) =>
+      answer(await raw(c, 'PUT', `${w.base}/uploads/${w.upload}/parts/1${q({ key: 'mp' })}`, 'part')),
     ok: 200,
   },
   {
     what: 'complete an upload',
-    call: (c, w) => apiCall(c, 'POST', `${w.base}/uploads/${w.upload}/complete${q({ key: 'mp' })}`, { parts: [w.part] }),
+    call: (c, w) =>
+      apiCall(c, 'POST', `${w.base}/uploads/${w.upload}/complete${q({ key: 'mp' })}`, { parts: [w.part] }),
     ok: 200,
   },
-  { what: 'abort an upload', call: (c, w) => apiCall(c, 'DELETE', `${w.base}/uploads/${w.upload}${q({ key: 'mp' })}`), ok: 204 },
-  { what: 'empty and delete', call: (c, w) => apiCall(c, 'POST', `${w.base}/empty-and-delete`, { confirm: w.bucket }), ok: 200 },
+  {
+    what: 'abort an upload',
+    call: (c, w) => apiCall(c, 'DELETE', `${w.base}/uploads/${w.upload}${q({ key: 'mp' })}`),
+    ok: 204,
+  },
+  {
+    what: 'empty and delete',
+    call: (c, w) => apiCall(c, 'POST', `${w.base}/empty-and-delete`, { confirm: w.bucket }),
+    ok: 200,
+  },
 ];
 
 /** A bucket with one object and one started upload with one part, to act on. */
@@ -55,7 +86,11 @@ async function scene() {
   const w = await bucketWorld();
   await put(w.member.client, w.base, 'seed.txt', 'seed');
   const upload = (await w.member.client.post(`${w.base}/uploads`, { key: 'mp' })).body.upload.uploadId as string;
-  const part = (await (await raw(w.member.client, 'PUT', `${w.base}/uploads/${upload}/parts/1${q({ key: 'mp' })}`, 'x')).json() as any).part;
+  const part = (
+    (await (
+      await raw(w.member.client, 'PUT', `${w.base}/uploads/${upload}/parts/1${q({ key: 'mp' })}`, 'x')
+    ).json()) as any
+  ).part;
   return Object.assign(w, { upload, part });
 }
 
@@ -110,8 +145,12 @@ describe('object endpoints, further refusals', () => {
 
   it('unknown site → 400 unknown_site; missing bucket → 404', async () => {
     const w = await bucketWorld();
-    expect((await w.member.client.get(`/projects/${w.project}/buckets/mars-1/${w.bucket}/objects`)).body.error.code).toBe('unknown_site');
-    expect((await w.member.client.get(`/projects/${w.project}/buckets/thailand-1/${unique('none')}/objects`)).status).toBe(404);
+    expect(
+      (await w.member.client.get(`/projects/${w.project}/buckets/mars-1/${w.bucket}/objects`)).body.error.code,
+    ).toBe('unknown_site');
+    expect(
+      (await w.member.client.get(`/projects/${w.project}/buckets/thailand-1/${unique('none')}/objects`)).status,
+    ).toBe(404);
   });
 
   it('changes need the CSRF header, and a foreign Origin is refused', async () => {

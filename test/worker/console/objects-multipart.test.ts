@@ -6,7 +6,14 @@ import { bucketWorld, bytes, put, q, raw, sha256 } from './objects-support';
 /** Browser multipart uploads through the console API, on the multipart service shared with S3. */
 const MiB = 1024 ** 2;
 
-async function sendPart(c: ConsoleClient, base: string, key: string, uploadId: string, n: number | string, data: Uint8Array) {
+async function sendPart(
+  c: ConsoleClient,
+  base: string,
+  key: string,
+  uploadId: string,
+  n: number | string,
+  data: Uint8Array,
+) {
   const res = await raw(c, 'PUT', `${base}/uploads/${uploadId}/parts/${n}${q({ key })}`, data);
   return { status: res.status, body: (await res.json()) as any };
 }
@@ -24,13 +31,20 @@ describe('console multipart uploads', () => {
     // Parts may arrive in any order.
     const p2 = await sendPart(c, w.base, 'big/file.bin', uploadId, 2, second);
     const p1 = await sendPart(c, w.base, 'big/file.bin', uploadId, 1, first);
-    expect(p1).toMatchObject({ status: 200, body: { part: { number: 1, size: 5 * MiB, etag: expect.stringMatching(/^[0-9a-f]{32}$/) } } });
+    expect(p1).toMatchObject({
+      status: 200,
+      body: { part: { number: 1, size: 5 * MiB, etag: expect.stringMatching(/^[0-9a-f]{32}$/) } },
+    });
     expect(p2.body.part.size).toBe(123_456);
     const done = await c.post(`${w.base}/uploads/${uploadId}/complete${q({ key: 'big/file.bin' })}`, {
       parts: [p1.body.part, p2.body.part],
     });
     expect(done.status).toBe(200);
-    expect(done.body.object).toMatchObject({ key: 'big/file.bin', size: 5 * MiB + 123_456, etag: expect.stringMatching(/-2$/) });
+    expect(done.body.object).toMatchObject({
+      key: 'big/file.bin',
+      size: 5 * MiB + 123_456,
+      etag: expect.stringMatching(/-2$/),
+    });
 
     const got = await raw(c, 'GET', `${w.base}/object${q({ key: 'big/file.bin' })}`);
     expect(got.headers.get('Content-Type')).toBe('application/x-test');

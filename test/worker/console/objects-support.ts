@@ -13,7 +13,7 @@ export async function bucketWorld(site = 'thailand-1'): Promise<World & { bucket
 }
 
 export const q = (params: Record<string, string | number | boolean>) =>
-  '?' + new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
+  `?${new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString()}`;
 
 /** A raw (non-JSON) request with the client's session, as the browser's uploads and downloads are made. */
 export async function raw(
@@ -28,7 +28,13 @@ export async function raw(
   return SELF.fetch(`${CONSOLE}/api${path}`, { method, headers: h, body: body ?? null });
 }
 
-export async function put(c: ConsoleClient, base: string, key: string, body: string | Uint8Array, extra: Record<string, string | boolean> = {}) {
+export async function put(
+  c: ConsoleClient,
+  base: string,
+  key: string,
+  body: string | Uint8Array,
+  extra: Record<string, string | boolean> = {},
+) {
   const res = await raw(c, 'PUT', `${base}/object${q({ key, ...extra })}`, body, { 'Content-Type': 'text/plain' });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null };
@@ -41,5 +47,7 @@ export const bytes = (n: number, seed = 1) => {
 };
 
 export async function sha256(data: ArrayBuffer | Uint8Array) {
-  return [...new Uint8Array(await crypto.subtle.digest('SHA-256', data))].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return [...new Uint8Array(await crypto.subtle.digest('SHA-256', data))]
+    .map((b) => b.toString(16).padStart(2, '0'))
+    .join('');
 }

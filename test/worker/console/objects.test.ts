@@ -14,7 +14,10 @@ describe('console objects', () => {
     expect(top.status).toBe(200);
     expect(top.body.folders).toEqual(['docs/', 'photos/']);
     expect(top.body.objects.map((o: any) => o.key)).toEqual(['a.txt', 'b.txt', 'c.txt']);
-    expect(top.body.objects[0]).toMatchObject({ size: 'content of a.txt'.length, etag: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect(top.body.objects[0]).toMatchObject({
+      size: 'content of a.txt'.length,
+      etag: expect.stringMatching(/^[0-9a-f]{32}$/),
+    });
     expect(new Date(top.body.objects[0].lastModified).getTime()).toBeGreaterThan(Date.now() - 60_000);
     expect(top.body.nextToken).toBeNull();
 
@@ -46,7 +49,13 @@ describe('console objects', () => {
   it('refuses a bad limit, delimiter or token', async () => {
     const w = await bucketWorld();
     const c = w.member.client;
-    const bads: Record<string, string | number>[] = [{ limit: 0 }, { limit: 1001 }, { limit: 'ten' }, { delimiter: ',' }, { token: 'not a token!' }];
+    const bads: Record<string, string | number>[] = [
+      { limit: 0 },
+      { limit: 1001 },
+      { limit: 'ten' },
+      { delimiter: ',' },
+      { token: 'not a token!' },
+    ];
     for (const bad of bads) {
       const res = await c.get(`${w.base}/objects${q(bad)}`);
       expect([res.status, res.body.error.code], JSON.stringify(bad)).toEqual([400, 'invalid_input']);
@@ -58,7 +67,11 @@ describe('console objects', () => {
     const c = w.member.client;
     const created = await put(c, w.base, 'notes/hello world.txt', 'hello');
     expect(created.status).toBe(201);
-    expect(created.body.object).toMatchObject({ key: 'notes/hello world.txt', size: 5, etag: '5d41402abc4b2a76b9719d911017c592' });
+    expect(created.body.object).toMatchObject({
+      key: 'notes/hello world.txt',
+      size: 5,
+      etag: '5d41402abc4b2a76b9719d911017c592',
+    });
     const stored = await env.R2_THAILAND_1.get(`${w.bucket}/notes/hello world.txt`);
     expect(await stored!.text()).toBe('hello');
     expect(stored!.httpMetadata?.contentType).toBe('text/plain');
@@ -72,7 +85,9 @@ describe('console objects', () => {
     const download = await raw(c, 'GET', `${w.base}/object${q({ key: 'notes/hello world.txt' })}`);
     expect(download.status).toBe(200);
     expect(await download.text()).toBe('replaced');
-    expect(download.headers.get('Content-Disposition')).toBe(`attachment; filename="hello world.txt"; filename*=UTF-8''hello%20world.txt`);
+    expect(download.headers.get('Content-Disposition')).toBe(
+      `attachment; filename="hello world.txt"; filename*=UTF-8''hello%20world.txt`,
+    );
     expect(download.headers.get('Content-Type')).toBe('text/plain');
     expect(download.headers.get('X-Content-Type-Options')).toBe('nosniff');
     expect(download.headers.get('Content-Security-Policy')).toContain('sandbox');
@@ -102,7 +117,9 @@ describe('console objects', () => {
     const big = await raw(c, 'PUT', `${w.base}/object${q({ key: 'big.bin' })}`, new Uint8Array(8 * 1024 ** 2 + 1));
     expect([big.status, ((await big.json()) as any).error.code]).toEqual([413, 'too_large']);
     expect(await env.R2_THAILAND_1.head(`${w.bucket}/big.bin`)).toBeNull();
-    const badType = await raw(c, 'PUT', `${w.base}/object${q({ key: 't' })}`, 'x', { 'Content-Type': `text/${'x'.repeat(300)}` });
+    const badType = await raw(c, 'PUT', `${w.base}/object${q({ key: 't' })}`, 'x', {
+      'Content-Type': `text/${'x'.repeat(300)}`,
+    });
     expect([badType.status, ((await badType.json()) as any).error.code]).toEqual([400, 'invalid_input']);
   });
 
@@ -110,7 +127,9 @@ describe('console objects', () => {
     const w = await bucketWorld();
     const res = await raw(w.member.client, 'GET', `${w.base}/object${q({ key: 'nothing-here' })}`);
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({ error: { code: 'NoSuchKey', message: 'No object named "nothing-here" in this bucket.' } });
+    expect(await res.json()).toEqual({
+      error: { code: 'NoSuchKey', message: 'No object named "nothing-here" in this bucket.' },
+    });
   });
 
   it('deletes an object (trash icon), and deleting a missing one is no error, as in S3', async () => {

@@ -13,7 +13,9 @@ describe('users', () => {
     expect(JSON.stringify(created.body)).not.toContain('pbkdf2');
     expect((await w.admin.get('/users')).body.users.map((u: any) => u.email)).toContain(email);
     for (const c of [w.padmin.client, w.member.client, w.outsider.client]) {
-      expect((await c.post('/users', { email: `${unique('x')}@example.com`, password: 'password-1' })).status).toBe(403);
+      expect((await c.post('/users', { email: `${unique('x')}@example.com`, password: 'password-1' })).status).toBe(
+        403,
+      );
       expect((await c.get('/users')).body.error.code).toBe('forbidden');
     }
   });
@@ -32,9 +34,17 @@ describe('users', () => {
 
   it('creates system admins on request', async () => {
     const admin = await bootstrapAdmin();
-    const res = await admin.post('/users', { email: `${unique('sa')}@example.com`, password: 'password-1', isAdmin: true });
+    const res = await admin.post('/users', {
+      email: `${unique('sa')}@example.com`,
+      password: 'password-1',
+      isAdmin: true,
+    });
     expect(res.body.user.isAdmin).toBe(true);
-    const notBool = await admin.post('/users', { email: `${unique('sa')}@example.com`, password: 'password-1', isAdmin: 'yes' });
+    const notBool = await admin.post('/users', {
+      email: `${unique('sa')}@example.com`,
+      password: 'password-1',
+      isAdmin: 'yes',
+    });
     expect(notBool.status).toBe(400);
   });
 });

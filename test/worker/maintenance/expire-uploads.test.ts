@@ -15,7 +15,9 @@ describe('expireUploads (the cron cleanup)', () => {
       ids.push(id);
     }
     const day = 24 * 3600 * 1000;
-    await env.DB.prepare('UPDATE multipart_uploads SET created_at = ? WHERE upload_id = ?').bind(Date.now() - 8 * day, ids[0]).run();
+    await env.DB.prepare('UPDATE multipart_uploads SET created_at = ? WHERE upload_id = ?')
+      .bind(Date.now() - 8 * day, ids[0])
+      .run();
 
     const aborted = await expireUploads(env.DB, siteRegistry(env), Date.now(), 7);
     expect(aborted).toBeGreaterThanOrEqual(1);

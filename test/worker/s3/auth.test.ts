@@ -4,7 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { clearKeyCache } from '../../../src/s3/auth/authenticate';
 import { S3TestClient, s3World, xmlAll, xmlText } from './s3-fixtures';
 
-const amzDate = (ms: number) => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+const amzDate = (ms: number) =>
+  new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 
 describe('S3 authentication', () => {
   it('refuses anonymous requests', async () => {
@@ -20,7 +24,9 @@ describe('S3 authentication', () => {
     const res = await wrong.fetch('/');
     const xml = await res.text();
     expect([res.status, xmlText(xml, 'Code')]).toEqual([403, 'SignatureDoesNotMatch']);
-    expect(xmlText(xml, 'StringToSign')).toMatch(/^AWS4-HMAC-SHA256\n\d{8}T\d{6}Z\n\d{8}\/auto\/s3\/aws4_request\n[0-9a-f]{64}$/);
+    expect(xmlText(xml, 'StringToSign')).toMatch(
+      /^AWS4-HMAC-SHA256\n\d{8}T\d{6}Z\n\d{8}\/auto\/s3\/aws4_request\n[0-9a-f]{64}$/,
+    );
     expect(xmlText(xml, 'AWSAccessKeyId')).toBe(w.s3.accessKeyId);
     expect(xmlText(xml, 'CanonicalRequest')).toContain('host:127.0.0.2:8787');
   });
@@ -51,11 +57,14 @@ describe('S3 authentication', () => {
 
   it('refuses a malformed Authorization header', async () => {
     const res = await SELF.fetch('http://127.0.0.2:8787/', {
-      headers: { Authorization: 'AWS4-HMAC-SHA256 Credential=ROSX/20250101/us-east-1/s3, Signature=abc', 'x-amz-date': amzDate(Date.now()), 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+      headers: {
+        Authorization: 'AWS4-HMAC-SHA256 Credential=ROSX/20250101/us-east-1/s3, Signature=abc',
+        'x-amz-date': amzDate(Date.now()),
+        'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',
+      },
     });
     expect([res.status, xmlText(await res.text(), 'Code')]).toEqual([400, 'AuthorizationHeaderMalformed']);
   });
-
 });
 
 describe('presigned URLs', () => {
@@ -76,10 +85,16 @@ describe('presigned URLs', () => {
     const b = await w.newBucket();
     const old = new URL(`${w.s3.endpoint}/${b}/x`);
     old.searchParams.set('X-Amz-Expires', '60');
-    const expired = await w.s3.aws.sign(old.toString(), { aws: { signQuery: true, datetime: amzDate(Date.now() - 120_000) } } as any);
+    const expired = await w.s3.aws.sign(old.toString(), {
+      aws: { signQuery: true, datetime: amzDate(Date.now() - 120_000) },
+    } as any);
     const res = await SELF.fetch(expired.url);
     const xml = await res.text();
-    expect([res.status, xmlText(xml, 'Code'), xmlText(xml, 'Message')]).toEqual([403, 'AccessDenied', 'Request has expired']);
+    expect([res.status, xmlText(xml, 'Code'), xmlText(xml, 'Message')]).toEqual([
+      403,
+      'AccessDenied',
+      'Request has expired',
+    ]);
 
     const long = await SELF.fetch(await w.s3.presign(`/${b}/x`, 'GET', 604801));
     expect([long.status, xmlText(await long.text(), 'Code')]).toEqual([400, 'AuthorizationQueryParametersError']);
@@ -116,7 +131,7 @@ describe('S3 authorization', () => {
     expect(await (await mine.s3.fetch(`/${b}/secret`)).text()).toBe('mine');
   });
 
-  it("a key of another site does not exist at this one; each site lists only its buckets", async () => {
+  it('a key of another site does not exist at this one; each site lists only its buckets', async () => {
     const w = await s3World();
     const finland = await w.newKey('finland-1');
     const b = await w.newBucket();
@@ -131,7 +146,8 @@ describe('S3 authorization', () => {
   it('an app key works like a user key within its project', async () => {
     const w = await s3World();
     const app = (await w.admin.post(`/projects/${w.project}/apps`, { name: 'ci-bot' })).body.app;
-    const key = (await w.admin.post(`/projects/${w.project}/keys`, { site: 'thailand-1', name: 'bot', app: app.id })).body;
+    const key = (await w.admin.post(`/projects/${w.project}/keys`, { site: 'thailand-1', name: 'bot', app: app.id }))
+      .body;
     const bot = new S3TestClient(key.key.accessKeyId, key.secretAccessKey, 'thailand-1');
     const b = await w.newBucket();
     expect((await bot.fetch(`/${b}/from-bot`, { method: 'PUT', body: 'beep' })).status).toBe(200);
@@ -156,7 +172,9 @@ describe('S3 authorization', () => {
     const key = await w.newKey();
     await key.fetch('/');
     await new Promise((r) => setTimeout(r, 50));
-    const row = await env.DB.prepare('SELECT last_used_at FROM access_keys WHERE id = ?').bind(key.accessKeyId).first<any>();
+    const row = await env.DB.prepare('SELECT last_used_at FROM access_keys WHERE id = ?')
+      .bind(key.accessKeyId)
+      .first<any>();
     expect(row.last_used_at).toBeGreaterThan(Date.now() - 60_000);
   });
 

@@ -33,7 +33,10 @@ describe('bucket cache', () => {
     // No other project may take the name while caches may still point at the old bucket: S3's OperationAborted.
     expect(await code(await other.s3.fetch(`/${b}`, { method: 'PUT' }))).toEqual([409, 'OperationAborted']);
     const viaConsole = await other.admin.post(`/projects/${other.project}/buckets`, { site: 'thailand-1', name: b });
-    expect([viaConsole.status, viaConsole.body.error?.code ?? viaConsole.body.code]).toEqual([409, 'bucket_name_settling']);
+    expect([viaConsole.status, viaConsole.body.error?.code ?? viaConsole.body.code]).toEqual([
+      409,
+      'bucket_name_settling',
+    ]);
 
     // Its own project may, and gets an empty bucket: what the stale cache let through was swept.
     expect((await w.s3.fetch(`/${b}`, { method: 'PUT' })).status).toBe(200);
@@ -66,7 +69,9 @@ describe('bucket cache', () => {
     await deleteBucketRow(env.DB, 'thailand-1', old, now - 25 * 3600 * 1000);
     await deleteBucketRow(env.DB, 'thailand-1', recent, now);
     await deleteTombstonesBefore(env.DB, now - 24 * 3600 * 1000);
-    const names = await env.DB.prepare('SELECT name FROM bucket_tombstones WHERE name IN (?, ?)').bind(old, recent).all<{ name: string }>();
+    const names = await env.DB.prepare('SELECT name FROM bucket_tombstones WHERE name IN (?, ?)')
+      .bind(old, recent)
+      .all<{ name: string }>();
     expect(names.results.map((r) => r.name)).toEqual([recent]);
   });
 });

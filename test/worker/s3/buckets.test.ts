@@ -22,7 +22,9 @@ describe('S3 bucket operations', () => {
     expect(head.headers.get('x-amz-bucket-region')).toBe('auto');
 
     const location = await (await w.s3.fetch(`/${name}?location`)).text();
-    expect(location).toContain('<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/">auto</LocationConstraint>');
+    expect(location).toContain(
+      '<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/">auto</LocationConstraint>',
+    );
 
     expect((await w.s3.fetch(`/${name}`, { method: 'DELETE' })).status).toBe(204);
     const gone = await w.s3.fetch(`/${name}`, { method: 'HEAD' });
@@ -42,7 +44,8 @@ describe('S3 bucket operations', () => {
 
   it('accepts a CreateBucketConfiguration with any LocationConstraint, refuses malformed XML', async () => {
     const w = await s3World();
-    const body = '<CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><LocationConstraint>eu-west-1</LocationConstraint></CreateBucketConfiguration>';
+    const body =
+      '<CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><LocationConstraint>eu-west-1</LocationConstraint></CreateBucketConfiguration>';
     expect((await w.s3.fetch(`/${unique('cfg')}`, { method: 'PUT', body })).status).toBe(200);
     const bad = await w.s3.fetch(`/${unique('bad')}`, { method: 'PUT', body: '<CreateBucketConfiguration><oops>' });
     expect(bad.status).toBe(400);
@@ -81,7 +84,12 @@ describe('S3 bucket operations', () => {
 
   it('answers NoSuchBucket for a missing bucket', async () => {
     const w = await s3World();
-    for (const [method, path] of [['GET', '/nope-nope'], ['DELETE', '/nope-nope'], ['PUT', '/nope-nope/key'], ['GET', '/nope-nope/key']]) {
+    for (const [method, path] of [
+      ['GET', '/nope-nope'],
+      ['DELETE', '/nope-nope'],
+      ['PUT', '/nope-nope/key'],
+      ['GET', '/nope-nope/key'],
+    ]) {
       const res = await w.s3.fetch(path, { method, ...(method === 'PUT' ? { body: 'x' } : {}) });
       const xml = await res.text();
       expect([res.status, xmlText(xml, 'Code')], `${method} ${path}`).toEqual([404, 'NoSuchBucket']);

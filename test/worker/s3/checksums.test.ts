@@ -14,7 +14,11 @@ const code = async (res: Response) => [res.status, xmlText(await res.text(), 'Co
 
 /** An SDK-style STREAMING-UNSIGNED-PAYLOAD-TRAILER body with an x-amz-checksum-<alg> trailer. */
 function trailerInit(data: Uint8Array, alg: string, value: string): RequestInit {
-  const body = concat([enc.encode(`${data.length.toString(16)}\r\n`), data, enc.encode(`\r\n0\r\nx-amz-checksum-${alg}:${value}\r\n\r\n`)]);
+  const body = concat([
+    enc.encode(`${data.length.toString(16)}\r\n`),
+    data,
+    enc.encode(`\r\n0\r\nx-amz-checksum-${alg}:${value}\r\n\r\n`),
+  ]);
   return {
     method: 'PUT',
     body,
@@ -27,7 +31,8 @@ function trailerInit(data: Uint8Array, alg: string, value: string): RequestInit 
   };
 }
 
-const checked = (w: S3World, path: string, method = 'HEAD') => w.s3.fetch(path, { method, headers: { 'x-amz-checksum-mode': 'ENABLED' } });
+const checked = (w: S3World, path: string, method = 'HEAD') =>
+  w.s3.fetch(path, { method, headers: { 'x-amz-checksum-mode': 'ENABLED' } });
 
 describe('trailer checksums of simple uploads', () => {
   it('are stored, returned with x-amz-checksum-mode, carried by a copy, and forgotten on overwrite and delete', async () => {
@@ -41,7 +46,10 @@ describe('trailer checksums of simple uploads', () => {
 
     for (const method of ['HEAD', 'GET']) {
       const res = await checked(w, `/${b}/t`, method);
-      expect([res.headers.get('x-amz-checksum-crc32c'), res.headers.get('x-amz-checksum-type')]).toEqual([crc, 'FULL_OBJECT']);
+      expect([res.headers.get('x-amz-checksum-crc32c'), res.headers.get('x-amz-checksum-type')]).toEqual([
+        crc,
+        'FULL_OBJECT',
+      ]);
       await res.arrayBuffer();
     }
     // Not without the mode, and not for a range (the value would not describe those bytes).
@@ -52,7 +60,11 @@ describe('trailer checksums of simple uploads', () => {
 
     const copy = await w.s3.fetch(`/${b}/copy`, { method: 'PUT', headers: { 'x-amz-copy-source': `/${b}/t` } });
     const copyXml = await copy.text();
-    expect([copy.status, xmlText(copyXml, 'ChecksumCRC32C'), xmlText(copyXml, 'ChecksumType')]).toEqual([200, crc, 'FULL_OBJECT']);
+    expect([copy.status, xmlText(copyXml, 'ChecksumCRC32C'), xmlText(copyXml, 'ChecksumType')]).toEqual([
+      200,
+      crc,
+      'FULL_OBJECT',
+    ]);
     expect((await checked(w, `/${b}/copy`)).headers.get('x-amz-checksum-crc32c')).toBe(crc);
 
     // A new version without a checksum: the recorded value (of the old version) is not returned for it.
@@ -61,18 +73,29 @@ describe('trailer checksums of simple uploads', () => {
 
     const again = await w.s3.fetch(`/${b}/t`, trailerInit(data, 'crc32c', crc));
     expect(again.status).toBe(200);
-    expect(await env.DB.prepare('SELECT COUNT(*) AS n FROM object_checksums WHERE r2_key = ?').bind(`${b}/t`).first('n')).toBe(1);
+    expect(
+      await env.DB.prepare('SELECT COUNT(*) AS n FROM object_checksums WHERE r2_key = ?').bind(`${b}/t`).first('n'),
+    ).toBe(1);
     expect((await w.s3.fetch(`/${b}/t`, { method: 'DELETE' })).status).toBe(204);
-    await expect.poll(() => env.DB.prepare('SELECT COUNT(*) AS n FROM object_checksums WHERE r2_key = ?').bind(`${b}/t`).first('n')).toBe(0);
+    await expect
+      .poll(() =>
+        env.DB.prepare('SELECT COUNT(*) AS n FROM object_checksums WHERE r2_key = ?').bind(`${b}/t`).first('n'),
+      )
+      .toBe(0);
   });
 
   it('a wrong trailer stores neither the object nor a checksum', async () => {
     const w = await s3World();
     const b = await w.newBucket();
-    const res = await w.s3.fetch(`/${b}/bad`, trailerInit(bytes(1000, 2), 'sha256', await b64('SHA256', bytes(1000, 3))));
+    const res = await w.s3.fetch(
+      `/${b}/bad`,
+      trailerInit(bytes(1000, 2), 'sha256', await b64('SHA256', bytes(1000, 3))),
+    );
     expect(await code(res)).toEqual([400, 'BadDigest']);
     expect(await env.R2_THAILAND_1.head(`${b}/bad`)).toBeNull();
-    expect(await env.DB.prepare('SELECT COUNT(*) AS n FROM object_checksums WHERE r2_key = ?').bind(`${b}/bad`).first('n')).toBe(0);
+    expect(
+      await env.DB.prepare('SELECT COUNT(*) AS n FROM object_checksums WHERE r2_key = ?').bind(`${b}/bad`).first('n'),
+    ).toBe(0);
   });
 });
 
@@ -85,7 +108,10 @@ async function create(w: S3World, path: string, headers: Record<string, string>)
 
 const completeXml = (parts: { n: number; etag: string; checksum?: [string, string] }[]) =>
   `<CompleteMultipartUpload>${parts
-    .map((p) => `<Part><PartNumber>${p.n}</PartNumber><ETag>${p.etag}</ETag>${p.checksum ? `<${p.checksum[0]}>${p.checksum[1]}</${p.checksum[0]}>` : ''}</Part>`)
+    .map(
+      (p) =>
+        `<Part><PartNumber>${p.n}</PartNumber><ETag>${p.etag}</ETag>${p.checksum ? `<${p.checksum[0]}>${p.checksum[1]}</${p.checksum[0]}>` : ''}</Part>`,
+    )
     .join('')}</CompleteMultipartUpload>`;
 
 describe('multipart checksums', () => {
@@ -96,16 +122,27 @@ describe('multipart checksums', () => {
     const b = await w.newBucket();
     const path = `/${b}/composite`;
     const up = await create(w, path, { 'x-amz-checksum-algorithm': 'crc32' });
-    expect([up.headers.get('x-amz-checksum-algorithm'), up.headers.get('x-amz-checksum-type')]).toEqual(['CRC32', 'COMPOSITE']);
+    expect([up.headers.get('x-amz-checksum-algorithm'), up.headers.get('x-amz-checksum-type')]).toEqual([
+      'CRC32',
+      'COMPOSITE',
+    ]);
 
     const sent = [];
     for (const [i, data] of parts.entries()) {
       // Part 2 comes without a checksum: S3 computes the upload's algorithm itself.
       const headers: Record<string, string> = i === 1 ? {} : { 'x-amz-checksum-crc32': await b64('CRC32', data) };
-      const res = await w.s3.fetch(`${path}?partNumber=${i + 1}&uploadId=${up.id}`, { method: 'PUT', body: data, headers });
+      const res = await w.s3.fetch(`${path}?partNumber=${i + 1}&uploadId=${up.id}`, {
+        method: 'PUT',
+        body: data,
+        headers,
+      });
       expect(res.status, await res.clone().text()).toBe(200);
       expect(res.headers.get('x-amz-checksum-crc32')).toBe(await b64('CRC32', data));
-      sent.push({ n: i + 1, etag: res.headers.get('ETag')!, checksum: ['ChecksumCRC32', res.headers.get('x-amz-checksum-crc32')!] as [string, string] });
+      sent.push({
+        n: i + 1,
+        etag: res.headers.get('ETag')!,
+        checksum: ['ChecksumCRC32', res.headers.get('x-amz-checksum-crc32')!] as [string, string],
+      });
     }
     const wrongAlg = await w.s3.fetch(`${path}?partNumber=9&uploadId=${up.id}`, {
       method: 'PUT',
@@ -121,18 +158,32 @@ describe('multipart checksums', () => {
     expect(xmlText(uploads, 'ChecksumAlgorithm')).toBe('CRC32');
 
     // A COMPOSITE upload's completion must list every part's checksum, and list it right.
-    const missing = await w.s3.fetch(`${path}?uploadId=${up.id}`, { method: 'POST', body: completeXml(sent.map(({ n, etag }) => ({ n, etag }))) });
+    const missing = await w.s3.fetch(`${path}?uploadId=${up.id}`, {
+      method: 'POST',
+      body: completeXml(sent.map(({ n, etag }) => ({ n, etag }))),
+    });
     expect(await code(missing)).toEqual([400, 'InvalidRequest']);
-    const wrong = sent.map((p, i) => (i === 0 ? { ...p, checksum: ['ChecksumCRC32', 'AAAAAA=='] as [string, string] } : p));
-    expect(await code(await w.s3.fetch(`${path}?uploadId=${up.id}`, { method: 'POST', body: completeXml(wrong) }))).toEqual([400, 'InvalidPart']);
+    const wrong = sent.map((p, i) =>
+      i === 0 ? { ...p, checksum: ['ChecksumCRC32', 'AAAAAA=='] as [string, string] } : p,
+    );
+    expect(
+      await code(await w.s3.fetch(`${path}?uploadId=${up.id}`, { method: 'POST', body: completeXml(wrong) })),
+    ).toEqual([400, 'InvalidPart']);
 
     const digests = await Promise.all(parts.map((p) => checksumOf('CRC32', p)));
     const expected = `${await b64('CRC32', concat(digests))}-3`;
     const done = await w.s3.fetch(`${path}?uploadId=${up.id}`, { method: 'POST', body: completeXml(sent) });
     const xml = await done.text();
-    expect([done.status, xmlText(xml, 'ChecksumCRC32'), xmlText(xml, 'ChecksumType')], xml).toEqual([200, expected, 'COMPOSITE']);
+    expect([done.status, xmlText(xml, 'ChecksumCRC32'), xmlText(xml, 'ChecksumType')], xml).toEqual([
+      200,
+      expected,
+      'COMPOSITE',
+    ]);
     const head = await checked(w, path);
-    expect([head.headers.get('x-amz-checksum-crc32'), head.headers.get('x-amz-checksum-type')]).toEqual([expected, 'COMPOSITE']);
+    expect([head.headers.get('x-amz-checksum-crc32'), head.headers.get('x-amz-checksum-type')]).toEqual([
+      expected,
+      'COMPOSITE',
+    ]);
     // A copy is one new object: a COMPOSITE checksum (of the source's parts) does not describe it.
     await w.s3.fetch(`/${b}/copied`, { method: 'PUT', headers: { 'x-amz-copy-source': `/${b}/composite` } });
     expect((await checked(w, `/${b}/copied`)).headers.get('x-amz-checksum-crc32')).toBeNull();
@@ -162,7 +213,11 @@ describe('multipart checksums', () => {
     });
     expect(await code(wrongHeader)).toEqual([400, 'BadDigest']);
     expect(await env.R2_THAILAND_1.head(`${b}/full`)).toBeNull();
-    const wrongMode = await w.s3.fetch(`${path}?uploadId=${up.id}`, { method: 'POST', body: completeXml(sent), headers: { 'x-amz-checksum-type': 'COMPOSITE' } });
+    const wrongMode = await w.s3.fetch(`${path}?uploadId=${up.id}`, {
+      method: 'POST',
+      body: completeXml(sent),
+      headers: { 'x-amz-checksum-type': 'COMPOSITE' },
+    });
     expect(await code(wrongMode)).toEqual([400, 'InvalidRequest']);
 
     const done = await w.s3.fetch(`${path}?uploadId=${up.id}`, {
@@ -171,9 +226,16 @@ describe('multipart checksums', () => {
       headers: { 'x-amz-checksum-crc64nvme': whole, 'x-amz-checksum-type': 'FULL_OBJECT' },
     });
     const xml = await done.text();
-    expect([done.status, xmlText(xml, 'ChecksumCRC64NVME'), xmlText(xml, 'ChecksumType')], xml).toEqual([200, whole, 'FULL_OBJECT']);
+    expect([done.status, xmlText(xml, 'ChecksumCRC64NVME'), xmlText(xml, 'ChecksumType')], xml).toEqual([
+      200,
+      whole,
+      'FULL_OBJECT',
+    ]);
     const got = await checked(w, path, 'GET');
-    expect([got.headers.get('x-amz-checksum-crc64nvme'), got.headers.get('x-amz-checksum-type')]).toEqual([whole, 'FULL_OBJECT']);
+    expect([got.headers.get('x-amz-checksum-crc64nvme'), got.headers.get('x-amz-checksum-type')]).toEqual([
+      whole,
+      'FULL_OBJECT',
+    ]);
     expect(await b64('CRC64NVME', new Uint8Array(await got.arrayBuffer()))).toBe(whole);
     // A FULL_OBJECT checksum describes the bytes, so a copy keeps it.
     await w.s3.fetch(`/${b}/copied`, { method: 'PUT', headers: { 'x-amz-copy-source': `/${b}/full` } });
@@ -191,10 +253,15 @@ describe('multipart checksums', () => {
       headers: { 'x-amz-copy-source': `/${b}/src`, 'x-amz-copy-source-range': 'bytes=1000-200999' },
     });
     const xml = await res.text();
-    expect([res.status, xmlText(xml, 'ChecksumSHA256')], xml).toEqual([200, await b64('SHA256', source.subarray(1000, 201000))]);
+    expect([res.status, xmlText(xml, 'ChecksumSHA256')], xml).toEqual([
+      200,
+      await b64('SHA256', source.subarray(1000, 201000)),
+    ]);
     const done = await w.s3.fetch(`/${b}/dst?uploadId=${up.id}`, {
       method: 'POST',
-      body: completeXml([{ n: 1, etag: xmlText(xml, 'ETag')!, checksum: ['ChecksumSHA256', xmlText(xml, 'ChecksumSHA256')!] }]),
+      body: completeXml([
+        { n: 1, etag: xmlText(xml, 'ETag')!, checksum: ['ChecksumSHA256', xmlText(xml, 'ChecksumSHA256')!] },
+      ]),
     });
     const doneXml = await done.text();
     const expected = `${toBase64(await checksumOf('SHA256', fromBase64(xmlText(xml, 'ChecksumSHA256')!)!))}-1`;
@@ -204,12 +271,22 @@ describe('multipart checksums', () => {
   it('refuses checksum settings S3 refuses', async () => {
     const w = await s3World();
     const b = await w.newBucket();
-    const refused = async (headers: Record<string, string>) => code(await w.s3.fetch(`/${b}/k?uploads`, { method: 'POST', headers }));
-    expect(await refused({ 'x-amz-checksum-algorithm': 'SHA256', 'x-amz-checksum-type': 'FULL_OBJECT' })).toEqual([400, 'InvalidRequest']);
-    expect(await refused({ 'x-amz-checksum-algorithm': 'CRC64NVME', 'x-amz-checksum-type': 'COMPOSITE' })).toEqual([400, 'InvalidRequest']);
+    const refused = async (headers: Record<string, string>) =>
+      code(await w.s3.fetch(`/${b}/k?uploads`, { method: 'POST', headers }));
+    expect(await refused({ 'x-amz-checksum-algorithm': 'SHA256', 'x-amz-checksum-type': 'FULL_OBJECT' })).toEqual([
+      400,
+      'InvalidRequest',
+    ]);
+    expect(await refused({ 'x-amz-checksum-algorithm': 'CRC64NVME', 'x-amz-checksum-type': 'COMPOSITE' })).toEqual([
+      400,
+      'InvalidRequest',
+    ]);
     expect(await refused({ 'x-amz-checksum-algorithm': 'MD5' })).toEqual([400, 'InvalidRequest']);
     expect(await refused({ 'x-amz-checksum-type': 'COMPOSITE' })).toEqual([400, 'InvalidRequest']);
-    expect(await refused({ 'x-amz-checksum-algorithm': 'CRC32', 'x-amz-checksum-type': 'PARTIAL' })).toEqual([400, 'InvalidRequest']);
+    expect(await refused({ 'x-amz-checksum-algorithm': 'CRC32', 'x-amz-checksum-type': 'PARTIAL' })).toEqual([
+      400,
+      'InvalidRequest',
+    ]);
     // No upload was created by any of them.
     expect(xmlAll(await (await w.s3.fetch(`/${b}?uploads`)).text(), 'UploadId')).toEqual([]);
     // An upload without an algorithm may not be completed with a checksum mode.

@@ -13,7 +13,12 @@ function payload(size: number): Uint8Array {
 }
 
 /** The body the 2025+ SDKs send by default: STREAMING-UNSIGNED-PAYLOAD-TRAILER with a CRC32 trailer. */
-async function unsignedTrailerPut(w: S3World, path: string, data: Uint8Array, opts: { trailerValue?: string; flip?: number } = {}) {
+async function unsignedTrailerPut(
+  w: S3World,
+  path: string,
+  data: Uint8Array,
+  opts: { trailerValue?: string; flip?: number } = {},
+) {
   const crc = opts.trailerValue ?? toBase64(await checksumOf('CRC32', data));
   const sent = data.slice();
   if (opts.flip !== undefined) sent[opts.flip] ^= 1;
@@ -51,7 +56,10 @@ async function signedChunkedPut(w: S3World, path: string, data: Uint8Array, flip
   const parts: Uint8Array[] = [];
   const chunks = [data.subarray(0, 65536), data.subarray(65536), new Uint8Array(0)];
   for (const chunk of chunks) {
-    const sig = await hmacHex(key, `AWS4-HMAC-SHA256-PAYLOAD\n${amzDate}\n${scope}\n${previous}\n${EMPTY_SHA256}\n${await sha256Hex(chunk)}`);
+    const sig = await hmacHex(
+      key,
+      `AWS4-HMAC-SHA256-PAYLOAD\n${amzDate}\n${scope}\n${previous}\n${EMPTY_SHA256}\n${await sha256Hex(chunk)}`,
+    );
     const sent = chunk.slice();
     if (flipAfterSigning !== undefined && chunk.length && sent.length > flipAfterSigning) sent[flipAfterSigning] ^= 1;
     parts.push(enc.encode(`${chunk.length.toString(16)};chunk-signature=${sig}\r\n`), sent, enc.encode('\r\n'));
@@ -103,7 +111,11 @@ describe('aws-chunked uploads', () => {
     const b = await w.newBucket();
     const data = enc.encode('hey');
     const good = toBase64(await checksumOf('SHA256', data));
-    const bad = await w.s3.fetch(`/${b}/c`, { method: 'PUT', body: data, headers: { 'x-amz-checksum-crc32': 'AAAAAA==' } });
+    const bad = await w.s3.fetch(`/${b}/c`, {
+      method: 'PUT',
+      body: data,
+      headers: { 'x-amz-checksum-crc32': 'AAAAAA==' },
+    });
     expect([bad.status, xmlText(await bad.text(), 'Code')]).toEqual([400, 'BadDigest']);
     expect(await env.R2_THAILAND_1.head(`${b}/c`)).toBeNull();
     const ok = await w.s3.fetch(`/${b}/c`, { method: 'PUT', body: data, headers: { 'x-amz-checksum-sha256': good } });
@@ -111,7 +123,11 @@ describe('aws-chunked uploads', () => {
     const head = await w.s3.fetch(`/${b}/c`, { method: 'HEAD', headers: { 'x-amz-checksum-mode': 'ENABLED' } });
     expect(head.headers.get('x-amz-checksum-sha256')).toBe(good);
     expect((await w.s3.fetch(`/${b}/c`, { method: 'HEAD' })).headers.get('x-amz-checksum-sha256')).toBeNull();
-    const invalid = await w.s3.fetch(`/${b}/d`, { method: 'PUT', body: data, headers: { 'x-amz-checksum-crc32': 'nope' } });
+    const invalid = await w.s3.fetch(`/${b}/d`, {
+      method: 'PUT',
+      body: data,
+      headers: { 'x-amz-checksum-crc32': 'nope' },
+    });
     expect([invalid.status, xmlText(await invalid.text(), 'Code')]).toEqual([400, 'InvalidRequest']);
   });
 });

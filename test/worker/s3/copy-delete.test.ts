@@ -18,23 +18,32 @@ describe('CopyObject', () => {
     const same = await w.s3.fetch(`/${a}/dst`, { method: 'PUT', headers: { 'x-amz-copy-source': source } });
     const xml = await same.text();
     expect(same.status, xml).toBe(200);
-    expect(xmlText(xml, 'ETag')).toBe('&quot;' + (await md5hex('copy me')) + '&quot;');
+    expect(xmlText(xml, 'ETag')).toBe(`&quot;${await md5hex('copy me')}&quot;`);
     expect(xmlText(xml, 'LastModified')).toMatch(/Z$/);
     const got = await w.s3.fetch(`/${a}/dst`);
-    expect([await got.text(), got.headers.get('Content-Type'), got.headers.get('x-amz-meta-from')]).toEqual(['copy me', 'text/x-src', 'src']);
+    expect([await got.text(), got.headers.get('Content-Type'), got.headers.get('x-amz-meta-from')]).toEqual([
+      'copy me',
+      'text/x-src',
+      'src',
+    ]);
 
     const across = await w.s3.fetch(`/${b}/replaced`, {
       method: 'PUT',
-      headers: { 'x-amz-copy-source': `/${source}?versionId=null`, 'x-amz-metadata-directive': 'REPLACE', 'Content-Type': 'text/new', 'x-amz-meta-new': '1' },
+      headers: {
+        'x-amz-copy-source': `/${source}?versionId=null`,
+        'x-amz-metadata-directive': 'REPLACE',
+        'Content-Type': 'text/new',
+        'x-amz-meta-new': '1',
+      },
     });
     expect(across.status).toBe(200);
     const got2 = await w.s3.fetch(`/${b}/replaced`);
-    expect([await got2.text(), got2.headers.get('Content-Type'), got2.headers.get('x-amz-meta-from'), got2.headers.get('x-amz-meta-new')]).toEqual([
-      'copy me',
-      'text/new',
-      null,
-      '1',
-    ]);
+    expect([
+      await got2.text(),
+      got2.headers.get('Content-Type'),
+      got2.headers.get('x-amz-meta-from'),
+      got2.headers.get('x-amz-meta-new'),
+    ]).toEqual(['copy me', 'text/new', null, '1']);
   });
 
   it('copies an object onto itself only with REPLACE, updating its metadata', async () => {
@@ -58,16 +67,29 @@ describe('CopyObject', () => {
     const b = await w.newBucket();
     const put = await w.s3.fetch(`/${b}/s`, { method: 'PUT', body: 's' });
     const etag = put.headers.get('ETag')!;
-    const copy = (headers: Record<string, string>) => w.s3.fetch(`/${b}/d`, { method: 'PUT', headers: { 'x-amz-copy-source': `${b}/s`, ...headers } });
+    const copy = (headers: Record<string, string>) =>
+      w.s3.fetch(`/${b}/d`, { method: 'PUT', headers: { 'x-amz-copy-source': `${b}/s`, ...headers } });
     expect((await copy({ 'x-amz-copy-source-if-match': etag })).status).toBe(200);
     expect(await code(await copy({ 'x-amz-copy-source-if-match': '"nope"' }))).toEqual([412, 'PreconditionFailed']);
     expect(await code(await copy({ 'x-amz-copy-source-if-none-match': etag }))).toEqual([412, 'PreconditionFailed']);
-    expect(await code(await copy({ 'x-amz-copy-source-if-unmodified-since': 'Sat, 01 Jan 2000 00:00:00 GMT' }))).toEqual([412, 'PreconditionFailed']);
-    expect(await code(await w.s3.fetch(`/${b}/d`, { method: 'PUT', headers: { 'x-amz-copy-source': `${b}/missing` } }))).toEqual([404, 'NoSuchKey']);
-    expect(await code(await w.s3.fetch(`/${b}/d`, { method: 'PUT', headers: { 'x-amz-copy-source': `no-such-bucket-x/s` } }))).toEqual([404, 'NoSuchBucket']);
+    expect(
+      await code(await copy({ 'x-amz-copy-source-if-unmodified-since': 'Sat, 01 Jan 2000 00:00:00 GMT' })),
+    ).toEqual([412, 'PreconditionFailed']);
+    expect(
+      await code(await w.s3.fetch(`/${b}/d`, { method: 'PUT', headers: { 'x-amz-copy-source': `${b}/missing` } })),
+    ).toEqual([404, 'NoSuchKey']);
+    expect(
+      await code(
+        await w.s3.fetch(`/${b}/d`, { method: 'PUT', headers: { 'x-amz-copy-source': `no-such-bucket-x/s` } }),
+      ),
+    ).toEqual([404, 'NoSuchBucket']);
     // Another project's key can neither read our object as a source nor write into our bucket.
     const theirs = await other.newBucket();
-    expect(await code(await other.s3.fetch(`/${theirs}/stolen`, { method: 'PUT', headers: { 'x-amz-copy-source': `${b}/s` } }))).toEqual([403, 'AccessDenied']);
+    expect(
+      await code(
+        await other.s3.fetch(`/${theirs}/stolen`, { method: 'PUT', headers: { 'x-amz-copy-source': `${b}/s` } }),
+      ),
+    ).toEqual([403, 'AccessDenied']);
     expect(await env.R2_THAILAND_1.head(`${theirs}/stolen`)).toBeNull();
   });
 
@@ -76,8 +98,13 @@ describe('CopyObject', () => {
     const b = await w.newBucket();
     const init = await (await w.s3.fetch(`/${b}/mp?uploads`, { method: 'POST' })).text();
     const id = xmlText(init, 'UploadId')!;
-    const e1 = (await w.s3.fetch(`/${b}/mp?partNumber=1&uploadId=${id}`, { method: 'PUT', body: 'only part' })).headers.get('ETag');
-    await w.s3.fetch(`/${b}/mp?uploadId=${id}`, { method: 'POST', body: `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${e1}</ETag></Part></CompleteMultipartUpload>` });
+    const e1 = (
+      await w.s3.fetch(`/${b}/mp?partNumber=1&uploadId=${id}`, { method: 'PUT', body: 'only part' })
+    ).headers.get('ETag');
+    await w.s3.fetch(`/${b}/mp?uploadId=${id}`, {
+      method: 'POST',
+      body: `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${e1}</ETag></Part></CompleteMultipartUpload>`,
+    });
     expect((await w.s3.fetch(`/${b}/mp`, { method: 'HEAD' })).headers.get('ETag')).toMatch(/-1"$/);
     await w.s3.fetch(`/${b}/copy`, { method: 'PUT', headers: { 'x-amz-copy-source': `${b}/mp` } });
     const head = await w.s3.fetch(`/${b}/copy`, { method: 'HEAD' });
@@ -90,7 +117,7 @@ describe('UploadPartCopy', () => {
   it('builds parts from ranges of existing objects', async () => {
     const w = await s3World();
     const b = await w.newBucket();
-    const big = 'x'.repeat(5 * 1024 * 1024) + 'TAIL';
+    const big = `${'x'.repeat(5 * 1024 * 1024)}TAIL`;
     await w.s3.fetch(`/${b}/src`, { method: 'PUT', body: big });
     const id = xmlText(await (await w.s3.fetch(`/${b}/dst?uploads`, { method: 'POST' })).text(), 'UploadId')!;
     const p1 = await w.s3.fetch(`/${b}/dst?partNumber=1&uploadId=${id}`, {
@@ -101,7 +128,10 @@ describe('UploadPartCopy', () => {
     expect(p1.status, x1).toBe(200);
     const p2 = await w.s3.fetch(`/${b}/dst?partNumber=2&uploadId=${id}`, {
       method: 'PUT',
-      headers: { 'x-amz-copy-source': `${b}/src`, 'x-amz-copy-source-range': `bytes=${5 * 1024 * 1024}-${big.length - 1}` },
+      headers: {
+        'x-amz-copy-source': `${b}/src`,
+        'x-amz-copy-source-range': `bytes=${5 * 1024 * 1024}-${big.length - 1}`,
+      },
     });
     const x2 = await p2.text();
     const bad = await w.s3.fetch(`/${b}/dst?partNumber=3&uploadId=${id}`, {
@@ -129,7 +159,11 @@ describe('DeleteObjects', () => {
     const b = await w.newBucket();
     const keys = ['a', 'b/c', 'sp ace', 'amp&<lt', 'ไทย', 'missing'];
     for (const k of keys.slice(0, 5)) await env.R2_THAILAND_1.put(`${b}/${k}`, k);
-    const res = await w.s3.fetch(`/${b}?delete`, { method: 'POST', body: body(keys), headers: { 'Content-MD5': await md5b64(body(keys)) } });
+    const res = await w.s3.fetch(`/${b}?delete`, {
+      method: 'POST',
+      body: body(keys),
+      headers: { 'Content-MD5': await md5b64(body(keys)) },
+    });
     const xml = await res.text();
     expect(res.status, xml).toBe(200);
     expect(xmlAll(xml, 'Key').map((k) => k.replace(/&amp;/g, '&').replace(/&lt;/g, '<'))).toEqual(keys);
@@ -144,9 +178,19 @@ describe('DeleteObjects', () => {
     const b = await w.newBucket();
     await env.R2_THAILAND_1.put(`${b}/keep`, 'k');
     const many = Array.from({ length: 1001 }, (_, i) => `k${i}`);
-    expect(await code(await w.s3.fetch(`/${b}?delete`, { method: 'POST', body: body(many) }))).toEqual([400, 'MalformedXML']);
-    expect(await code(await w.s3.fetch(`/${b}?delete`, { method: 'POST', body: '<Delete><Object>' }))).toEqual([400, 'MalformedXML']);
-    const wrongMd5 = await w.s3.fetch(`/${b}?delete`, { method: 'POST', body: body(['keep']), headers: { 'Content-MD5': await md5b64('other') } });
+    expect(await code(await w.s3.fetch(`/${b}?delete`, { method: 'POST', body: body(many) }))).toEqual([
+      400,
+      'MalformedXML',
+    ]);
+    expect(await code(await w.s3.fetch(`/${b}?delete`, { method: 'POST', body: '<Delete><Object>' }))).toEqual([
+      400,
+      'MalformedXML',
+    ]);
+    const wrongMd5 = await w.s3.fetch(`/${b}?delete`, {
+      method: 'POST',
+      body: body(['keep']),
+      headers: { 'Content-MD5': await md5b64('other') },
+    });
     expect(await code(wrongMd5)).toEqual([400, 'BadDigest']);
     expect(await env.R2_THAILAND_1.head(`${b}/keep`)).not.toBeNull();
     const exactly1000 = await w.s3.fetch(`/${b}?delete`, { method: 'POST', body: body(many.slice(0, 1000), true) });
@@ -168,7 +212,9 @@ describe('conditional writes', () => {
     const w = await s3World();
     const b = await w.newBucket();
     const results = await Promise.all(
-      ['one', 'two', 'three'].map((body) => w.s3.fetch(`/${b}/race`, { method: 'PUT', body, headers: { 'If-None-Match': '*' } })),
+      ['one', 'two', 'three'].map((body) =>
+        w.s3.fetch(`/${b}/race`, { method: 'PUT', body, headers: { 'If-None-Match': '*' } }),
+      ),
     );
     const statuses = results.map((r) => r.status).sort();
     expect(statuses).toEqual([200, 412, 412]);
@@ -180,10 +226,16 @@ describe('conditional writes', () => {
     const w = await s3World();
     const b = await w.newBucket();
     const etag = (await w.s3.fetch(`/${b}/v`, { method: 'PUT', body: 'v1' })).headers.get('ETag')!;
-    expect(await code(await w.s3.fetch(`/${b}/v`, { method: 'PUT', body: 'v2', headers: { 'If-Match': '"stale"' } }))).toEqual([412, 'PreconditionFailed']);
-    expect((await w.s3.fetch(`/${b}/v`, { method: 'PUT', body: 'v2', headers: { 'If-Match': etag } })).status).toBe(200);
+    expect(
+      await code(await w.s3.fetch(`/${b}/v`, { method: 'PUT', body: 'v2', headers: { 'If-Match': '"stale"' } })),
+    ).toEqual([412, 'PreconditionFailed']);
+    expect((await w.s3.fetch(`/${b}/v`, { method: 'PUT', body: 'v2', headers: { 'If-Match': etag } })).status).toBe(
+      200,
+    );
     expect(await (await w.s3.fetch(`/${b}/v`)).text()).toBe('v2');
-    expect(await code(await w.s3.fetch(`/${b}/nope`, { method: 'PUT', body: 'x', headers: { 'If-Match': etag } }))).toEqual([404, 'NoSuchKey']);
+    expect(
+      await code(await w.s3.fetch(`/${b}/nope`, { method: 'PUT', body: 'x', headers: { 'If-Match': etag } })),
+    ).toEqual([404, 'NoSuchKey']);
   });
 
   it('applies to CompleteMultipartUpload too', async () => {
@@ -191,7 +243,9 @@ describe('conditional writes', () => {
     const b = await w.newBucket();
     await w.s3.fetch(`/${b}/taken`, { method: 'PUT', body: 'x' });
     const id = xmlText(await (await w.s3.fetch(`/${b}/taken?uploads`, { method: 'POST' })).text(), 'UploadId')!;
-    const e1 = (await w.s3.fetch(`/${b}/taken?partNumber=1&uploadId=${id}`, { method: 'PUT', body: 'y' })).headers.get('ETag');
+    const e1 = (await w.s3.fetch(`/${b}/taken?partNumber=1&uploadId=${id}`, { method: 'PUT', body: 'y' })).headers.get(
+      'ETag',
+    );
     const res = await w.s3.fetch(`/${b}/taken?uploadId=${id}`, {
       method: 'POST',
       headers: { 'If-None-Match': '*' },
@@ -203,8 +257,12 @@ describe('conditional writes', () => {
 });
 
 async function md5hex(text: string) {
-  return [...new Uint8Array(await crypto.subtle.digest('MD5', new TextEncoder().encode(text)))].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return [...new Uint8Array(await crypto.subtle.digest('MD5', new TextEncoder().encode(text)))]
+    .map((b) => b.toString(16).padStart(2, '0'))
+    .join('');
 }
 async function md5b64(text: string) {
-  return btoa(String.fromCharCode(...new Uint8Array(await crypto.subtle.digest('MD5', new TextEncoder().encode(text)))));
+  return btoa(
+    String.fromCharCode(...new Uint8Array(await crypto.subtle.digest('MD5', new TextEncoder().encode(text)))),
+  );
 }

@@ -29,7 +29,10 @@ async function bucketWith(keys: string[], body = 'x') {
 /** RFC 3986 encoding of a query value (what SigV4 canonicalizes to), so odd keys survive the round trip. */
 const q = (params: Record<string, string>) =>
   Object.entries(params)
-    .map(([k, v]) => `${k}=${encodeURIComponent(v).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`)
+    .map(
+      ([k, v]) =>
+        `${k}=${encodeURIComponent(v).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`,
+    )
     .join('&');
 
 const parser = new XMLParser({
@@ -50,13 +53,20 @@ interface Listing {
   order: string[];
 }
 
-async function list(s3: S3TestClient, bucket: string, params: Record<string, string> = {}, v2 = true): Promise<Listing> {
+async function list(
+  s3: S3TestClient,
+  bucket: string,
+  params: Record<string, string> = {},
+  v2 = true,
+): Promise<Listing> {
   const query = q(v2 ? { 'list-type': '2', ...params } : params);
   const res = await s3.fetch(`/${bucket}${query ? `?${query}` : ''}`);
   const raw = await res.text();
   expect(res.status, raw).toBe(200);
   expect(res.headers.get('Content-Type')).toBe('application/xml');
-  expect(raw).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<ListBucketResult xmlns="http:\/\/s3.amazonaws.com\/doc\/2006-03-01\/">/);
+  expect(raw).toMatch(
+    /^<\?xml version="1.0" encoding="UTF-8"\?>\n<ListBucketResult xmlns="http:\/\/s3.amazonaws.com\/doc\/2006-03-01\/">/,
+  );
   const r = parser.parse(raw).ListBucketResult;
   const contents: any[] = r.Contents ?? [];
   const cps: any[] = r.CommonPrefixes ?? [];
@@ -81,7 +91,13 @@ async function list(s3: S3TestClient, bucket: string, params: Record<string, str
   };
 }
 
-async function expectError(s3: S3TestClient, path: string, code: string, message: string, fields: Record<string, string | null> = {}) {
+async function expectError(
+  s3: S3TestClient,
+  path: string,
+  code: string,
+  message: string,
+  fields: Record<string, string | null> = {},
+) {
   const res = await s3.fetch(path);
   const body = await res.text();
   expect(res.status, body).toBe(400);
@@ -118,10 +134,24 @@ function byteOrder(a: string, b: string): number {
 
 describe('ListObjectsV2', () => {
   it('lists keys in order with AWS element order and Contents fields', async () => {
-    const { w, bucket } = await bucketWith(['photos/2024/jan.jpg', 'a.txt', 'photos/2024/feb.jpg', 'z', 'photos/readme', 'photos/2025/x.jpg']);
+    const { w, bucket } = await bucketWith([
+      'photos/2024/jan.jpg',
+      'a.txt',
+      'photos/2024/feb.jpg',
+      'z',
+      'photos/readme',
+      'photos/2025/x.jpg',
+    ]);
     const stored = await env.R2_THAILAND_1.head(`${bucket}/a.txt`);
     const l = await list(w.s3, bucket);
-    expect(l.keys).toEqual(['a.txt', 'photos/2024/feb.jpg', 'photos/2024/jan.jpg', 'photos/2025/x.jpg', 'photos/readme', 'z']);
+    expect(l.keys).toEqual([
+      'a.txt',
+      'photos/2024/feb.jpg',
+      'photos/2024/jan.jpg',
+      'photos/2025/x.jpg',
+      'photos/readme',
+      'z',
+    ]);
     expect(l.order).toEqual(['Name', 'Prefix', 'KeyCount', 'MaxKeys', 'IsTruncated', ...Array(6).fill('Contents')]);
     expect(l.r.Name).toBe(bucket);
     expect(l.r.Prefix).toBe('');
@@ -143,13 +173,30 @@ describe('ListObjectsV2', () => {
   });
 
   it('rolls keys up into CommonPrefixes with prefix and delimiter', async () => {
-    const { w, bucket } = await bucketWith(['photos/2024/jan.jpg', 'a.txt', 'photos/2024/feb.jpg', 'z', 'photos/readme', 'photos/2025/x.jpg']);
+    const { w, bucket } = await bucketWith([
+      'photos/2024/jan.jpg',
+      'a.txt',
+      'photos/2024/feb.jpg',
+      'z',
+      'photos/readme',
+      'photos/2025/x.jpg',
+    ]);
     const root = await list(w.s3, bucket, { delimiter: '/' });
     expect(root.keys).toEqual(['a.txt', 'z']);
     expect(root.prefixes).toEqual(['photos/']);
     expect(root.r.KeyCount).toBe('3');
     expect(root.r.Delimiter).toBe('/');
-    expect(root.order).toEqual(['Name', 'Prefix', 'KeyCount', 'MaxKeys', 'Delimiter', 'IsTruncated', 'Contents', 'Contents', 'CommonPrefixes']);
+    expect(root.order).toEqual([
+      'Name',
+      'Prefix',
+      'KeyCount',
+      'MaxKeys',
+      'Delimiter',
+      'IsTruncated',
+      'Contents',
+      'Contents',
+      'CommonPrefixes',
+    ]);
 
     const photos = await list(w.s3, bucket, { prefix: 'photos/', delimiter: '/' });
     expect(photos.r.Prefix).toBe('photos/');
@@ -177,7 +224,15 @@ describe('ListObjectsV2', () => {
     expect(p1.r.KeyCount).toBe('3');
     const token = p1.r.NextContinuationToken as string;
     expect(token).toBeTruthy();
-    expect(p1.order.slice(0, 7)).toEqual(['Name', 'Prefix', 'StartAfter', 'NextContinuationToken', 'KeyCount', 'MaxKeys', 'IsTruncated']);
+    expect(p1.order.slice(0, 7)).toEqual([
+      'Name',
+      'Prefix',
+      'StartAfter',
+      'NextContinuationToken',
+      'KeyCount',
+      'MaxKeys',
+      'IsTruncated',
+    ]);
 
     // A client resends start-after with the token (SDK paginators do): the token wins, StartAfter is not echoed.
     const p2 = await list(w.s3, bucket, { 'max-keys': '3', 'start-after': 'k1', 'continuation-token': token });
@@ -212,11 +267,21 @@ describe('ListObjectsV2', () => {
     expect(p1.keys).toEqual(['photos/2024']);
     expect(p1.prefixes).toEqual(['photos/2024/']);
     expect(p1.truncated).toBe(true);
-    const p2 = await list(w.s3, bucket, { prefix: 'photos/', delimiter: '/', 'max-keys': '2', 'continuation-token': p1.r.NextContinuationToken });
+    const p2 = await list(w.s3, bucket, {
+      prefix: 'photos/',
+      delimiter: '/',
+      'max-keys': '2',
+      'continuation-token': p1.r.NextContinuationToken,
+    });
     expect(p2.keys).toEqual(['photos/20240']);
     expect(p2.prefixes).toEqual(['photos/2025/']);
     expect(p2.truncated).toBe(true);
-    const p3 = await list(w.s3, bucket, { prefix: 'photos/', delimiter: '/', 'max-keys': '2', 'continuation-token': p2.r.NextContinuationToken });
+    const p3 = await list(w.s3, bucket, {
+      prefix: 'photos/',
+      delimiter: '/',
+      'max-keys': '2',
+      'continuation-token': p2.r.NextContinuationToken,
+    });
     expect(p3.keys).toEqual(['photos/z']);
     expect(p3.truncated).toBe(false);
 
@@ -246,15 +311,27 @@ describe('ListObjectsV2', () => {
 
     for (const v2 of [true, false]) {
       const lt = v2 ? 'list-type=2&' : '';
-      await expectError(w.s3, `/${bucket}?${lt}max-keys=-1`, 'InvalidArgument', 'Argument maxKeys must be an integer between 0 and 2147483647', {
-        ArgumentName: 'maxKeys',
-        ArgumentValue: '-1',
-      });
+      await expectError(
+        w.s3,
+        `/${bucket}?${lt}max-keys=-1`,
+        'InvalidArgument',
+        'Argument maxKeys must be an integer between 0 and 2147483647',
+        {
+          ArgumentName: 'maxKeys',
+          ArgumentValue: '-1',
+        },
+      );
       for (const bad of ['abc', '1.5', '2147483648']) {
-        await expectError(w.s3, `/${bucket}?${lt}max-keys=${bad}`, 'InvalidArgument', 'Provided max-keys not an integer or within integer range', {
-          ArgumentName: 'max-keys',
-          ArgumentValue: bad,
-        });
+        await expectError(
+          w.s3,
+          `/${bucket}?${lt}max-keys=${bad}`,
+          'InvalidArgument',
+          'Provided max-keys not an integer or within integer range',
+          {
+            ArgumentName: 'max-keys',
+            ArgumentValue: bad,
+          },
+        );
       }
     }
   });
@@ -262,26 +339,51 @@ describe('ListObjectsV2', () => {
   it('includes Owner with fetch-owner=true only', async () => {
     const { w, bucket } = await bucketWith(['a']);
     const withOwner = await list(w.s3, bucket, { 'fetch-owner': 'true' });
-    expect(Object.keys(withOwner.r.Contents[0])).toEqual(['Key', 'LastModified', 'ETag', 'Size', 'Owner', 'StorageClass']);
+    expect(Object.keys(withOwner.r.Contents[0])).toEqual([
+      'Key',
+      'LastModified',
+      'ETag',
+      'Size',
+      'Owner',
+      'StorageClass',
+    ]);
     expect(withOwner.r.Contents[0].Owner).toEqual({ ID: w.project, DisplayName: w.project });
     expect((await list(w.s3, bucket, { 'fetch-owner': 'false' })).raw).not.toContain('<Owner>');
   });
 
   it('refuses v1 parameters, a bad continuation token and an unknown encoding-type', async () => {
     const { w, bucket } = await bucketWith(['a']);
-    await expectError(w.s3, `/${bucket}?list-type=2&marker=a`, 'InvalidArgument', 'Marker unsupported with REST.GET.BUCKET in list-type=2', {
-      ArgumentName: 'marker',
-    });
+    await expectError(
+      w.s3,
+      `/${bucket}?list-type=2&marker=a`,
+      'InvalidArgument',
+      'Marker unsupported with REST.GET.BUCKET in list-type=2',
+      {
+        ArgumentName: 'marker',
+      },
+    );
     for (const token of ['garbage!', 'abc', '', 'AAAA']) {
-      await expectError(w.s3, `/${bucket}?list-type=2&${q({ 'continuation-token': token })}`, 'InvalidArgument', 'The continuation token provided is incorrect', {
-        ArgumentName: 'continuation-token',
-        ArgumentValue: null,
-      });
+      await expectError(
+        w.s3,
+        `/${bucket}?list-type=2&${q({ 'continuation-token': token })}`,
+        'InvalidArgument',
+        'The continuation token provided is incorrect',
+        {
+          ArgumentName: 'continuation-token',
+          ArgumentValue: null,
+        },
+      );
     }
-    await expectError(w.s3, `/${bucket}?list-type=2&encoding-type=base64`, 'InvalidArgument', 'Invalid Encoding Method specified in Request', {
-      ArgumentName: 'encoding-type',
-      ArgumentValue: 'base64',
-    });
+    await expectError(
+      w.s3,
+      `/${bucket}?list-type=2&encoding-type=base64`,
+      'InvalidArgument',
+      'Invalid Encoding Method specified in Request',
+      {
+        ArgumentName: 'encoding-type',
+        ArgumentValue: 'base64',
+      },
+    );
   });
 });
 
@@ -312,7 +414,17 @@ describe('ListObjects (v1)', () => {
     expect(d1.prefixes).toEqual(['p/']);
     expect(d1.truncated).toBe(true);
     expect(d1.r.NextMarker).toBe('p/'); // the last entry, a common prefix
-    expect(d1.order).toEqual(['Name', 'Prefix', 'Marker', 'NextMarker', 'MaxKeys', 'Delimiter', 'IsTruncated', 'Contents', 'CommonPrefixes']);
+    expect(d1.order).toEqual([
+      'Name',
+      'Prefix',
+      'Marker',
+      'NextMarker',
+      'MaxKeys',
+      'Delimiter',
+      'IsTruncated',
+      'Contents',
+      'CommonPrefixes',
+    ]);
     for (const marker of ['p/', 'p/1']) {
       const d2 = await list(w.s3, bucket, { 'max-keys': '2', delimiter: '/', marker }, false);
       expect(d2.keys, marker).toEqual(['p0']);
@@ -325,7 +437,13 @@ describe('ListObjects (v1)', () => {
   });
 
   it('pages a common prefix that ends a page exactly once', async () => {
-    const { w, bucket } = await bucketWith(['photos/2024', 'photos/2024/a', 'photos/2024/b', 'photos/20240', 'photos/2025/a']);
+    const { w, bucket } = await bucketWith([
+      'photos/2024',
+      'photos/2024/a',
+      'photos/2024/b',
+      'photos/20240',
+      'photos/2025/a',
+    ]);
     const all = await pageAll(w.s3, bucket, { prefix: 'photos/', delimiter: '/', 'max-keys': '2' }, false);
     expect(all.entries).toEqual(['photos/2024', 'photos/2024/', 'photos/20240', 'photos/2025/']);
     expect(all.pages[0].r.NextMarker).toBe('photos/2024/');
@@ -333,12 +451,24 @@ describe('ListObjects (v1)', () => {
 
   it('refuses v2 parameters', async () => {
     const { w, bucket } = await bucketWith(['a']);
-    await expectError(w.s3, `/${bucket}?start-after=a`, 'InvalidArgument', 'startAfter only supported in REST.GET.BUCKET with list-type=2', {
-      ArgumentName: 'start-after',
-    });
-    await expectError(w.s3, `/${bucket}?continuation-token=x`, 'InvalidArgument', 'continuation-token only supported in REST.GET.BUCKET with list-type=2', {
-      ArgumentName: 'continuation-token',
-    });
+    await expectError(
+      w.s3,
+      `/${bucket}?start-after=a`,
+      'InvalidArgument',
+      'startAfter only supported in REST.GET.BUCKET with list-type=2',
+      {
+        ArgumentName: 'start-after',
+      },
+    );
+    await expectError(
+      w.s3,
+      `/${bucket}?continuation-token=x`,
+      'InvalidArgument',
+      'continuation-token only supported in REST.GET.BUCKET with list-type=2',
+      {
+        ArgumentName: 'continuation-token',
+      },
+    );
   });
 });
 
@@ -356,7 +486,7 @@ describe('keys, prefixes and delimiters', () => {
       'amp%26%3C%3E%22',
       'c%2Bd',
       'dir/sub+dir/f',
-      "q%27%28x%29%21*",
+      'q%27%28x%29%21*',
       'tilde%7E',
       'x//y/',
       '%C3%A9',
@@ -366,7 +496,12 @@ describe('keys, prefixes and delimiters', () => {
     const decode = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
     expect(l.keys.map(decode)).toEqual([...odd].sort(byteOrder));
 
-    const d = await list(w.s3, bucket, { 'encoding-type': 'url', prefix: 'dir/', delimiter: ' ', 'start-after': 'dir/ä' });
+    const d = await list(w.s3, bucket, {
+      'encoding-type': 'url',
+      prefix: 'dir/',
+      delimiter: ' ',
+      'start-after': 'dir/ä',
+    });
     expect(d.r.Prefix).toBe('dir/');
     expect(d.r.Delimiter).toBe('+');
     expect(d.r.StartAfter).toBe('dir/%C3%A4');
@@ -378,7 +513,12 @@ describe('keys, prefixes and delimiters', () => {
     const d3 = await list(w.s3, bucket, { 'encoding-type': 'url', delimiter: ' ' });
     expect(d3.prefixes).toEqual(['a+', 'dir/sub+']);
 
-    const v1 = await list(w.s3, bucket, { 'encoding-type': 'url', delimiter: '/', marker: 'a b', 'max-keys': '3' }, false);
+    const v1 = await list(
+      w.s3,
+      bucket,
+      { 'encoding-type': 'url', delimiter: '/', marker: 'a b', 'max-keys': '3' },
+      false,
+    );
     expect(v1.r.Marker).toBe('a+b');
     expect(v1.keys).toEqual(['amp%26%3C%3E%22', 'c%2Bd']);
     expect(v1.prefixes).toEqual(['dir/']);
@@ -412,7 +552,18 @@ describe('keys, prefixes and delimiters', () => {
   });
 
   it('handles multi-character delimiters, leading delimiters, // and trailing /', async () => {
-    const { w, bucket } = await bucketWith(['a--b--c', 'a--d', 'a-e', '--lead', 'x', '/root', '//double', 'trail/', 'a//b', 'a//c/d']);
+    const { w, bucket } = await bucketWith([
+      'a--b--c',
+      'a--d',
+      'a-e',
+      '--lead',
+      'x',
+      '/root',
+      '//double',
+      'trail/',
+      'a//b',
+      'a//c/d',
+    ]);
     const dd = await list(w.s3, bucket, { delimiter: '--' });
     expect(dd.prefixes).toEqual(['--', 'a--']);
     expect(dd.keys).toEqual(['//double', '/root', 'a-e', 'a//b', 'a//c/d', 'trail/', 'x']);
@@ -453,7 +604,14 @@ describe('keys, prefixes and delimiters', () => {
 
   it("never lists another bucket's objects, even one whose name extends this one", async () => {
     const { w, bucket } = await bucketWith(['in/1', 'in2']);
-    for (const other of [`${bucket}-other/a`, `${bucket}x/a`, `${bucket}.x/a`, `${bucket}0/a`, bucket, `${bucket}-other`]) {
+    for (const other of [
+      `${bucket}-other/a`,
+      `${bucket}x/a`,
+      `${bucket}.x/a`,
+      `${bucket}0/a`,
+      bucket,
+      `${bucket}-other`,
+    ]) {
       await env.R2_THAILAND_1.put(other, 'x');
     }
     for (const v2 of [true, false]) {
@@ -469,52 +627,55 @@ describe('keys, prefixes and delimiters', () => {
 });
 
 describe('large listings', () => {
-  it(
-    'pages 10,000 keys exactly once, in order (v2 by 1000, v1 with a delimiter by 333)',
-    async () => {
-      const keys: string[] = [];
-      const pad = (n: number) => String(n).padStart(5, '0');
-      // Four folders; every 10th name is a sub-folder of three keys, so pages end on common prefixes too.
-      for (let n = 0; keys.length < 10_000; n++) {
-        const folder = `f${n % 4}/`;
-        if (n % 10 === 0) for (const c of ['a', 'b', 'c']) keys.push(`${folder}${pad(n)}/${c}`);
-        else keys.push(`${folder}${pad(n)}`);
-      }
-      keys.length = 10_000;
-      const { w, bucket } = await bucketWith(keys, ''); // empty bodies: local R2 puts are the slow part
-      const sorted = [...keys].sort(byteOrder);
+  it('pages 10,000 keys exactly once, in order (v2 by 1000, v1 with a delimiter by 333)', async () => {
+    const keys: string[] = [];
+    const pad = (n: number) => String(n).padStart(5, '0');
+    // Four folders; every 10th name is a sub-folder of three keys, so pages end on common prefixes too.
+    for (let n = 0; keys.length < 10_000; n++) {
+      const folder = `f${n % 4}/`;
+      if (n % 10 === 0) for (const c of ['a', 'b', 'c']) keys.push(`${folder}${pad(n)}/${c}`);
+      else keys.push(`${folder}${pad(n)}`);
+    }
+    keys.length = 10_000;
+    const { w, bucket } = await bucketWith(keys, ''); // empty bodies: local R2 puts are the slow part
+    const sorted = [...keys].sort(byteOrder);
 
-      const v2 = await pageAll(w.s3, bucket, { 'max-keys': '1000' }, true);
-      expect(v2.pages.map((p) => p.keys.length)).toEqual(Array(10).fill(1000));
-      expect(v2.pages.map((p) => p.truncated)).toEqual([...Array(9).fill(true), false]);
-      expect(v2.entries).toEqual(sorted);
+    const v2 = await pageAll(w.s3, bucket, { 'max-keys': '1000' }, true);
+    expect(v2.pages.map((p) => p.keys.length)).toEqual(Array(10).fill(1000));
+    expect(v2.pages.map((p) => p.truncated)).toEqual([...Array(9).fill(true), false]);
+    expect(v2.entries).toEqual(sorted);
 
-      let total = 0;
-      let endedOnPrefix = false;
-      for (const folder of ['f0/', 'f1/', 'f2/', 'f3/']) {
-        const v1 = await pageAll(w.s3, bucket, { prefix: folder, delimiter: '/', 'max-keys': '333' }, false);
-        const under = sorted.filter((k) => k.startsWith(folder));
-        const expected = [...new Set(under.map((k) => (k.indexOf('/', folder.length) < 0 ? k : k.slice(0, k.indexOf('/', folder.length) + 1))))];
-        expect(v1.entries).toEqual(expected);
-        expect(v1.pages.slice(0, -1).every((p) => p.keys.length + p.prefixes.length === 333 && p.truncated)).toBe(true);
-        endedOnPrefix ||= v1.pages.some((p) => p.r.NextMarker?.endsWith('/'));
-        total += v1.entries.reduce((sum, e) => sum + (e.endsWith('/') ? under.filter((k) => k.startsWith(e)).length : 1), 0);
-      }
-      expect(total).toBe(10_000);
-      expect(endedOnPrefix).toBe(true); // some page ended on a common prefix
+    let total = 0;
+    let endedOnPrefix = false;
+    for (const folder of ['f0/', 'f1/', 'f2/', 'f3/']) {
+      const v1 = await pageAll(w.s3, bucket, { prefix: folder, delimiter: '/', 'max-keys': '333' }, false);
+      const under = sorted.filter((k) => k.startsWith(folder));
+      const expected = [
+        ...new Set(
+          under.map((k) => (k.indexOf('/', folder.length) < 0 ? k : k.slice(0, k.indexOf('/', folder.length) + 1))),
+        ),
+      ];
+      expect(v1.entries).toEqual(expected);
+      expect(v1.pages.slice(0, -1).every((p) => p.keys.length + p.prefixes.length === 333 && p.truncated)).toBe(true);
+      endedOnPrefix ||= v1.pages.some((p) => p.r.NextMarker?.endsWith('/'));
+      total += v1.entries.reduce(
+        (sum, e) => sum + (e.endsWith('/') ? under.filter((k) => k.startsWith(e)).length : 1),
+        0,
+      );
+    }
+    expect(total).toBe(10_000);
+    expect(endedOnPrefix).toBe(true); // some page ended on a common prefix
 
-      // max-keys above 1000 is served as 1000 (and echoed as sent); the default is 1000.
-      const big = await list(w.s3, bucket, { 'max-keys': '1001' });
-      expect(big.keys).toHaveLength(1000);
-      expect(big.r.MaxKeys).toBe('1001');
-      expect(big.truncated).toBe(true);
-      const dflt = await list(w.s3, bucket, {}, false);
-      expect(dflt.keys).toHaveLength(1000);
-      expect(dflt.truncated).toBe(true);
-      const root = await list(w.s3, bucket, { delimiter: '/' });
-      expect(root.prefixes).toEqual(['f0/', 'f1/', 'f2/', 'f3/']);
-      expect(root.truncated).toBe(false);
-    },
-    120_000,
-  );
+    // max-keys above 1000 is served as 1000 (and echoed as sent); the default is 1000.
+    const big = await list(w.s3, bucket, { 'max-keys': '1001' });
+    expect(big.keys).toHaveLength(1000);
+    expect(big.r.MaxKeys).toBe('1001');
+    expect(big.truncated).toBe(true);
+    const dflt = await list(w.s3, bucket, {}, false);
+    expect(dflt.keys).toHaveLength(1000);
+    expect(dflt.truncated).toBe(true);
+    const root = await list(w.s3, bucket, { delimiter: '/' });
+    expect(root.prefixes).toEqual(['f0/', 'f1/', 'f2/', 'f3/']);
+    expect(root.truncated).toBe(false);
+  }, 120_000);
 });

@@ -25,7 +25,9 @@ describe('ETags in listings', () => {
 
     const listed = async () => {
       const page = await (await w.s3.fetch(`/${b}?list-type=2`)).text();
-      return Object.fromEntries(xmlAll(page, 'Key').map((k, i) => [k, xmlAll(page, 'ETag')[i].replace(/&quot;/g, '"')]));
+      return Object.fromEntries(
+        xmlAll(page, 'Key').map((k, i) => [k, xmlAll(page, 'ETag')[i].replace(/&quot;/g, '"')]),
+      );
     };
     const head = async (key: string) => (await w.s3.fetch(`/${b}/${key}`, { method: 'HEAD' })).headers.get('ETag');
     expect(await listed()).toEqual({ 'a-plain': await head('a-plain'), m: etag });
@@ -39,6 +41,8 @@ describe('ETags in listings', () => {
     expect((await listed()).m).not.toBe(etag);
 
     await w.s3.fetch(`/${b}/m`, { method: 'DELETE' });
-    await expect.poll(() => env.DB.prepare('SELECT COUNT(*) AS n FROM object_etags WHERE r2_key = ?').bind(`${b}/m`).first('n')).toBe(0);
+    await expect
+      .poll(() => env.DB.prepare('SELECT COUNT(*) AS n FROM object_etags WHERE r2_key = ?').bind(`${b}/m`).first('n'))
+      .toBe(0);
   });
 });

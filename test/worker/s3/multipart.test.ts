@@ -58,7 +58,10 @@ describe('multipart upload', () => {
     const got = new Uint8Array(await get.arrayBuffer());
     const want = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
     let at = 0;
-    for (const p of parts) want.set(p, (at += p.length) - p.length);
+    for (const p of parts) {
+      want.set(p, at);
+      at += p.length;
+    }
     expect(got.length).toBe(want.length);
     expect(hex(await crypto.subtle.digest('SHA-256', got))).toBe(hex(await crypto.subtle.digest('SHA-256', want)));
 
@@ -95,10 +98,27 @@ describe('multipart upload', () => {
     const e1 = await putPart(w, b, 'k', id, 1, bytes(1000, 1));
     const e2 = await putPart(w, b, 'k', id, 2, bytes(1000, 2));
     const code = async (res: Response) => [res.status, xmlText(await res.text(), 'Code')];
-    expect(await code(await complete(w, b, 'k', id, [[1, '"0123456789abcdef0123456789abcdef"']]))).toEqual([400, 'InvalidPart']);
+    expect(await code(await complete(w, b, 'k', id, [[1, '"0123456789abcdef0123456789abcdef"']]))).toEqual([
+      400,
+      'InvalidPart',
+    ]);
     expect(await code(await complete(w, b, 'k', id, [[3, e1]]))).toEqual([400, 'InvalidPart']);
-    expect(await code(await complete(w, b, 'k', id, [[2, e2], [1, e1]]))).toEqual([400, 'InvalidPartOrder']);
-    expect(await code(await complete(w, b, 'k', id, [[1, e1], [2, e2]]))).toEqual([400, 'EntityTooSmall']);
+    expect(
+      await code(
+        await complete(w, b, 'k', id, [
+          [2, e2],
+          [1, e1],
+        ]),
+      ),
+    ).toEqual([400, 'InvalidPartOrder']);
+    expect(
+      await code(
+        await complete(w, b, 'k', id, [
+          [1, e1],
+          [2, e2],
+        ]),
+      ),
+    ).toEqual([400, 'EntityTooSmall']);
     const malformed = await w.s3.fetch(`/${b}/k?uploadId=${id}`, { method: 'POST', body: '<CompleteMultipartUpload>' });
     expect(await code(malformed)).toEqual([400, 'MalformedXML']);
     expect(await code(await complete(w, b, 'k', 'nope', [[1, e1]]))).toEqual([404, 'NoSuchUpload']);

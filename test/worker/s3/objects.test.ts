@@ -4,9 +4,17 @@ import { describe, expect, it } from 'vitest';
 import { s3World, xmlText } from './s3-fixtures';
 
 const md5b64 = async (data: string | Uint8Array) =>
-  btoa(String.fromCharCode(...new Uint8Array(await crypto.subtle.digest('MD5', typeof data === 'string' ? new TextEncoder().encode(data) : data))));
+  btoa(
+    String.fromCharCode(
+      ...new Uint8Array(
+        await crypto.subtle.digest('MD5', typeof data === 'string' ? new TextEncoder().encode(data) : data),
+      ),
+    ),
+  );
 const md5hex = async (data: string) =>
-  [...new Uint8Array(await crypto.subtle.digest('MD5', new TextEncoder().encode(data)))].map((b) => b.toString(16).padStart(2, '0')).join('');
+  [...new Uint8Array(await crypto.subtle.digest('MD5', new TextEncoder().encode(data)))]
+    .map((b) => b.toString(16).padStart(2, '0'))
+    .join('');
 
 describe('PutObject / GetObject / HeadObject / DeleteObject', () => {
   it('stores and returns bytes, metadata and a quoted MD5 ETag', async () => {
@@ -56,7 +64,9 @@ describe('PutObject / GetObject / HeadObject / DeleteObject', () => {
     const w = await s3World();
     const b = await w.newBucket();
     const plain = 'compress me '.repeat(100);
-    const gz = new Uint8Array(await new Response(new Blob([plain]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer());
+    const gz = new Uint8Array(
+      await new Response(new Blob([plain]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer(),
+    );
     await w.s3.fetch(`/${b}/x.gz`, { method: 'PUT', body: gz, headers: { 'Content-Encoding': 'gzip' } });
     expect(new Uint8Array(await (await env.R2_THAILAND_1.get(`${b}/x.gz`))!.arrayBuffer())).toEqual(gz);
     const get = await w.s3.fetch(`/${b}/x.gz`);
@@ -68,7 +78,9 @@ describe('PutObject / GetObject / HeadObject / DeleteObject', () => {
   it('defaults the content type to binary/octet-stream and stores 0-byte objects', async () => {
     const w = await s3World();
     const b = await w.newBucket();
-    expect((await w.s3.fetch(`/${b}/empty`, { method: 'PUT', body: '' })).headers.get('ETag')).toBe('"d41d8cd98f00b204e9800998ecf8427e"');
+    expect((await w.s3.fetch(`/${b}/empty`, { method: 'PUT', body: '' })).headers.get('ETag')).toBe(
+      '"d41d8cd98f00b204e9800998ecf8427e"',
+    );
     const get = await w.s3.fetch(`/${b}/empty`);
     expect(get.headers.get('Content-Length')).toBe('0');
     expect(await get.text()).toBe('');
@@ -104,7 +116,10 @@ describe('PutObject / GetObject / HeadObject / DeleteObject', () => {
     const tooLong = await w.s3.fetch(`/${b}/${'k'.repeat(limit + 1)}`, { method: 'PUT', body: 'x' });
     expect([tooLong.status, xmlText(await tooLong.text(), 'Code')]).toEqual([400, 'KeyTooLongError']);
     // Multi-byte characters count in bytes.
-    const thai = await w.s3.fetch(`/${b}/${encodeURIComponent('ก'.repeat(Math.ceil(limit / 3) + 1))}`, { method: 'PUT', body: 'x' });
+    const thai = await w.s3.fetch(`/${b}/${encodeURIComponent('ก'.repeat(Math.ceil(limit / 3) + 1))}`, {
+      method: 'PUT',
+      body: 'x',
+    });
     expect(thai.status).toBe(400);
   });
 
@@ -112,12 +127,24 @@ describe('PutObject / GetObject / HeadObject / DeleteObject', () => {
     const w = await s3World();
     const b = await w.newBucket();
     await w.s3.fetch(`/${b}/k`, { method: 'PUT', body: 'original' });
-    const good = await w.s3.fetch(`/${b}/k2`, { method: 'PUT', body: 'payload', headers: { 'Content-MD5': await md5b64('payload') } });
+    const good = await w.s3.fetch(`/${b}/k2`, {
+      method: 'PUT',
+      body: 'payload',
+      headers: { 'Content-MD5': await md5b64('payload') },
+    });
     expect(good.status).toBe(200);
-    const bad = await w.s3.fetch(`/${b}/k`, { method: 'PUT', body: 'tampered', headers: { 'Content-MD5': await md5b64('payload') } });
+    const bad = await w.s3.fetch(`/${b}/k`, {
+      method: 'PUT',
+      body: 'tampered',
+      headers: { 'Content-MD5': await md5b64('payload') },
+    });
     expect([bad.status, xmlText(await bad.text(), 'Code')]).toEqual([400, 'BadDigest']);
     expect(await (await w.s3.fetch(`/${b}/k`)).text()).toBe('original');
-    const invalid = await w.s3.fetch(`/${b}/k3`, { method: 'PUT', body: 'x', headers: { 'Content-MD5': 'bm90LW1kNQ==' } });
+    const invalid = await w.s3.fetch(`/${b}/k3`, {
+      method: 'PUT',
+      body: 'x',
+      headers: { 'Content-MD5': 'bm90LW1kNQ==' },
+    });
     expect([invalid.status, xmlText(await invalid.text(), 'Code')]).toEqual([400, 'InvalidDigest']);
     expect(await env.R2_THAILAND_1.head(`${b}/k3`)).toBeNull();
   });
@@ -146,7 +173,11 @@ describe('PutObject / GetObject / HeadObject / DeleteObject', () => {
   it('accepts UNSIGNED-PAYLOAD', async () => {
     const w = await s3World();
     const b = await w.newBucket();
-    const res = await w.s3.fetch(`/${b}/u`, { method: 'PUT', body: 'unsigned', headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } });
+    const res = await w.s3.fetch(`/${b}/u`, {
+      method: 'PUT',
+      body: 'unsigned',
+      headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+    });
     expect(res.status).toBe(200);
     expect(await (await w.s3.fetch(`/${b}/u`)).text()).toBe('unsigned');
   });
@@ -154,7 +185,11 @@ describe('PutObject / GetObject / HeadObject / DeleteObject', () => {
   it('refuses oversized user metadata', async () => {
     const w = await s3World();
     const b = await w.newBucket();
-    const res = await w.s3.fetch(`/${b}/m`, { method: 'PUT', body: 'x', headers: { 'x-amz-meta-big': 'v'.repeat(2100) } });
+    const res = await w.s3.fetch(`/${b}/m`, {
+      method: 'PUT',
+      body: 'x',
+      headers: { 'x-amz-meta-big': 'v'.repeat(2100) },
+    });
     expect([res.status, xmlText(await res.text(), 'Code')]).toEqual([400, 'MetadataTooLarge']);
   });
 
