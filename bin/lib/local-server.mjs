@@ -12,13 +12,18 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const WRANGLER = path.join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
 const DEV_ADMIN = { email: 'admin@ros.local', password: 'ros-admin-dev' };
 
-/** A free TCP port on loopback. */
+/** @typedef {{ id: string, name: string, endpoint: string, hostnames: string[] }} Site as GET /api/sites lists it */
+
+/**
+ * A free TCP port on loopback.
+ * @returns {Promise<number>}
+ */
 export async function freePort(host = '127.0.0.1') {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
     server.listen(0, host, () => {
-      const { port } = server.address();
+      const { port } = /** @type {net.AddressInfo} */ (server.address()); // a TCP listener, not a pipe
       server.close(() => resolve(port));
     });
   });
@@ -216,7 +221,7 @@ async function relaySite(host, port, target) {
   });
   await new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, resolve);
+    server.listen(port, host, () => resolve());
   });
   return {
     server,
@@ -297,7 +302,7 @@ export async function startRos(options = {}) {
   try {
     const consoleUrl = `http://localhost:${port}`;
     await waitForHealth(consoleUrl, child);
-    const { sites } = await (await fetch(`${consoleUrl}/api/sites`)).json();
+    const { sites } = /** @type {{ sites: Site[] }} */ (await (await fetch(`${consoleUrl}/api/sites`)).json());
     for (const site of sites) {
       const host = new URL(site.endpoint).hostname;
       if (/^127\.\d+\.\d+\.\d+$/.test(host) && host !== '127.0.0.1') relays.push(await relaySite(host, port, port));
@@ -319,7 +324,7 @@ async function ensureAdmin(consoleUrl, token, options) {
     body: JSON.stringify({ email, password, name: 'Administrator' }),
   });
   if (res.status === 201) return { email, password, created: true, passwordShown: password };
-  const body = await res.json().catch(() => ({}));
+  const body = /** @type {{ error?: { code: string } }} */ (await res.json().catch(() => ({})));
   if (body.error?.code === 'already_bootstrapped') {
     return { email, password, created: false, passwordShown: '(the password set on first run)' };
   }
