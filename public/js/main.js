@@ -1,6 +1,8 @@
 // The ROS console: a small single-page app on the JSON API, with hash routes (static files need no server routes).
 import { api, setCsrf, whenSignedOut } from './api.js';
-import { announce, h, icon, replace, reportError } from './ui.js';
+import { announce, reportError } from './ui/announce.js';
+import { h, replace } from './ui/dom.js';
+import { icon } from './ui/icons.js';
 import { signinPage } from './pages/signin.js';
 import { projectsPage } from './pages/projects.js';
 import { keysPage } from './pages/keys.js';

@@ -1,26 +1,15 @@
 import { api, seg } from '../api.js';
 import { app, navigate } from '../main.js';
 import { uploadFile } from '../upload.js';
-import {
-  announce,
-  busy,
-  bytes,
-  confirmDialog,
-  copyButton,
-  emptyState,
-  field,
-  formError,
-  h,
-  icon,
-  iconButton,
-  menuButton,
-  nameCell,
-  notice,
-  openDialog,
-  replace,
-  reportError,
-  when,
-} from '../ui.js';
+import { announce, reportError } from '../ui/announce.js';
+import { emptyState, nameCell, notice } from '../ui/blocks.js';
+import { copyButton } from '../ui/clipboard.js';
+import { confirmDialog, openDialog } from '../ui/dialogs.js';
+import { h, replace } from '../ui/dom.js';
+import { bytes, when } from '../ui/format.js';
+import { busy, field, formError } from '../ui/forms.js';
+import { icon, iconButton } from '../ui/icons.js';
+import { menuButton } from '../ui/menu.js';
 
 const PAGE_SIZE = 100;
 

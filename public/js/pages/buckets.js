@@ -1,7 +1,13 @@
 import { api, seg } from '../api.js';
 import { app, navigate } from '../main.js';
 import { bucketNameProblem } from '../bucket-names.js';
-import { announce, busy, emptyState, field, formError, h, icon, nameCell, notice, openDialog, when } from '../ui.js';
+import { announce } from '../ui/announce.js';
+import { emptyState, nameCell, notice } from '../ui/blocks.js';
+import { openDialog } from '../ui/dialogs.js';
+import { h } from '../ui/dom.js';
+import { when } from '../ui/format.js';
+import { busy, field, formError } from '../ui/forms.js';
+import { icon } from '../ui/icons.js';
 
 /**
  * Object Storage ⇢ Buckets: the project's buckets at the sites where the user holds a key; the hidden sites are

@@ -1,25 +1,14 @@
 import { api, seg } from '../api.js';
 import { app, href, navigate } from '../main.js';
-import {
-  announce,
-  busy,
-  confirmDialog,
-  copyButton,
-  copyField,
-  emptyState,
-  field,
-  formError,
-  h,
-  icon,
-  iconButton,
-  nameCell,
-  notice,
-  openDialog,
-  replace,
-  reportError,
-  tabList,
-  when,
-} from '../ui.js';
+import { announce, reportError } from '../ui/announce.js';
+import { emptyState, nameCell, notice } from '../ui/blocks.js';
+import { copyButton, copyField } from '../ui/clipboard.js';
+import { confirmDialog, openDialog } from '../ui/dialogs.js';
+import { h, replace } from '../ui/dom.js';
+import { when } from '../ui/format.js';
+import { busy, field, formError } from '../ui/forms.js';
+import { icon, iconButton } from '../ui/icons.js';
+import { tabList } from '../ui/tabs.js';
 
 /**
  * Object Storage ⇢ Access Keys: tabs My Keys / App Keys, Add Own Key (site + name → Add Key → the pane with the
@@ -67,6 +56,10 @@ export async function keysPage(ctx) {
     }
   };
 
+  /**
+   * A table of keys; `owner` adds whose each key is, `canDelete` says which get the trash icon.
+   * @param {any[]} rows @param {{ owner?: boolean, canDelete?: (key: any) => boolean, caption: string }} o
+   */
   const table = (rows, { owner = false, canDelete = () => true, caption }) =>
     h(
       'div',

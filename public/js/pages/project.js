@@ -1,19 +1,12 @@
 import { api, seg } from '../api.js';
 import { app, navigate } from '../main.js';
-import {
-  announce,
-  busy,
-  confirmDialog,
-  emptyState,
-  field,
-  formError,
-  h,
-  icon,
-  iconButton,
-  notice,
-  reportError,
-  when,
-} from '../ui.js';
+import { announce, reportError } from '../ui/announce.js';
+import { emptyState, notice } from '../ui/blocks.js';
+import { confirmDialog } from '../ui/dialogs.js';
+import { h } from '../ui/dom.js';
+import { when } from '../ui/format.js';
+import { busy, field, formError } from '../ui/forms.js';
+import { icon, iconButton } from '../ui/icons.js';
 
 /**
  * The project page for admins: members (add by email, change role, remove) and apps (create, delete).

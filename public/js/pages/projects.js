@@ -1,6 +1,11 @@
 import { api } from '../api.js';
 import { app, navigate } from '../main.js';
-import { announce, busy, emptyState, field, formError, h, icon, when } from '../ui.js';
+import { announce } from '../ui/announce.js';
+import { emptyState } from '../ui/blocks.js';
+import { h } from '../ui/dom.js';
+import { when } from '../ui/format.js';
+import { busy, field, formError } from '../ui/forms.js';
+import { icon } from '../ui/icons.js';
 
 /** The project selector: keys and buckets live in a project. Also where a project is created. */
 export async function projectsPage() {

@@ -1,6 +1,9 @@
 import { api } from '../api.js';
 import { signedIn } from '../main.js';
-import { busy, field, formError, h, icon, notice } from '../ui.js';
+import { notice } from '../ui/blocks.js';
+import { h } from '../ui/dom.js';
+import { busy, field, formError } from '../ui/forms.js';
+import { icon } from '../ui/icons.js';
 
 /** Sign in: email and password. A session that ended, or a sign-out, is said so. */
 export function signinPage(ctx) {

@@ -1,6 +1,11 @@
 import { api } from '../api.js';
 import { app, navigate } from '../main.js';
-import { announce, busy, field, formError, h, icon, notice, when } from '../ui.js';
+import { announce } from '../ui/announce.js';
+import { notice } from '../ui/blocks.js';
+import { h } from '../ui/dom.js';
+import { when } from '../ui/format.js';
+import { busy, field, formError } from '../ui/forms.js';
+import { icon } from '../ui/icons.js';
 
 /** Administration ⇢ Users (system administrators): the accounts, and creating one. */
 export async function usersPage() {
