@@ -1,5 +1,6 @@
 import { api, seg } from '../api.js';
-import { app, navigate } from '../main.js';
+import { app } from '../app-state.js';
+import { navigate } from '../nav.js';
 import { uploadFile } from '../upload.js';
 import { announce, reportError } from '../ui/announce.js';
 import { emptyState, nameCell, notice } from '../ui/blocks.js';
@@ -22,10 +23,10 @@ const refreshers = new Map();
  * A bucket's page: all details (endpoint URL, site, created, object count and size), the ⋮ menu with Delete,
  * and at the bottom its objects: paged, folders by "/", breadcrumbs, a prefix filter, download, the trash icon,
  * and uploads by file picker or drag-and-drop.
- * @param {import('../main.js').Ctx} ctx
+ * @param {import('../app-state.js').Ctx} ctx
  */
 export async function bucketPage(ctx) {
-  const project = /** @type {import('../main.js').Project} */ (ctx.project);
+  const project = /** @type {import('../app-state.js').Project} */ (ctx.project);
   const [, siteId, name] = ctx.params;
   const base = `/projects/${seg(project.id)}/buckets/${seg(siteId, name)}`;
   const route = `/p/${project.id}/buckets/${encodeURIComponent(siteId)}/${encodeURIComponent(name)}`;

@@ -1,5 +1,6 @@
 import { api, seg } from '../api.js';
-import { app, navigate } from '../main.js';
+import { app } from '../app-state.js';
+import { navigate } from '../nav.js';
 import { bucketNameProblem } from '../bucket-names.js';
 import { announce } from '../ui/announce.js';
 import { emptyState, nameCell, notice } from '../ui/blocks.js';
@@ -12,10 +13,10 @@ import { icon } from '../ui/icons.js';
 /**
  * Object Storage ⇢ Buckets: the project's buckets at the sites where the user holds a key; the hidden sites are
  * named with a way to Add Own Key; Add Bucket (site + name, checked as typed) → the bucket's page.
- * @param {import('../main.js').Ctx} ctx
+ * @param {import('../app-state.js').Ctx} ctx
  */
 export async function bucketsPage(ctx) {
-  const project = /** @type {import('../main.js').Project} */ (ctx.project);
+  const project = /** @type {import('../app-state.js').Project} */ (ctx.project);
   const { buckets, hiddenSites } = await api('GET', `/projects/${seg(project.id)}/buckets`);
   const hidden = new Set(hiddenSites.map((s) => s.id));
   const keyless = hiddenSites.length === app.sites.length;

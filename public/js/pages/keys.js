@@ -1,5 +1,6 @@
 import { api, seg } from '../api.js';
-import { app, href, navigate } from '../main.js';
+import { app } from '../app-state.js';
+import { href, navigate } from '../nav.js';
 import { announce, reportError } from '../ui/announce.js';
 import { emptyState, nameCell, notice } from '../ui/blocks.js';
 import { copyButton, copyField } from '../ui/clipboard.js';
@@ -13,10 +14,10 @@ import { tabList } from '../ui/tabs.js';
 /**
  * Object Storage ⇢ Access Keys: tabs My Keys / App Keys, Add Own Key (site + name → Add Key → the pane with the
  * Access key ID and Secret access key), Add App Key for admins, delete with confirmation.
- * @param {import('../main.js').Ctx} ctx
+ * @param {import('../app-state.js').Ctx} ctx
  */
 export async function keysPage(ctx) {
-  const project = /** @type {import('../main.js').Project} */ (ctx.project);
+  const project = /** @type {import('../app-state.js').Project} */ (ctx.project);
   const isAdmin = project.role === 'admin';
   const tab = ctx.query.get('tab') === 'app' ? 'app' : 'my';
   const base = `/projects/${seg(project.id)}`;
@@ -230,10 +231,10 @@ export async function keysPage(ctx) {
 
 /**
  * Add Own Key (or, with `apps`, Add App Key): the form, then the pane with the new key's id and secret.
- * @param {import('../main.js').Ctx} ctx @param {() => void} reload @param {any[] | null} [apps] @param {string} [site]
+ * @param {import('../app-state.js').Ctx} ctx @param {() => void} reload @param {any[] | null} [apps] @param {string} [site]
  */
 function addKeyDialog(ctx, reload, apps = null, site = '') {
-  const project = /** @type {import('../main.js').Project} */ (ctx.project);
+  const project = /** @type {import('../app-state.js').Project} */ (ctx.project);
   let created = false;
   openDialog({
     title: apps ? 'Add App Key' : 'Add Own Key',

@@ -1,5 +1,6 @@
 import { api, seg } from '../api.js';
-import { app, navigate } from '../main.js';
+import { app } from '../app-state.js';
+import { navigate } from '../nav.js';
 import { announce, reportError } from '../ui/announce.js';
 import { emptyState, notice } from '../ui/blocks.js';
 import { confirmDialog } from '../ui/dialogs.js';
@@ -11,10 +12,10 @@ import { icon, iconButton } from '../ui/icons.js';
 /**
  * The project page for admins: members (add by email, change role, remove) and apps (create, delete).
  * Members are told it is for admins and shown nothing to change.
- * @param {import('../main.js').Ctx} ctx
+ * @param {import('../app-state.js').Ctx} ctx
  */
 export async function projectPage(ctx) {
-  const project = /** @type {import('../main.js').Project} */ (ctx.project);
+  const project = /** @type {import('../app-state.js').Project} */ (ctx.project);
   if (project.role !== 'admin') {
     return h(
       'div',

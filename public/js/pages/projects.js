@@ -1,5 +1,6 @@
 import { api } from '../api.js';
-import { app, navigate } from '../main.js';
+import { app } from '../app-state.js';
+import { navigate } from '../nav.js';
 import { announce } from '../ui/announce.js';
 import { emptyState } from '../ui/blocks.js';
 import { h } from '../ui/dom.js';

@@ -1,5 +1,5 @@
 import { api } from '../api.js';
-import { signedIn } from '../main.js';
+import { signedIn } from '../session.js';
 import { notice } from '../ui/blocks.js';
 import { h } from '../ui/dom.js';
 import { busy, field, formError } from '../ui/forms.js';
