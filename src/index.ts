@@ -22,12 +22,7 @@ export default {
         return handleS3(request, s, target.site, target.bucket, (p) => ctx.waitUntil(p));
       case 'unknown': {
         // Never the console: an unknown host gets an S3-style answer, as a misconfigured S3 client expects.
-        const err = new S3Error(
-          'InvalidRequest',
-          `The host "${target.host}" is not an endpoint of this service`,
-          {},
-          400,
-        );
+        const err = new S3Error('InvalidRequest', `The host "${target.host}" is not an endpoint of this service`);
         return errorResponse(err, url.pathname, newRequestId(), request.method);
       }
     }

@@ -152,7 +152,7 @@ async function throughput(
 type ChecksumModule = {
   createChecksum?: (alg: string) => { update(c: Uint8Array): unknown; digest(): Promise<Uint8Array> };
 };
-const checksumModules = import.meta.glob<ChecksumModule>('../../src/s3/checksums/index.ts');
+const checksumModules = import.meta.glob<ChecksumModule>('../../src/checksums/index.ts');
 
 it('Checksum throughput', async ({ task }) => {
   const data = testData();
@@ -252,7 +252,8 @@ interface StreamAuth {
 
 /** STREAMING-AWS4-HMAC-SHA256-PAYLOAD: every chunk (and the final empty one) signed, chained from the seed. */
 async function signedBody(data: Uint8Array, auth: StreamAuth): Promise<Uint8Array> {
-  const { hmacHex, sha256Hex, EMPTY_SHA256, CHUNK_ALGORITHM } = await import('../../src/s3/auth/sigv4');
+  const { hmacHex, EMPTY_SHA256, CHUNK_ALGORITHM } = await import('../../src/s3/auth/sigv4');
+  const { sha256Hex } = await import('../../src/crypto/encoding');
   const enc = new TextEncoder();
   const pieces: Uint8Array[] = [];
   let previous = auth.seedSignature;

@@ -2,8 +2,7 @@ import { Router, type IRequest } from 'itty-router';
 import { timingSafeEqualStrings } from '../crypto/compare';
 import type { KeyListRow } from '../db/keys';
 import type { Services } from '../service/context';
-import { ApiError } from '../service/errors';
-import { readBody } from '../service/input';
+import { ServiceError } from '../service/errors';
 import { authorizeProject, authorizeSystem, type ProjectAction, type ProjectScope } from '../service/policy';
 import * as apps from '../service/apps';
 import * as buckets from '../service/buckets';
@@ -12,8 +11,9 @@ import * as members from '../service/members';
 import * as objects from '../service/objects';
 import * as projects from '../service/projects';
 import * as users from '../service/users';
-import { S3Error } from '../s3/errors';
-import { quotedEtag } from '../s3/metadata';
+import { quotedEtag } from '../storage/metadata';
+import { readBody } from './body';
+import { ApiError, apiErrorOf } from './errors';
 import * as present from './present';
 import {
   checkCsrf,
@@ -38,9 +38,10 @@ const json = (body: unknown, status = 200, headers: Record<string, string> = {})
 const noContent = (headers: Record<string, string> = {}) => new Response(null, { status: 204, headers });
 
 function errorResponse(err: unknown): Response {
-  if (err instanceof ApiError) return json({ error: { code: err.code, message: err.message } }, err.status);
-  // Refusals of the service layer shared with the S3 API keep their S3 code (NoSuchKey, InvalidPart, ...).
-  if (err instanceof S3Error) return json({ error: { code: err.code, message: err.message } }, err.status);
+  const refusal = err instanceof ServiceError ? apiErrorOf(err) : err;
+  if (refusal instanceof ApiError) {
+    return json({ error: { code: refusal.code, message: refusal.message } }, refusal.status);
+  }
   console.error('console API failure', err);
   return json({ error: { code: 'internal', message: 'Something went wrong on our side; please try again' } }, 500);
 }
@@ -59,7 +60,7 @@ function inProject(
 type Later = (p: Promise<unknown>) => void;
 
 /**
- * A route on one bucket's objects: the project action, then the bucket opened under the seed's key rule.
+ * A route on one bucket's objects: the project action, then the bucket opened under the own-key-at-site rule.
  * Clean-up the shared multipart service defers (staged parts) is awaited before the answer: the console has no
  * ExecutionContext here, and a browser can wait the few milliseconds.
  */
@@ -382,8 +383,8 @@ router
   )
   .post(
     '/projects/:project/buckets/:site/:name/empty-and-delete',
-    inBucket(async (req, s, scope, ob) => {
-      const result = await objects.emptyAndDelete(s, scope, ob, await readBody(req));
+    inBucket(async (req, s, _scope, ob) => {
+      const result = await objects.emptyAndDelete(s, ob, await readBody(req));
       return json(result, result.deleted ? 200 : 202);
     }),
   )

@@ -5,7 +5,7 @@ import { newToken } from '../crypto/random';
 import { deleteSession, findSessionUser, insertSession } from '../db/sessions';
 import type { UserRow } from '../db/users';
 import type { Services } from '../service/context';
-import { ApiError } from '../service/errors';
+import { ApiError } from './errors';
 
 const COOKIE = 'ros_session';
 const TTL_MS = 14 * 24 * 3600 * 1000;

@@ -1,4 +1,4 @@
-import { fromBase64, toBase64, utf8 } from './encoding';
+import { fromBase64, toBase64, toBase64Url, utf8 } from './encoding';
 
 /**
  * Keys derived from the Worker secret ROS_MASTER_KEY (base64 of 32 random bytes) with HKDF, one per purpose,
@@ -17,7 +17,7 @@ function derived(
   if (!key) {
     key = (async () => {
       const raw = fromBase64(master);
-      if (raw.length < 32) throw new Error('ROS_MASTER_KEY must be base64 of at least 32 bytes');
+      if (!raw || raw.length < 32) throw new Error('ROS_MASTER_KEY must be base64 of at least 32 bytes');
       const ikm = await crypto.subtle.importKey('raw', raw, 'HKDF', false, ['deriveKey']);
       return crypto.subtle.deriveKey(
         { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: utf8.encode(info) },
@@ -56,6 +56,7 @@ export async function sealSecret(master: string, accessKeyId: string, secret: st
 
 export async function openSecret(master: string, accessKeyId: string, sealed: string): Promise<string> {
   const bytes = fromBase64(sealed);
+  if (!bytes) throw new Error(`the stored secret of ${accessKeyId} is not base64`);
   const plain = await crypto.subtle.decrypt(
     { name: 'AES-GCM', iv: bytes.subarray(0, 12), additionalData: utf8.encode(accessKeyId) },
     await secretsKey(master),
@@ -67,5 +68,5 @@ export async function openSecret(master: string, accessKeyId: string, sealed: st
 /** The CSRF token of a session: HMAC(session token), so it needs no storage and dies with the session. */
 export async function csrfTokenFor(master: string, sessionToken: string): Promise<string> {
   const mac = await crypto.subtle.sign('HMAC', await csrfKey(master), utf8.encode(sessionToken));
-  return toBase64(mac).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return toBase64Url(mac);
 }

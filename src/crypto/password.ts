@@ -20,7 +20,8 @@ export async function hashPassword(password: string): Promise<string> {
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, iterations, salt, hash] = stored.split('$');
-  if (scheme !== SCHEME || !salt || !hash) return false;
-  const candidate = await derive(password, fromBase64(salt), Number(iterations));
+  const saltBytes = salt ? fromBase64(salt) : null;
+  if (scheme !== SCHEME || !saltBytes || !hash) return false;
+  const candidate = await derive(password, saltBytes, Number(iterations));
   return timingSafeEqualStrings(toBase64(candidate), hash);
 }

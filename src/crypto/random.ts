@@ -1,6 +1,8 @@
-const UPPER_ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-const LOWER_ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
+import { toBase64Url } from './encoding';
+
+export const UPPER_ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+export const LOWER_ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
+export const ALNUM = `ABCDEFGHIJKLMNOPQRSTUVWXYZ${LOWER_ALNUM}`;
 
 /** Uniform random characters from an alphabet (rejection sampling: no modulo bias). */
 export function randomString(length: number, alphabet: string): string {
@@ -35,8 +37,5 @@ export function newId(prefix: string): string {
 
 /** Bearer token for sessions: 32 random bytes as base64url. */
 export function newToken(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  let binary = '';
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
 }

@@ -35,6 +35,6 @@ function decode(text: string): string {
   try {
     return decodeURIComponent(text.replace(/\+/g, ' '));
   } catch {
-    throw new S3Error('InvalidURI', "Couldn't parse the specified URI.", {}, 400);
+    throw new S3Error('InvalidURI', "Couldn't parse the specified URI.");
   }
 }

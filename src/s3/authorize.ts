@@ -1,7 +1,7 @@
 import type { BucketRow } from '../db/buckets';
 import type { CallerKey } from './call';
 import type { Operation } from './classify';
-import { S3Error } from './errors';
+import { S3Error, s3Errors } from './errors';
 
 /**
  * The one authorization rule of the S3 API, checked before any handler runs:
@@ -20,6 +20,6 @@ export function authorize(op: Operation, key: CallerKey, bucket: BucketRow | nul
 
 /** The bucket rule alone: also applied to a copy's source bucket, the one other bucket a request can name. */
 export function checkBucketAccess(name: string, bucket: BucketRow | null, key: CallerKey): asserts bucket is BucketRow {
-  if (!bucket) throw new S3Error('NoSuchBucket', 'The specified bucket does not exist', { BucketName: name });
+  if (!bucket) throw s3Errors.noSuchBucket(name);
   if (bucket.project_id !== key.project_id) throw new S3Error('AccessDenied', 'Access Denied');
 }

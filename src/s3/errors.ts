@@ -1,8 +1,11 @@
+import type { ChecksumAlgorithm } from '../checksums';
+
 /**
- * The one S3 error type. Handlers throw it; the pipeline renders it once, as AWS does:
- * https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
+ * The one S3 error type and its catalogue. Handlers throw S3Error; the pipeline renders it once, as AWS does
+ * (src/s3/handler.ts). Every code ROS sends is here with its HTTP status, as in
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html — the compiler refuses any other code.
  */
-const STATUS: Record<string, number> = {
+const STATUS = {
   AccessDenied: 403,
   AuthorizationHeaderMalformed: 400,
   AuthorizationQueryParametersError: 400,
@@ -10,6 +13,7 @@ const STATUS: Record<string, number> = {
   BucketAlreadyExists: 409,
   BucketAlreadyOwnedByYou: 409,
   BucketNotEmpty: 409,
+  ConditionalRequestConflict: 409,
   EntityTooLarge: 400,
   EntityTooSmall: 400,
   IncompleteBody: 400,
@@ -17,13 +21,16 @@ const STATUS: Record<string, number> = {
   InvalidAccessKeyId: 403,
   InvalidArgument: 400,
   InvalidBucketName: 400,
+  InvalidChunkSizeError: 400,
   InvalidDigest: 400,
   InvalidPart: 400,
+  InvalidPartNumber: 416,
   InvalidPartOrder: 400,
   InvalidRange: 416,
   InvalidRequest: 400,
   InvalidURI: 400,
   KeyTooLongError: 400,
+  MalformedTrailerError: 400,
   MalformedXML: 400,
   MetadataTooLarge: 400,
   MethodNotAllowed: 405,
@@ -32,27 +39,73 @@ const STATUS: Record<string, number> = {
   NoSuchKey: 404,
   NoSuchUpload: 404,
   NotImplemented: 501,
+  OperationAborted: 409,
   PreconditionFailed: 412,
-  ConditionalRequestConflict: 409,
   RequestTimeTooSkewed: 403,
   SignatureDoesNotMatch: 403,
   XAmzContentSHA256Mismatch: 400,
-};
+} as const satisfies Record<string, number>;
+
+export type S3ErrorCode = keyof typeof STATUS;
 
 export class S3Error extends Error {
   readonly status: number;
 
   constructor(
-    readonly code: string,
+    readonly code: S3ErrorCode,
     message: string,
     /** Extra elements AWS includes in the <Error> body (BucketName, Key, StringToSign, ...). */
     readonly fields: Record<string, string> = {},
-    status?: number,
   ) {
     super(message);
-    this.status = status ?? STATUS[code] ?? 400;
+    this.status = STATUS[code];
   }
 }
+
+const MALFORMED_XML = 'The XML you provided was not well-formed or did not validate against our published schema';
+const PRECONDITION_FAILED = 'At least one of the pre-conditions you specified did not hold';
+
+/**
+ * The errors several places throw, each with AWS's wording written once. One-off errors are built where they
+ * happen, next to the rule they enforce.
+ */
+export const s3Errors = {
+  malformedXml: (message = MALFORMED_XML) => new S3Error('MalformedXML', message),
+  /** `condition` names the header that failed (If-Match, x-amz-copy-source-If-Match, ...), when AWS says it. */
+  preconditionFailed: (condition?: string) =>
+    new S3Error('PreconditionFailed', PRECONDITION_FAILED, condition ? { Condition: condition } : {}),
+  noSuchKey: (key: string) => new S3Error('NoSuchKey', 'The specified key does not exist.', { Key: key }),
+  noSuchBucket: (bucket: string) =>
+    new S3Error('NoSuchBucket', 'The specified bucket does not exist', { BucketName: bucket }),
+  notImplemented: (what: string) => new S3Error('NotImplemented', `ROS does not implement this operation (${what}).`),
+  invalidContentMd5: () => new S3Error('InvalidDigest', 'The Content-MD5 you specified was invalid.'),
+  contentMd5Mismatch: () => new S3Error('BadDigest', 'The Content-MD5 you specified did not match what we received.'),
+  sha256Mismatch: (fields: Record<string, string> = {}) =>
+    new S3Error(
+      'XAmzContentSHA256Mismatch',
+      "The provided 'x-amz-content-sha256' header does not match what was computed.",
+      fields,
+    ),
+  checksumMismatch: (alg: ChecksumAlgorithm) =>
+    new S3Error('BadDigest', `The ${alg} you specified did not match the calculated checksum.`),
+  /** The body ended before the Content-Length (or x-amz-decoded-content-length) it announced, or ran past it. */
+  incompleteBody: () =>
+    new S3Error(
+      'IncompleteBody',
+      'You did not provide the number of bytes specified by the Content-Length HTTP header.',
+    ),
+  malformedTrailer: () =>
+    new S3Error(
+      'MalformedTrailerError',
+      'The request contained trailing data that was not well-formed or did not conform to our published schema.',
+    ),
+  metadataTooLarge: (size: number, max: number) =>
+    new S3Error('MetadataTooLarge', 'Your metadata headers exceed the maximum allowed metadata size.', {
+      Size: String(size),
+      MaxSizeAllowed: String(max),
+    }),
+  internal: () => new S3Error('InternalError', 'We encountered an internal error. Please try again.'),
+};
 
 const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 const XML_SPECIAL = /[&<>"']/;

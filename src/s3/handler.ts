@@ -1,16 +1,20 @@
+import { toHex } from '../crypto/encoding';
 import type { Services } from '../service/context';
+import { ServiceError } from '../service/errors';
 import type { Site } from '../sites';
 import { address } from './addressing';
 import { authenticate } from './auth/authenticate';
 import { authorize } from './authorize';
 import type { S3Call } from './call';
 import { classify } from './classify';
-import { S3Error, errorResponse } from './errors';
+import { S3Error, errorResponse, s3Errors } from './errors';
 import { handlers } from './ops';
+import { s3ErrorOf } from './service-errors';
 
 /**
  * The S3 pipeline of one site: address → classify → authenticate → authorize → the operation's handler.
- * Every failure is an S3Error, rendered once here as AWS's XML <Error>.
+ * Every failure is rendered once here as AWS's XML <Error>: S3Errors as thrown, the service layer's refusals
+ * translated (./service-errors.ts), anything else as InternalError.
  * `hostBucket` is set when the request came virtual-host style (`<bucket>.<site host>`).
  */
 export async function handleS3(
@@ -29,27 +33,22 @@ export async function handleS3(
     const op = classify(request.method, target, request.headers);
     const { key, bucket, auth } = await authenticate(request, s, site, target.bucket, waitUntil);
     authorize(op, key, bucket);
-    if (op.name === 'Unsupported') {
-      throw new S3Error('NotImplemented', `ROS does not implement this operation (${op.what}).`);
-    }
+    if (op.name === 'Unsupported') throw s3Errors.notImplemented(op.what);
     const call: S3Call = { request, op, query: target.query, site, s, key, bucket, auth, requestId, waitUntil };
     response = await (handlers[op.name] as (c: S3Call) => Promise<Response>)(call);
   } catch (err) {
-    if (!(err instanceof S3Error)) console.error(`S3 ${request.method} ${resource} failed`, err);
-    const s3err =
-      err instanceof S3Error
-        ? err
-        : new S3Error('InternalError', 'We encountered an internal error. Please try again.');
-    response = errorResponse(s3err, resource, requestId, request.method);
+    response = errorResponse(toS3Error(err, `${request.method} ${resource}`), resource, requestId, request.method);
   }
   response.headers.set('x-amz-request-id', requestId);
   return response;
 }
 
-/** 16 upper-case hex characters, like AWS's x-amz-request-id. */
-export function newRequestId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(8));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0'))
-    .join('')
-    .toUpperCase();
+function toS3Error(err: unknown, what: string): S3Error {
+  if (err instanceof S3Error) return err;
+  if (err instanceof ServiceError) return s3ErrorOf(err);
+  console.error(`S3 ${what} failed`, err);
+  return s3Errors.internal();
 }
+
+/** 16 upper-case hex characters, like AWS's x-amz-request-id. */
+export const newRequestId = () => toHex(crypto.getRandomValues(new Uint8Array(8))).toUpperCase();

@@ -1,5 +1,5 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { S3Error, escapeXml } from './errors';
+import { escapeXml, s3Errors } from './errors';
 
 /**
  * XML out: a tiny builder, since S3 responses are small fixed shapes. XML in: fast-xml-parser (the parser the
@@ -77,10 +77,7 @@ const parser = new XMLParser({
 
 /** Parses an XML request body; malformed XML → MalformedXML. Returns `{ <root element>: content }`. */
 export function parseXml(text: string): Record<string, unknown> {
-  const malformed = new S3Error(
-    'MalformedXML',
-    'The XML you provided was not well-formed or did not validate against our published schema',
-  );
+  const malformed = s3Errors.malformedXml();
   if (!text.trim() || XMLValidator.validate(text) !== true) throw malformed;
   const doc = parser.parse(text) as Record<string, unknown>;
   const roots = Object.keys(doc).filter((k) => k !== '?xml');

@@ -12,7 +12,7 @@ import { bucketHasObjects, sweepBucketPrefix } from '../storage/layout';
 import { BUCKET_SETTLE_MS, forgetBucket } from './bucket-cache';
 import { bucketNameProblem } from './bucket-names';
 import { requireSite, type Services } from './context';
-import { ApiError, notFound } from './errors';
+import { ServiceError, notFound } from './errors';
 import { text, type Body } from './input';
 import type { ProjectScope } from './policy';
 
@@ -27,8 +27,7 @@ async function keySites(s: Services, scope: ProjectScope): Promise<Set<string>> 
 async function requireKeyAtSite(s: Services, scope: ProjectScope, siteId: string): Promise<void> {
   if (!(await keySites(s, scope)).has(siteId)) {
     const site = requireSite(s, siteId);
-    throw new ApiError(
-      403,
+    throw new ServiceError(
       'no_key_for_site',
       `You need an access key for ${site.name} (${site.id}) in this project to see or manage its buckets`,
     );
@@ -46,15 +45,14 @@ export async function createBucket(s: Services, scope: ProjectScope, body: Body)
   const site = requireSite(s, text(body, 'site', { max: 64 }));
   const name = text(body, 'name', { max: 255 });
   const problem = bucketNameProblem(name);
-  if (problem) throw new ApiError(400, 'invalid_bucket_name', problem);
+  if (problem) throw new ServiceError('invalid_bucket_name', problem);
   await requireKeyAtSite(s, scope, site.id);
   const row: BucketRow = { site_id: site.id, name, project_id: scope.project.id, created_at: s.now() };
   const outcome = await claimBucket(s, site, row);
   if (outcome === 'taken')
-    throw new ApiError(409, 'bucket_exists', `The bucket name "${name}" is taken at ${site.name}; choose another`);
+    throw new ServiceError('bucket_exists', `The bucket name "${name}" is taken at ${site.name}; choose another`);
   if (outcome === 'settling') {
-    throw new ApiError(
-      409,
+    throw new ServiceError(
       'bucket_name_settling',
       `The bucket name "${name}" was deleted moments ago; it can be created again in a few seconds`,
     );
@@ -97,15 +95,20 @@ export async function bucketIsEmpty(s: Services, site: Site, name: string): Prom
   return !objects && !uploads;
 }
 
+/** Deletes the bucket if it is empty; 'not_empty' leaves it as it was (for console and S3 alike). */
+export async function deleteIfEmpty(s: Services, site: Site, name: string): Promise<'deleted' | 'not_empty'> {
+  if (!(await bucketIsEmpty(s, site, name))) return 'not_empty';
+  await removeBucket(s, site.id, name);
+  return 'deleted';
+}
+
 /** Deletes an empty bucket; a bucket with objects is refused and left as it was. */
 export async function deleteBucket(s: Services, scope: ProjectScope, siteId: string, name: string): Promise<void> {
   const bucket = await getBucket(s, scope, siteId, name);
-  if (!(await bucketIsEmpty(s, requireSite(s, siteId), bucket.name))) {
-    throw new ApiError(
-      409,
+  if ((await deleteIfEmpty(s, requireSite(s, siteId), bucket.name)) === 'not_empty') {
+    throw new ServiceError(
       'bucket_not_empty',
       `The bucket "${name}" is not empty: delete its objects (and abort unfinished uploads) first`,
     );
   }
-  await removeBucket(s, siteId, name);
 }

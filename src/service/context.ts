@@ -1,6 +1,6 @@
 import type { Env } from '../env';
 import { siteRegistry, type Site, type SiteRegistry } from '../sites';
-import { ApiError } from './errors';
+import { ServiceError } from './errors';
 
 /** What the service layer needs from the Worker, shared by the console API and the S3 handlers. */
 export interface Services {
@@ -16,6 +16,6 @@ export function services(env: Env): Services {
 
 export function requireSite(s: Services, id: string): Site {
   const site = s.sites.get(id);
-  if (!site) throw new ApiError(400, 'unknown_site', `No site has the id "${id}"`);
+  if (!site) throw new ServiceError('unknown_site', `No site has the id "${id}"`);
   return site;
 }

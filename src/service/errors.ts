@@ -1,15 +1,54 @@
-/** A refusal the console API reports as `{"error": {code, message}}` with an HTTP status (docs/api.md). */
-export class ApiError extends Error {
+/**
+ * The service layer's one error vocabulary: what it refuses, in its own terms. The protocols translate each
+ * problem once at their boundary — src/console/errors.ts into the JSON API's status and code (docs/api.md),
+ * src/s3/service-errors.ts into S3's error code and AWS's wording — so neither protocol's vocabulary leaks into
+ * the other, and a new problem that either forgets to translate is a compile error (both map every Problem).
+ */
+export type Problem =
+  // Requests and identities
+  | 'invalid_input'
+  | 'not_found'
+  | 'forbidden'
+  | 'conflict'
+  | 'invalid_credentials'
+  | 'already_bootstrapped'
+  | 'last_admin'
+  | 'unknown_site'
+  // The own-key-at-site rule (service/buckets.ts)
+  | 'no_key_for_site'
+  // Buckets
+  | 'invalid_bucket_name'
+  | 'bucket_exists'
+  | 'bucket_name_settling'
+  | 'bucket_not_empty'
+  | 'confirmation_mismatch'
+  // Objects
+  | 'no_such_key'
+  | 'key_too_long'
+  | 'object_exists'
+  | 'length_required'
+  | 'too_large'
+  // Multipart uploads
+  | 'no_such_upload'
+  | 'invalid_part_number'
+  | 'invalid_part'
+  | 'invalid_part_order'
+  | 'part_too_small'
+  | 'checksum_request_mismatch'
+  | 'checksum_mismatch';
+
+export class ServiceError extends Error {
   constructor(
-    readonly status: number,
-    readonly code: string,
+    readonly problem: Problem,
     message: string,
+    /** Facts a protocol may show with the error (S3 puts them in its XML: UploadId, PartNumber, ...). */
+    readonly detail: Readonly<Record<string, string>> = {},
   ) {
     super(message);
   }
 }
 
-export const invalidInput = (message: string) => new ApiError(400, 'invalid_input', message);
-export const notFound = (what: string) => new ApiError(404, 'not_found', `${what} not found`);
-export const forbidden = (message: string) => new ApiError(403, 'forbidden', message);
-export const conflict = (message: string) => new ApiError(409, 'conflict', message);
+export const invalidInput = (message: string) => new ServiceError('invalid_input', message);
+export const notFound = (what: string) => new ServiceError('not_found', `${what} not found`);
+export const forbidden = (message: string) => new ServiceError('forbidden', message);
+export const conflict = (message: string) => new ServiceError('conflict', message);

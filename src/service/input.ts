@@ -1,20 +1,7 @@
-import { ApiError, invalidInput } from './errors';
+import { invalidInput } from './errors';
 
-/** A parsed JSON request body: fields are read through the checks below, never trusted raw. */
+/** A parsed JSON request body (src/console/body.ts): fields are read through the checks below, never trusted raw. */
 export type Body = Record<string, unknown>;
-
-export async function readBody(request: Request): Promise<Body> {
-  let value: unknown;
-  try {
-    value = await request.json();
-  } catch {
-    throw new ApiError(400, 'invalid_json', 'The request body is not valid JSON');
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ApiError(400, 'invalid_json', 'The request body must be a JSON object');
-  }
-  return value as Body;
-}
 
 interface TextRule {
   max: number;

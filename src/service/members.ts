@@ -8,12 +8,12 @@ import {
 } from '../db/projects';
 import { findUserByEmail } from '../db/users';
 import type { Services } from './context';
-import { ApiError, conflict, notFound } from './errors';
+import { ServiceError, conflict, notFound } from './errors';
 import { EMAIL, oneOf, text, type Body } from './input';
 import type { ProjectScope } from './policy';
 
 const ROLES = ['admin', 'member'] as const;
-const lastAdmin = () => new ApiError(409, 'last_admin', 'A project must keep at least one admin');
+const lastAdmin = () => new ServiceError('last_admin', 'A project must keep at least one admin');
 
 export const listMembers = (s: Services, scope: ProjectScope) => listMemberRows(s.db, scope.project.id);
 

@@ -1,5 +1,12 @@
-import { toHex } from '../crypto/encoding';
-import { randomString } from '../crypto/random';
+import {
+  compositeChecksum,
+  fullObjectChecksum,
+  parseAlgorithm,
+  type ChecksumAlgorithm,
+  type CrcAlgorithm,
+} from '../checksums';
+import { fromBase64, fromHex, toHex } from '../crypto/encoding';
+import { ALNUM, LOWER_ALNUM, randomString } from '../crypto/random';
 import { putObjectEtag } from '../db/object-records';
 import {
   deleteUpload,
@@ -10,32 +17,23 @@ import {
   type PartRow,
   type UploadRow,
 } from '../db/multipart';
-import { S3Error } from '../s3/errors';
-import {
-  compositeChecksum,
-  fromBase64,
-  fullObjectChecksum,
-  parseAlgorithm,
-  type ChecksumAlgorithm,
-  type CrcAlgorithm,
-} from '../s3/checksums';
-import { CHECKSUM_META, ETAG_META, PARTS_META, encodeParts, type ObjectMetadata } from '../s3/metadata';
-import { checksumMeta, type ObjectChecksum } from '../s3/stored-checksum';
 import type { Site } from '../sites';
 import { assemble } from '../storage/assemble';
 import { storageKey } from '../storage/layout';
+import { CHECKSUM_META, ETAG_META, PARTS_META, encodeParts, type ObjectMetadata } from '../storage/metadata';
+import { checksumMeta, type ObjectChecksum } from '../storage/stored-checksum';
 import type { Services } from './context';
+import { ServiceError } from './errors';
 
 /**
  * Multipart uploads, shared by the S3 API and the console's browser uploads.
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html
  * Parts are staged as R2 objects of their own (see migrations/0002_multipart.sql for why), the bookkeeping is in
- * D1, and completion streams the parts, in order, into the final object. Errors are S3's own (S3Error).
+ * D1, and completion streams the parts, in order, into the final object. Refusals are ServiceErrors worded as AWS
+ * words them, so the S3 API passes the text on unchanged.
  */
 export const MIN_PART_SIZE = 5 * 1024 ** 2;
 export const MAX_PART_SIZE = 5 * 1024 ** 3;
-const LOWER_ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
-const ALNUM = `ABCDEFGHIJKLMNOPQRSTUVWXYZ${LOWER_ALNUM}`;
 
 /** Each upload attempt of a part gets its own staged key, so a retry never overwrites bytes another still reads. */
 export const stagedKey = (uploadId: string, part: number) => `~mpu/${uploadId}/${part}.${randomString(8, LOWER_ALNUM)}`;
@@ -71,8 +69,8 @@ export async function requireUpload(
 ): Promise<UploadRow> {
   const upload = await findUpload(s.db, uploadId, site.id, bucket, key);
   if (!upload) {
-    throw new S3Error(
-      'NoSuchUpload',
+    throw new ServiceError(
+      'no_such_upload',
       'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
       { UploadId: uploadId },
     );
@@ -83,7 +81,7 @@ export async function requireUpload(
 export function parsePartNumber(raw: string | null): number {
   const n = Number(raw);
   if (raw === null || !/^\d+$/.test(raw) || n < 1 || n > 10000) {
-    throw new S3Error('InvalidArgument', 'Part number must be an integer between 1 and 10000, inclusive', {
+    throw new ServiceError('invalid_part_number', 'Part number must be an integer between 1 and 10000, inclusive', {
       ArgumentName: 'partNumber',
       ArgumentValue: raw ?? '',
     });
@@ -133,6 +131,13 @@ export async function deleteStaged(bucket: R2Bucket, keys: string[]) {
   for (let i = 0; i < keys.length; i += 1000) await bucket.delete(keys.slice(i, i + 1000));
 }
 
+const invalidPart = (number: number, etag: string) =>
+  new ServiceError(
+    'invalid_part',
+    "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
+    { PartNumber: String(number), ETag: etag },
+  );
+
 export interface RequestedPart {
   number: number;
   /** Unquoted. */
@@ -166,28 +171,28 @@ export async function completeUpload(
   const chosen: PartRow[] = [];
   for (const [i, want] of wanted.entries()) {
     if (i > 0 && want.number <= wanted[i - 1].number) {
-      throw new S3Error(
-        'InvalidPartOrder',
+      throw new ServiceError(
+        'invalid_part_order',
         'The list of parts was not in ascending order. Parts must be ordered by part number.',
       );
     }
     const part = stored.get(want.number);
     if (!part || part.etag !== want.etag) {
-      throw new S3Error(
-        'InvalidPart',
-        "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
-        { PartNumber: String(want.number), ETag: want.etag },
-      );
+      throw invalidPart(want.number, want.etag);
     }
     chosen.push(part);
   }
   for (const part of chosen.slice(0, -1)) {
     if (part.size < MIN_PART_SIZE) {
-      throw new S3Error('EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed object size.', {
-        PartNumber: String(part.part_number),
-        ProposedSize: String(part.size),
-        MinSizeAllowed: String(MIN_PART_SIZE),
-      });
+      throw new ServiceError(
+        'part_too_small',
+        'Your proposed upload is smaller than the minimum allowed object size.',
+        {
+          PartNumber: String(part.part_number),
+          ProposedSize: String(part.size),
+          MinSizeAllowed: String(MIN_PART_SIZE),
+        },
+      );
     }
   }
   const checksum = await uploadChecksum(upload, wanted, chosen, expected);
@@ -228,14 +233,14 @@ async function uploadChecksum(
   const type = upload.checksum_type === 'FULL_OBJECT' ? 'FULL_OBJECT' : 'COMPOSITE';
   if (expected.type !== null) {
     if (!algorithm) {
-      throw new S3Error(
-        'InvalidRequest',
+      throw new ServiceError(
+        'checksum_request_mismatch',
         'The upload was not created with a checksum mode. The complete request must not include a x-amz-checksum-type header.',
       );
     }
     if (expected.type.toUpperCase() !== type) {
-      throw new S3Error(
-        'InvalidRequest',
+      throw new ServiceError(
+        'checksum_request_mismatch',
         `The upload was created using the ${type} checksum mode. The complete request must use the same checksum mode.`,
       );
     }
@@ -245,17 +250,13 @@ async function uploadChecksum(
     const listed = wanted[i].checksum;
     if (listed === undefined) {
       if (type === 'COMPOSITE') {
-        throw new S3Error(
-          'InvalidRequest',
+        throw new ServiceError(
+          'checksum_request_mismatch',
           `The upload was created using a ${algorithm.toLowerCase()} checksum. The complete request must include the checksum for each part. It was missing for part ${part.part_number} in the request.`,
         );
       }
     } else if (listed !== part.checksum) {
-      throw new S3Error(
-        'InvalidPart',
-        "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
-        { PartNumber: String(part.part_number), ETag: part.etag },
-      );
+      throw invalidPart(part.part_number, part.etag);
     }
   }
   // Parts staged without a checksum (the console's browser uploads) leave the object without one.
@@ -269,8 +270,8 @@ async function uploadChecksum(
           chosen.map((p, i) => ({ digest: digests[i]!, length: p.size })),
         );
   if (expected.value !== null && (expected.algorithm !== algorithm || expected.value.trim() !== value)) {
-    throw new S3Error(
-      'BadDigest',
+    throw new ServiceError(
+      'checksum_mismatch',
       `The ${expected.algorithm ?? algorithm} you specified did not match the calculated checksum.`,
     );
   }
@@ -279,8 +280,6 @@ async function uploadChecksum(
 
 async function multipartEtag(parts: PartRow[]): Promise<string> {
   const md5s = new Uint8Array(parts.length * 16);
-  parts.forEach((p, i) => {
-    for (let b = 0; b < 16; b++) md5s[i * 16 + b] = parseInt(p.etag.slice(2 * b, 2 * b + 2), 16);
-  });
+  for (const [i, p] of parts.entries()) md5s.set(fromHex(p.etag), i * 16);
   return `${toHex(await crypto.subtle.digest('MD5', md5s))}-${parts.length}`;
 }

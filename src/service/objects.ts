@@ -1,14 +1,13 @@
-import { listUploads } from '../db/multipart';
 import type { BucketRow } from '../db/buckets';
-import { decodeToken, encodeToken, listPage } from '../s3/listing';
-import { listedEtags } from '../s3/listed-etags';
-import { S3Error } from '../s3/errors';
-import { s3Etag, type ObjectMetadata } from '../s3/metadata';
+import { listUploads } from '../db/multipart';
 import type { Site } from '../sites';
-import { bucketPrefix, objectKeyLimit, storageKey } from '../storage/layout';
-import { deleteBucket, getBucket } from './buckets';
+import { bucketPrefix, storageKey } from '../storage/layout';
+import { listedEtags } from '../storage/listed-etags';
+import { decodeToken, encodeToken, listPage } from '../storage/listing';
+import { s3Etag, type ObjectMetadata } from '../storage/metadata';
+import { deleteIfEmpty, getBucket } from './buckets';
 import { requireSite, type Services } from './context';
-import { ApiError, invalidInput } from './errors';
+import { ServiceError, invalidInput } from './errors';
 import { optionalBoolean, optionalText, text, type Body } from './input';
 import {
   abortUpload,
@@ -20,13 +19,13 @@ import {
   storePart,
   type RequestedPart,
 } from './multipart';
+import { checkKeyLength } from './object-keys';
 import type { ProjectScope } from './policy';
 
 /**
  * Objects as the console sees them: listing, browser uploads (simple and multipart), download, delete, bucket
- * statistics and empty-and-delete. The bucket is opened through getBucket, so the seed's rule (an own active key
- * at the site) and the project check apply to every call. Multipart uploads use the service shared with the
- * S3 API (./multipart); refusals at the S3 level are S3Errors, which the console API reports with their S3 code.
+ * statistics and empty-and-delete. The bucket is opened through getBucket, so the own-key-at-site rule (./buckets.ts)
+ * and the project check apply to every call. Multipart uploads use the service shared with the S3 API (./multipart).
  */
 
 /** The largest body of one simple console upload; larger files go as multipart uploads (docs/api.md). */
@@ -60,14 +59,6 @@ export function checkKey(bucket: string, key: string | null): string {
   if (key === null || key === '') throw invalidInput('"key" is required: the object\'s name in the bucket');
   checkKeyLength(bucket, key);
   return key;
-}
-
-/** The key must fit R2's 1024-byte limit together with the bucket prefix (storage/layout.ts); S3 and console alike. */
-export function checkKeyLength(bucket: string, key: string): void {
-  const limit = objectKeyLimit(bucket);
-  if (new TextEncoder().encode(key).length > limit) {
-    throw new S3Error('KeyTooLongError', `Your key is too long: at most ${limit} bytes in this bucket.`);
-  }
 }
 
 export interface ObjectInfo {
@@ -168,10 +159,10 @@ export async function bucketStats(s: Services, ob: OpenBucket) {
   return { objects, bytes, complete, uploads };
 }
 
-const noSuchKey = (key: string) => new S3Error('NoSuchKey', `No object named "${key}" in this bucket.`, { Key: key });
+const noSuchKey = (key: string) =>
+  new ServiceError('no_such_key', `No object named "${key}" in this bucket.`, { Key: key });
 const objectExists = (key: string) =>
-  new ApiError(
-    409,
+  new ServiceError(
     'object_exists',
     `An object named "${key}" already exists in this bucket; replace it to upload anyway`,
   );
@@ -234,16 +225,16 @@ export async function putObject(
 
 function requireLength(length: number | null, max: number, tooLarge: string): number {
   if (length === null || !Number.isSafeInteger(length) || length < 0) {
-    throw new ApiError(411, 'length_required', 'The upload must say its size (Content-Length)');
+    throw new ServiceError('length_required', 'The upload must say its size (Content-Length)');
   }
-  if (length > max) throw new ApiError(413, 'too_large', `${tooLarge}: this request may carry at most ${max} bytes`);
+  if (length > max) throw new ServiceError('too_large', `${tooLarge}: this request may carry at most ${max} bytes`);
   return length;
 }
 
 /** The body as a stream of exactly `size` bytes, as R2 requires (a short or long body fails the write). */
 function sized(body: ReadableStream<Uint8Array> | null, size: number): ReadableStream<Uint8Array> | string {
   if (size === 0 || body === null) {
-    if (size !== 0) throw new ApiError(400, 'invalid_input', 'The upload has no body');
+    if (size !== 0) throw invalidInput('The upload has no body');
     return '';
   }
   return body.pipeThrough(new FixedLengthStream(size));
@@ -329,11 +320,10 @@ export async function abortMultipart(s: Services, ob: OpenBucket, key: string, u
  * objects and EMPTY_UPLOADS unfinished uploads, then the bucket once nothing is left. `deleted: false` means
  * more remains (or something was added meanwhile): call again.
  */
-export async function emptyAndDelete(s: Services, scope: ProjectScope, ob: OpenBucket, body: Body) {
+export async function emptyAndDelete(s: Services, ob: OpenBucket, body: Body) {
   const confirm = text(body, 'confirm', { max: 255 });
   if (confirm !== ob.bucket.name) {
-    throw new ApiError(
-      400,
+    throw new ServiceError(
       'confirmation_mismatch',
       `Type the bucket's name, "${ob.bucket.name}", to confirm deleting it with everything in it`,
     );
@@ -352,15 +342,8 @@ export async function emptyAndDelete(s: Services, scope: ProjectScope, ob: OpenB
   }
   const uploads = await listUploads(s.db, ob.site.id, ob.bucket.name, '', '', '', EMPTY_UPLOADS);
   for (const upload of uploads) await abortUpload(s, ob.site, upload);
-  let deleted = false;
-  if (drained && uploads.length < EMPTY_UPLOADS) {
-    try {
-      await deleteBucket(s, scope, ob.site.id, ob.bucket.name);
-      deleted = true;
-    } catch (err) {
-      // Something was written meanwhile (by an S3 client): report progress, the caller calls again.
-      if (!(err instanceof ApiError && err.code === 'bucket_not_empty')) throw err;
-    }
-  }
+  // Something written meanwhile (by an S3 client) leaves the bucket: report progress, the caller calls again.
+  const deleted =
+    drained && uploads.length < EMPTY_UPLOADS && (await deleteIfEmpty(s, ob.site, ob.bucket.name)) === 'deleted';
   return { deleted, objectsDeleted, uploadsAborted: uploads.length };
 }

@@ -1,6 +1,6 @@
 import { findProject, findRole, type ProjectRow, type Role } from '../db/projects';
 import type { UserRow } from '../db/users';
-import { ApiError, forbidden, notFound } from './errors';
+import { forbidden, notFound } from './errors';
 
 /**
  * Every console permission is decided here, from the actor's role in the project (docs/api.md, "Roles").
@@ -51,7 +51,7 @@ export async function authorizeProject(
 }
 
 export function authorizeSystem(user: UserRow, _action: SystemAction): void {
-  if (!user.is_admin) throw new ApiError(403, 'forbidden', 'Only system administrators may do this');
+  if (!user.is_admin) throw forbidden('Only system administrators may do this');
 }
 
 export const allowed = (scope: ProjectScope, action: ProjectAction) =>

@@ -2,7 +2,7 @@ import { hashPassword, verifyPassword } from '../crypto/password';
 import { newId } from '../crypto/random';
 import { findUserByEmail, insertFirstUser, insertUser, listUsers as listUserRows, type UserRow } from '../db/users';
 import type { Services } from './context';
-import { ApiError, conflict } from './errors';
+import { ServiceError, conflict } from './errors';
 import { DISPLAY_NAME, EMAIL, PASSWORD, optionalBoolean, optionalText, text, type Body } from './input';
 
 async function newUserRow(s: Services, body: Body, isAdmin: boolean): Promise<UserRow> {
@@ -29,7 +29,7 @@ export async function createUser(s: Services, body: Body): Promise<UserRow> {
 export async function bootstrapAdmin(s: Services, body: Body): Promise<UserRow> {
   const row = await newUserRow(s, body, true);
   if (!(await insertFirstUser(s.db, row))) {
-    throw new ApiError(409, 'already_bootstrapped', 'The first administrator exists already');
+    throw new ServiceError('already_bootstrapped', 'The first administrator exists already');
   }
   return row;
 }
@@ -44,6 +44,6 @@ export async function checkCredentials(s: Services, body: Body): Promise<UserRow
   const password = text(body, 'password', { max: 1024 });
   const user = await findUserByEmail(s.db, email);
   const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
-  if (!user || !ok) throw new ApiError(401, 'invalid_credentials', 'The email or password is wrong');
+  if (!user || !ok) throw new ServiceError('invalid_credentials', 'The email or password is wrong');
   return user;
 }

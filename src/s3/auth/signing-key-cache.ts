@@ -1,6 +1,6 @@
 /**
- * SigV4 crypto: SHA-256, HMAC-SHA256, signing-key derivation with an in-isolate cache, and a
- * constant-time comparison. WebCrypto only, so it runs unchanged in workerd and in Node 20.
+ * SigV4 crypto: HMAC-SHA256 and signing-key derivation with an in-isolate cache. WebCrypto only, so it runs
+ * unchanged in workerd and in Node 20 (hex, SHA-256 and constant-time comparison are in src/crypto).
  *
  * Key derivation (https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html):
  *   kDate = HMAC("AWS4" + secret, yyyymmdd); kRegion = HMAC(kDate, region);
@@ -9,24 +9,13 @@
  * HMACs once a day per isolate instead of on every request.
  */
 
+import { toHex, utf8 } from '../../crypto/encoding';
 import { TERMINATOR } from './canonical';
 
-const utf8 = new TextEncoder();
 const HMAC_SHA256 = { name: 'HMAC', hash: 'SHA-256' } as const;
 
 function bytesOf(data: string | Uint8Array): Uint8Array {
   return typeof data === 'string' ? utf8.encode(data) : data;
-}
-
-export function toHex(buffer: ArrayBuffer | Uint8Array): string {
-  const bytes = buffer instanceof Uint8Array ? buffer : new Uint8Array(buffer);
-  let out = '';
-  for (const b of bytes) out += (b < 16 ? '0' : '') + b.toString(16);
-  return out;
-}
-
-export async function sha256Hex(data: string | Uint8Array): Promise<string> {
-  return toHex(await crypto.subtle.digest('SHA-256', bytesOf(data)));
 }
 
 async function importHmacKey(raw: ArrayBuffer | Uint8Array): Promise<CryptoKey> {
@@ -96,31 +85,4 @@ export class SigningKeyCache {
   clear(): void {
     this.entries.clear();
   }
-}
-
-/**
- * Constant-time equality for equal-length inputs: XOR-accumulates every byte so the running time
- * does not depend on where the first difference is. Different lengths return false at once (the
- * length of a SigV4 signature is public). Used where `crypto.subtle.timingSafeEqual` is missing.
- */
-export function timingSafeEqualFallback(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.byteLength !== b.byteLength) return false;
-  let diff = 0;
-  for (let i = 0; i < a.byteLength; i++) diff |= a[i]! ^ b[i]!;
-  return diff === 0;
-}
-
-type SubtleWithTimingSafeEqual = SubtleCrypto & {
-  timingSafeEqual?: (a: ArrayBufferView | ArrayBuffer, b: ArrayBufferView | ArrayBuffer) => boolean;
-};
-
-/** Constant-time string comparison: workerd's `crypto.subtle.timingSafeEqual`, else the fallback. */
-export function timingSafeEqualStrings(a: string, b: string): boolean {
-  const x = utf8.encode(a);
-  const y = utf8.encode(b);
-  // timingSafeEqual throws on different lengths; a length mismatch is a plain mismatch here.
-  if (x.byteLength !== y.byteLength) return false;
-  const subtle = crypto.subtle as SubtleWithTimingSafeEqual;
-  if (typeof subtle.timingSafeEqual === 'function') return subtle.timingSafeEqual(x, y);
-  return timingSafeEqualFallback(x, y);
 }

@@ -26,7 +26,9 @@ import {
 } from './canonical';
 import { SigV4Error } from './errors';
 import { SERVICE, type PayloadKind, type SignedAuth } from './parse';
-import { SigningKeyCache, hmacHex, sha256Hex, timingSafeEqualStrings } from './signing-key-cache';
+import { timingSafeEqualStrings } from '../../crypto/compare';
+import { sha256Hex } from '../../crypto/encoding';
+import { SigningKeyCache, hmacHex } from './signing-key-cache';
 
 export * from './errors';
 export * from './parse';
@@ -46,14 +48,7 @@ export {
   type CanonicalRequestOptions,
   type CanonicalRequestParts,
 } from './canonical';
-export {
-  SigningKeyCache,
-  deriveSigningKey,
-  hmacHex,
-  sha256Hex,
-  timingSafeEqualFallback,
-  timingSafeEqualStrings,
-} from './signing-key-cache';
+export { SigningKeyCache, deriveSigningKey, hmacHex } from './signing-key-cache';
 
 /** Largest clock difference S3 tolerates for header auth (and for a presigned URL's start). */
 export const MAX_SKEW_MS = 15 * 60 * 1000;

@@ -47,16 +47,11 @@
  * caller whose put rejects can rethrow the precise error: `throw decoded.failure() ?? body.failure() ?? err`.
  */
 
-import {
-  CHUNK_ALGORITHM,
-  EMPTY_SHA256,
-  type VerifiedAuth,
-  hmacHex,
-  sha256Hex,
-  timingSafeEqualStrings,
-} from '../auth/sigv4';
-import { MALFORMED_TRAILER_MESSAGE, algorithmOfHeader } from '../checksums';
-import { S3Error } from '../errors';
+import { timingSafeEqualStrings } from '../../crypto/compare';
+import { sha256Hex, toHex } from '../../crypto/encoding';
+import { CHUNK_ALGORITHM, EMPTY_SHA256, type VerifiedAuth, hmacHex } from '../auth/sigv4';
+import { algorithmOfHeader } from '../checksum-wire';
+import { S3Error, s3Errors } from '../errors';
 import type { StreamCheck } from './verify';
 
 export type StreamingPayload = 'streaming-signed' | 'streaming-signed-trailer' | 'streaming-unsigned-trailer';
@@ -105,15 +100,14 @@ export interface AwsChunkedBody {
 }
 
 const incomplete = () => new S3Error('IncompleteBody', 'The request body terminated unexpectedly');
-const lengthMismatch = () =>
-  new S3Error('IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.');
+const lengthMismatch = s3Errors.incompleteBody;
 const signatureMismatch = () =>
   new S3Error(
     'SignatureDoesNotMatch',
     'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
   );
-const internalError = () => new S3Error('InternalError', 'We encountered an internal error. Please try again.');
-const malformedTrailer = () => new S3Error('MalformedTrailerError', MALFORMED_TRAILER_MESSAGE);
+const internalError = s3Errors.internal;
+const malformedTrailer = s3Errors.malformedTrailer;
 
 /**
  * The names an x-amz-trailer header announces, lower-cased. Only checksum trailers exist in S3; anything
@@ -400,15 +394,6 @@ export function decodeAwsChunked(body: ReadableStream<Uint8Array> | null, opts: 
     },
     failure: () => failed,
   };
-}
-
-const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
-function toHex(buffer: ArrayBuffer): string {
-  const bytes = new Uint8Array(buffer);
-  let s = '';
-  for (let i = 0; i < bytes.length; i++) s += HEX_BYTE[bytes[i]];
-  return s;
 }
 
 function latin1(bytes: Uint8Array): string {

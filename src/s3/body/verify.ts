@@ -1,4 +1,5 @@
-import { S3Error } from '../errors';
+import { timingSafeEqualBytes } from '../../crypto/compare';
+import { type S3Error, s3Errors } from '../errors';
 
 /**
  * A body check computed while the bytes stream past (never buffered), and decided at the end. The last chunk is
@@ -43,10 +44,7 @@ export function checkedBody(
     },
     async flush(controller) {
       if (seen !== length) {
-        failed = new S3Error(
-          'IncompleteBody',
-          'You did not provide the number of bytes specified by the Content-Length HTTP header.',
-        );
+        failed = s3Errors.incompleteBody();
       }
       for (const check of checks) failed ??= await check.finish();
       if (failed) controller.error(failed);
@@ -69,20 +67,7 @@ export function digestCheck(
     async finish() {
       await writer.close();
       const got = new Uint8Array(await digest.digest);
-      return equalBytes(got, expected) ? null : onMismatch();
+      return timingSafeEqualBytes(got, expected) ? null : onMismatch();
     },
   };
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i];
-  return diff === 0;
-}
-
-export function hexToBytes(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-  return out;
 }

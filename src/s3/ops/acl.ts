@@ -1,6 +1,6 @@
 import { storageKey } from '../../storage/layout';
 import type { Handler } from '../call';
-import { S3Error } from '../errors';
+import { s3Errors } from '../errors';
 import { xmlResponse } from '../xml';
 import { owner } from './bucket';
 
@@ -36,7 +36,7 @@ export const getBucketAcl: Handler<'GetBucketAcl'> = async ({ key }) => policy(k
 /** https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAcl.html — the object must exist. */
 export const getObjectAcl: Handler<'GetObjectAcl'> = async ({ site, op, key }) => {
   if (!(await site.bucket.head(storageKey(op.bucket, op.key)))) {
-    throw new S3Error('NoSuchKey', 'The specified key does not exist.', { Key: op.key });
+    throw s3Errors.noSuchKey(op.key);
   }
   return policy(key.project_id);
 };

@@ -2,7 +2,7 @@ import { listProjectBucketsAtSite, findBucket } from '../../db/buckets';
 import { bucketNameProblem } from '../../service/bucket-names';
 import { bucketIsEmpty, claimBucket, removeBucket } from '../../service/buckets';
 import type { Handler } from '../call';
-import { S3Error } from '../errors';
+import { S3Error, s3Errors } from '../errors';
 import { readSmallBody } from '../body/small';
 import { parseXml, xmlResponse } from '../xml';
 
@@ -47,10 +47,7 @@ export const createBucket: Handler<'CreateBucket'> = async (call) => {
   const configuration = await readSmallBody(call, 64 << 10);
   if (configuration.trim()) {
     if (!('CreateBucketConfiguration' in parseXml(configuration))) {
-      throw new S3Error(
-        'MalformedXML',
-        'The XML you provided was not well-formed or did not validate against our published schema',
-      );
+      throw s3Errors.malformedXml();
     }
   }
   const taken = () =>
@@ -79,8 +76,6 @@ export const createBucket: Handler<'CreateBucket'> = async (call) => {
     throw new S3Error(
       'OperationAborted',
       'A conflicting conditional operation is currently in progress against this resource. Please try again.',
-      {},
-      409,
     );
   }
   if (outcome === 'taken') {

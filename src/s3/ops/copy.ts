@@ -1,24 +1,19 @@
+import { createChecksum, parseAlgorithm } from '../../checksums';
+import { toBase64 } from '../../crypto/encoding';
 import { findBucket } from '../../db/buckets';
+import { MAX_PART_SIZE, parsePartNumber, storePart } from '../../service/multipart';
+import { checkKeyLength } from '../../service/object-keys';
 import { assemble } from '../../storage/assemble';
-import { checkKeyLength } from '../../service/objects';
 import { storageKey } from '../../storage/layout';
+import { CHECKSUM_META, ETAG_META, PARTS_META, quotedEtag, s3Etag, type ObjectMetadata } from '../../storage/metadata';
+import { checksumMeta, objectChecksum, type ObjectChecksum } from '../../storage/stored-checksum';
 import { checkBucketAccess } from '../authorize';
 import type { Handler, S3Call } from '../call';
+import { checksumElements } from '../checksum-wire';
 import { evaluateConditions } from '../conditions';
-import { S3Error } from '../errors';
-import {
-  CHECKSUM_META,
-  ETAG_META,
-  PARTS_META,
-  metadataFromHeaders,
-  quotedEtag,
-  s3Etag,
-  type ObjectMetadata,
-} from '../metadata';
-import { checksumElements, checksumMeta, objectChecksum, type ObjectChecksum } from '../stored-checksum';
-import { createChecksum, parseAlgorithm, toBase64 } from '../checksums';
+import { S3Error, s3Errors } from '../errors';
+import { metadataFromHeaders } from '../object-headers';
 import { xmlResponse } from '../xml';
-import { MAX_PART_SIZE, parsePartNumber, storePart } from '../../service/multipart';
 import { requireUpload } from './multipart';
 import { refuseUnsupportedHeaders, writeConditions } from './put';
 
@@ -59,7 +54,7 @@ async function copySource(call: S3Call): Promise<CopySource> {
     call.key,
   );
   const object = await call.site.bucket.head(storageKey(bucket, key));
-  if (!object) throw new S3Error('NoSuchKey', 'The specified key does not exist.', { Key: key });
+  if (!object) throw s3Errors.noSuchKey(key);
   checkCopyConditions(call.request.headers, object);
   return { bucket, key, object };
 }
@@ -72,9 +67,7 @@ function checkCopyConditions(headers: Headers, object: R2Object) {
     if (value !== null) mapped.set(name, value);
   }
   if (evaluateConditions(mapped, { etag: s3Etag(object), lastModified: object.uploaded }) !== 'proceed') {
-    throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', {
-      Condition: 'x-amz-copy-source-If-Match',
-    });
+    throw s3Errors.preconditionFailed('x-amz-copy-source-If-Match');
   }
 }
 
@@ -130,7 +123,7 @@ export const copyObject: Handler<'CopyObject'> = async (call) => {
     [{ key: storageKey(source.bucket, source.key), length: source.object.size }],
     { ...metadata, ...(onlyIf && { onlyIf }) },
   );
-  if (!copied) throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
+  if (!copied) throw s3Errors.preconditionFailed();
   return xmlResponse('CopyObjectResult', [
     ['LastModified', copied.uploaded.toISOString()],
     ['ETag', quotedEtag(copied)],

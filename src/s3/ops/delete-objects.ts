@@ -1,16 +1,12 @@
 import { deleteObjectRecords } from '../../db/object-records';
 import { readSmallBody } from '../body/small';
 import type { Handler } from '../call';
-import { S3Error } from '../errors';
+import { s3Errors } from '../errors';
 import { objectKeyLimit, storageKey } from '../../storage/layout';
 import { asArray, parseXml, xmlResponse, type XmlNode } from '../xml';
 
 const MAX_KEYS = 1000;
-const malformed = () =>
-  new S3Error(
-    'MalformedXML',
-    'The XML you provided was not well-formed or did not validate against our published schema',
-  );
+const malformed = () => s3Errors.malformedXml();
 
 /**
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html

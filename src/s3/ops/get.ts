@@ -1,10 +1,12 @@
 import { storageKey } from '../../storage/layout';
 import type { Handler, S3Call } from '../call';
 import { evaluateConditions, hasConditions } from '../conditions';
-import { S3Error } from '../errors';
-import { PARTS_META, decodeParts, metadataHeaders, quotedEtag, s3Etag } from '../metadata';
+import { PARTS_META, decodeParts, quotedEtag, s3Etag } from '../../storage/metadata';
+import { objectChecksum } from '../../storage/stored-checksum';
+import { checksumResponseHeaders } from '../checksum-wire';
+import { S3Error, s3Errors } from '../errors';
+import { metadataHeaders } from '../object-headers';
 import { contentRange, resolveRange, type ByteRange } from '../range';
-import { checksumResponseHeaders, objectChecksum } from '../stored-checksum';
 
 /** https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html — the body streams from R2 untouched. */
 export const getObject: Handler<'GetObject'> = (call) => readObject(call, true);
@@ -28,7 +30,7 @@ async function readObject(
 ) {
   const { request, site, op, query } = call;
   const r2key = storageKey(op.bucket, op.key);
-  const noSuchKey = () => new S3Error('NoSuchKey', 'The specified key does not exist.', { Key: op.key });
+  const noSuchKey = () => s3Errors.noSuchKey(op.key);
   const rangeHeader = request.headers.get('Range');
   const partNumber = query.get('partNumber');
 
@@ -46,9 +48,7 @@ async function readObject(
       });
     }
     if (outcome === 'precondition-failed') {
-      throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', {
-        Condition: request.headers.has('If-Match') ? 'If-Match' : 'If-Unmodified-Since',
-      });
+      throw s3Errors.preconditionFailed(request.headers.has('If-Match') ? 'If-Match' : 'If-Unmodified-Since');
     }
   }
   const part = meta && partNumber !== null ? partRange(meta, partNumber, rangeHeader) : null;
@@ -97,7 +97,7 @@ function partRange(
     });
   }
   const sizes = decodeParts(object.customMetadata?.[PARTS_META]) ?? [object.size];
-  if (n > sizes.length) throw new S3Error('InvalidPartNumber', 'The requested partnumber is not satisfiable', {}, 416);
+  if (n > sizes.length) throw new S3Error('InvalidPartNumber', 'The requested partnumber is not satisfiable');
   const offset = sizes.slice(0, n - 1).reduce((a, b) => a + b, 0);
   return { range: { offset, length: sizes[n - 1] }, count: sizes.length };
 }

@@ -1,9 +1,10 @@
 import { bucketPrefix } from '../../storage/layout';
+import { listedEtags } from '../../storage/listed-etags';
+import { decodeToken, encodeToken, listPage, type ListEntry } from '../../storage/listing';
+import { s3Etag } from '../../storage/metadata';
 import type { Handler, OpNamed, S3Call } from '../call';
 import { S3Error } from '../errors';
-import { s3Etag } from '../metadata';
-import { decodeToken, encodeToken, listPage, parseMaxKeys, urlEncode, type ListEntry } from '../listing';
-import { listedEtags } from '../listed-etags';
+import { parseMaxKeys, urlEncode } from '../list-params';
 import { xmlResponse, type XmlNode } from '../xml';
 import { owner } from './bucket';
 

@@ -1,3 +1,4 @@
+import { CHECKSUM_ALGORITHMS, parseAlgorithm, type ChecksumAlgorithm } from '../../checksums';
 import { listParts as listPartRows, listUploads, type UploadRow } from '../../db/multipart';
 import {
   abortUpload,
@@ -10,14 +11,13 @@ import {
   type ExpectedChecksum,
   type RequestedPart,
 } from '../../service/multipart';
-import { CHECKSUM_ALGORITHMS, headerName, parseAlgorithm, type ChecksumAlgorithm } from '../checksums';
-import { checksumElements } from '../stored-checksum';
-import { checkKeyLength } from '../../service/objects';
+import { checkKeyLength } from '../../service/object-keys';
 import { storageKey } from '../../storage/layout';
 import { readSmallBody } from '../body/small';
 import type { Handler, OpNamed, S3Call } from '../call';
-import { S3Error } from '../errors';
-import { metadataFromHeaders } from '../metadata';
+import { checksumElements, headerName } from '../checksum-wire';
+import { S3Error, s3Errors } from '../errors';
+import { metadataFromHeaders } from '../object-headers';
 import { asArray, parseXml, xmlResponse, type XmlNode } from '../xml';
 import { owner } from './bucket';
 import {
@@ -128,19 +128,13 @@ export const abortMultipartUpload: Handler<'AbortMultipartUpload'> = async (call
 function requestedParts(xml: string, algorithm: ChecksumAlgorithm | null): RequestedPart[] {
   const doc = parseXml(xml) as { CompleteMultipartUpload?: { Part?: unknown } };
   if (!doc.CompleteMultipartUpload || typeof doc.CompleteMultipartUpload !== 'object') {
-    throw new S3Error(
-      'MalformedXML',
-      'The XML you provided was not well-formed or did not validate against our published schema',
-    );
+    throw s3Errors.malformedXml();
   }
   const parts = asArray(
     doc.CompleteMultipartUpload.Part as Record<string, string> | Record<string, string>[] | undefined,
   );
   if (parts.length === 0) {
-    throw new S3Error(
-      'MalformedXML',
-      'The XML you provided was not well-formed or did not validate against our published schema',
-    );
+    throw s3Errors.malformedXml();
   }
   return parts.map((p) => {
     const number = Number(p.PartNumber);
@@ -171,7 +165,7 @@ export const completeMultipartUpload: Handler<'CompleteMultipartUpload'> = async
     call.waitUntil,
     expectedChecksum(call.request.headers),
   );
-  if (!done) throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
+  if (!done) throw s3Errors.preconditionFailed();
   return xmlResponse('CompleteMultipartUploadResult', [
     [
       'Location',

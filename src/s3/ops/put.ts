@@ -1,22 +1,19 @@
-import { checkKeyLength } from '../../service/objects';
-import { storageKey } from '../../storage/layout';
-import { fromBase64 } from '../../crypto/encoding';
-import { checkedBody, digestCheck, hexToBytes, type StreamCheck } from '../body/verify';
-import type { Handler, S3Call } from '../call';
-import { etagListMatches } from '../conditions';
-import { S3Error } from '../errors';
-import { decodeAwsChunked, isAwsChunked, parseTrailerNames } from '../body/aws-chunked';
-import { coalesced } from '../body/coalesce';
-import {
-  CHECKSUM_ALGORITHMS,
-  algorithmOfHeader,
-  checksumCheck,
-  headerName,
-  type ChecksumAlgorithm,
-} from '../checksums';
-import { CHECKSUM_META, metadataFromHeaders, quotedEtag, s3Etag } from '../metadata';
-import { checksumMeta, deferredChecksumMeta } from '../stored-checksum';
+import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from '../../checksums';
+import { fromBase64, fromHex } from '../../crypto/encoding';
 import { putObjectChecksum } from '../../db/object-records';
+import { checkKeyLength } from '../../service/object-keys';
+import { storageKey } from '../../storage/layout';
+import { CHECKSUM_META, quotedEtag, s3Etag } from '../../storage/metadata';
+import { checksumMeta, deferredChecksumMeta } from '../../storage/stored-checksum';
+import { decodeAwsChunked, isAwsChunked, parseTrailerNames } from '../body/aws-chunked';
+import { checksumCheck } from '../body/checksum-check';
+import { coalesced } from '../body/coalesce';
+import { checkedBody, digestCheck, type StreamCheck } from '../body/verify';
+import type { Handler, S3Call } from '../call';
+import { algorithmOfHeader, headerName } from '../checksum-wire';
+import { etagListMatches } from '../conditions';
+import { S3Error, s3Errors } from '../errors';
+import { metadataFromHeaders } from '../object-headers';
 
 /** S3's largest single PUT. (Workers' own request-body cap, 100–500 MB by plan, is lower: see README.) */
 export const MAX_PUT_BYTES = 5 * 1024 ** 3;
@@ -152,8 +149,7 @@ export function checksumHeaders(received: Received): Record<string, string> {
   return received.checksum ? { [headerName(received.checksum.algorithm)]: received.checksum.value } : {};
 }
 
-const preconditionFailed = () =>
-  new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
+const preconditionFailed = () => s3Errors.preconditionFailed();
 
 /**
  * Conditional writes (https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html):
@@ -170,8 +166,7 @@ export async function writeConditions(call: S3Call, r2key: string): Promise<R2Co
   if (ifMatch === null) return ifNoneMatch !== null ? { etagDoesNotMatch: '*' } : null;
   // S3 compares its own ETag (for multipart objects not R2's): look the version up, then pin the write to it.
   const current = await call.site.bucket.head(r2key);
-  if (!current)
-    throw new S3Error('NoSuchKey', 'The specified key does not exist.', { Key: r2key.slice(r2key.indexOf('/') + 1) });
+  if (!current) throw s3Errors.noSuchKey(r2key.slice(r2key.indexOf('/') + 1));
   if (!etagListMatches(ifMatch, s3Etag(current))) throw preconditionFailed();
   return { etagMatches: current.etag };
 }
@@ -212,26 +207,15 @@ export function payloadChecks({ request, auth }: S3Call): StreamCheck[] {
   const checks: StreamCheck[] = [];
   const md5 = request.headers.get('Content-MD5');
   if (md5 !== null) {
-    let expected: Uint8Array;
-    try {
-      expected = fromBase64(md5.trim());
-    } catch {
-      expected = new Uint8Array(0);
-    }
-    if (expected.length !== 16) throw new S3Error('InvalidDigest', 'The Content-MD5 you specified was invalid.');
-    checks.push(
-      digestCheck(
-        'MD5',
-        expected,
-        () => new S3Error('BadDigest', 'The Content-MD5 you specified did not match what we received.'),
-      ),
-    );
+    const expected = fromBase64(md5.trim());
+    if (expected?.length !== 16) throw s3Errors.invalidContentMd5();
+    checks.push(digestCheck('MD5', expected, s3Errors.contentMd5Mismatch));
   }
   if (auth.payload === 'signed') {
     checks.push(
       digestCheck(
         'SHA-256',
-        hexToBytes(auth.payloadHash),
+        fromHex(auth.payloadHash),
         () =>
           new S3Error(
             'XAmzContentSHA256Mismatch',

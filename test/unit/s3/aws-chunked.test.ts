@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CHUNK_ALGORITHM, EMPTY_SHA256, deriveSigningKey, hmacHex, sha256Hex } from '../../../src/s3/auth/sigv4';
+import { CHUNK_ALGORITHM, EMPTY_SHA256, deriveSigningKey, hmacHex } from '../../../src/s3/auth/sigv4';
 import {
   type AwsChunkedOptions,
   MIN_CHUNK_SIZE,
@@ -8,13 +8,10 @@ import {
   parseTrailerNames,
 } from '../../../src/s3/body/aws-chunked';
 import { checkedBody } from '../../../src/s3/body/verify';
-import {
-  type ChecksumAlgorithm,
-  algorithmOfHeader,
-  checksumCheck,
-  checksumOf,
-  toBase64,
-} from '../../../src/s3/checksums';
+import { type ChecksumAlgorithm, checksumOf } from '../../../src/checksums';
+import { sha256Hex, toBase64 } from '../../../src/crypto/encoding';
+import { checksumCheck } from '../../../src/s3/body/checksum-check';
+import { algorithmOfHeader } from '../../../src/s3/checksum-wire';
 import { S3Error } from '../../../src/s3/errors';
 import SDK_BODIES from './fixtures/aws-chunked-sdk-bodies.json';
 

@@ -58,7 +58,7 @@ describe('console multipart uploads', () => {
     expect((await env.R2_THAILAND_1.list({ prefix: `~mpu/${uploadId}/` })).objects).toEqual([]);
   });
 
-  it("completing refuses S3's way: a small middle part, a wrong ETag, a bad part list", async () => {
+  it("completing refuses by S3's rules: a small middle part, a wrong ETag, a bad part list", async () => {
     const w = await bucketWorld();
     const c = w.member.client;
     const { uploadId } = (await c.post(`${w.base}/uploads`, { key: 'k' })).body.upload;
@@ -66,11 +66,11 @@ describe('console multipart uploads', () => {
     const p2 = (await sendPart(c, w.base, 'k', uploadId, 2, bytes(1000))).body.part;
     const path = `${w.base}/uploads/${uploadId}/complete${q({ key: 'k' })}`;
     const small = await c.post(path, { parts: [p1, p2] });
-    expect([small.status, small.body.error.code]).toEqual([400, 'EntityTooSmall']);
+    expect([small.status, small.body.error.code]).toEqual([400, 'part_too_small']);
     const wrong = await c.post(path, { parts: [{ number: 1, etag: '0'.repeat(32) }] });
-    expect([wrong.status, wrong.body.error.code]).toEqual([400, 'InvalidPart']);
+    expect([wrong.status, wrong.body.error.code]).toEqual([400, 'invalid_part']);
     const order = await c.post(path, { parts: [p2, p1] });
-    expect(order.body.error.code).toBe('InvalidPartOrder');
+    expect(order.body.error.code).toBe('invalid_part_order');
     for (const parts of [undefined, [], 'x', [{ number: 'one', etag: 'x' }]]) {
       const bad = await c.post(path, { parts });
       expect([bad.status, bad.body.error.code]).toEqual([400, 'invalid_input']);
@@ -86,12 +86,12 @@ describe('console multipart uploads', () => {
     const { uploadId } = (await c.post(`${w.base}/uploads`, { key: 'k' })).body.upload;
     for (const n of ['0', '10001', 'x']) {
       const res = await sendPart(c, w.base, 'k', uploadId, n, bytes(10));
-      expect([res.status, res.body.error.code]).toEqual([400, 'InvalidArgument']);
+      expect([res.status, res.body.error.code]).toEqual([400, 'invalid_part_number']);
     }
     const unknown = await sendPart(c, w.base, 'k', 'no-such-upload', 1, bytes(10));
-    expect([unknown.status, unknown.body.error.code]).toEqual([404, 'NoSuchUpload']);
+    expect([unknown.status, unknown.body.error.code]).toEqual([404, 'no_such_upload']);
     const otherKey = await sendPart(c, w.base, 'other', uploadId, 1, bytes(10));
-    expect(otherKey.body.error.code).toBe('NoSuchUpload');
+    expect(otherKey.body.error.code).toBe('no_such_upload');
     const tooBig = await raw(c, 'PUT', `${w.base}/uploads/${uploadId}/parts/1${q({ key: 'k' })}`, 'x', {
       'Content-Length': String(100 * 1000 ** 2 + 1),
     }).catch((err) => err);
@@ -110,7 +110,7 @@ describe('console multipart uploads', () => {
     expect((await c.delete(`${w.base}/uploads/${uploadId}${q({ key: 'gone' })}`)).status).toBe(204);
     expect((await env.R2_THAILAND_1.list({ prefix: `~mpu/${uploadId}/` })).objects).toEqual([]);
     const again = await c.delete(`${w.base}/uploads/${uploadId}${q({ key: 'gone' })}`);
-    expect([again.status, again.body.error.code]).toEqual([404, 'NoSuchUpload']);
+    expect([again.status, again.body.error.code]).toEqual([404, 'no_such_upload']);
     expect(await env.R2_THAILAND_1.head(`${w.bucket}/gone`)).toBeNull();
   });
 

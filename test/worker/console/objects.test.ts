@@ -113,7 +113,7 @@ describe('console objects', () => {
     const noKey = await put(c, w.base, '', 'x');
     expect([noKey.status, noKey.body.error.code]).toEqual([400, 'invalid_input']);
     const long = await put(c, w.base, 'k'.repeat(1100), 'x');
-    expect([long.status, long.body.error.code]).toEqual([400, 'KeyTooLongError']);
+    expect([long.status, long.body.error.code]).toEqual([400, 'key_too_long']);
     const big = await raw(c, 'PUT', `${w.base}/object${q({ key: 'big.bin' })}`, new Uint8Array(8 * 1024 ** 2 + 1));
     expect([big.status, ((await big.json()) as any).error.code]).toEqual([413, 'too_large']);
     expect(await env.R2_THAILAND_1.head(`${w.bucket}/big.bin`)).toBeNull();
@@ -123,12 +123,12 @@ describe('console objects', () => {
     expect([badType.status, ((await badType.json()) as any).error.code]).toEqual([400, 'invalid_input']);
   });
 
-  it('downloading a missing object says NoSuchKey in the S3 code, as JSON', async () => {
+  it("downloading a missing object says no_such_key, in the API's own vocabulary", async () => {
     const w = await bucketWorld();
     const res = await raw(w.member.client, 'GET', `${w.base}/object${q({ key: 'nothing-here' })}`);
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({
-      error: { code: 'NoSuchKey', message: 'No object named "nothing-here" in this bucket.' },
+      error: { code: 'no_such_key', message: 'No object named "nothing-here" in this bucket.' },
     });
   });
 

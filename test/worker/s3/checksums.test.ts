@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { checksumOf, fromBase64, toBase64, type ChecksumAlgorithm } from '../../../src/s3/checksums';
+import { checksumOf, type ChecksumAlgorithm } from '../../../src/checksums';
+import { fromBase64, toBase64 } from '../../../src/crypto/encoding';
 import { bytes, concat, s3World, xmlAll, xmlText, type S3World } from './s3-fixtures';
 
 // Checksums that outlive the upload: trailer checksums of simple PUTs (kept in D1, tied to the object version)

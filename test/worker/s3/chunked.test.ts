@@ -1,8 +1,9 @@
 import { SELF } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { EMPTY_SHA256, deriveSigningKey, hmacHex, sha256Hex } from '../../../src/s3/auth/sigv4';
-import { checksumOf, toBase64 } from '../../../src/s3/checksums';
+import { checksumOf } from '../../../src/checksums';
+import { sha256Hex, toBase64 } from '../../../src/crypto/encoding';
+import { EMPTY_SHA256, deriveSigningKey, hmacHex } from '../../../src/s3/auth/sigv4';
 import { concat, s3World, xmlText, type S3World } from './s3-fixtures';
 
 const enc = new TextEncoder();

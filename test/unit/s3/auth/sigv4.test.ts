@@ -20,14 +20,13 @@ import {
   deriveSigningKey,
   hmacHex,
   parseAuth,
-  sha256Hex,
   splitRawUrl,
   stringToSign,
-  timingSafeEqualFallback,
-  timingSafeEqualStrings,
   uriEncode,
   verify,
 } from '../../../../src/s3/auth/sigv4';
+import { timingSafeEqualFallback, timingSafeEqualStrings } from '../../../../src/crypto/compare';
+import { sha256Hex } from '../../../../src/crypto/encoding';
 import { HEADER_VECTORS, PRESIGN_VECTORS, S3_DOCS, SUITE, type SuiteVector } from './fixtures/aws-sigv4-vectors';
 
 // ---------------------------------------------------------------------------------------------

@@ -5,11 +5,10 @@ import {
   encodeToken,
   groupOf,
   listPage,
-  parseMaxKeys,
-  urlEncode,
   type ListEntry,
   type Lister,
-} from '../../../src/s3/listing';
+} from '../../../src/storage/listing';
+import { parseMaxKeys, urlEncode } from '../../../src/s3/list-params';
 
 /** The reference order: UTF-8 bytes, compared with no help from compareUtf8. */
 const utf8 = new TextEncoder();

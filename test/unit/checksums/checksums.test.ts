@@ -7,8 +7,6 @@ import {
   type ChecksumAlgorithm,
   CRC32C_POLY,
   DIGEST_LENGTH,
-  algorithmOfHeader,
-  checksumCheck,
   checksumOf,
   combineParts,
   compositeChecksum,
@@ -16,13 +14,12 @@ import {
   crc64nvme,
   crcCombine,
   createChecksum,
-  fromBase64,
   fullObjectChecksum,
-  headerName,
   parseAlgorithm,
-  parseChecksumValue,
-  toBase64,
-} from '../../../src/s3/checksums';
+} from '../../../src/checksums';
+import { fromBase64, toBase64 } from '../../../src/crypto/encoding';
+import { checksumCheck } from '../../../src/s3/body/checksum-check';
+import { algorithmOfHeader, headerName, parseChecksumValue } from '../../../src/s3/checksum-wire';
 import { S3Error } from '../../../src/s3/errors';
 
 const utf8 = new TextEncoder();

@@ -1,10 +1,12 @@
 /**
- * The pure core of ListObjects / ListObjectsV2 (src/s3/ops/list.ts): key order, resume points, continuation
- * tokens, `encoding-type=url`, and the walk over R2's list pages that turns them into one exact S3 page.
- * Kept free of the request so it can be unit-tested against a fake R2 bucket (test/unit/s3/listing.test.ts).
+ * Listing a bucket over its site's R2 bucket, for ListObjects / ListObjectsV2 (src/s3/ops/list.ts) and the
+ * console alike: key order, resume points, continuation tokens, and the walk over R2's list pages that turns
+ * them into one exact S3 page. Kept free of the request so it can be unit-tested against a fake R2 bucket
+ * (test/unit/storage/listing.test.ts).
  */
 
-import { R2_KEY_LIMIT } from '../storage/layout';
+import { fromBase64Url, toBase64Url, utf8 } from '../crypto/encoding';
+import { R2_KEY_LIMIT } from './layout';
 
 /**
  * Compares two keys in UTF-8 binary order, the order S3 (and R2) list keys in.
@@ -45,57 +47,20 @@ export function groupOf(key: string, prefix: string, delimiter: string): string 
 const TOKEN_VERSION = '1:';
 
 export function encodeToken(last: string): string {
-  const bytes = new TextEncoder().encode(TOKEN_VERSION + last);
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return toBase64Url(utf8.encode(TOKEN_VERSION + last));
 }
 
 /** The entry a token resumes after, or null when it is not a token ROS issued (empty, not base64url, …). */
 export function decodeToken(token: string): string | null {
-  if (!token || !/^[A-Za-z0-9_-]+$/.test(token) || token.length % 4 === 1) return null;
+  const bytes = token ? fromBase64Url(token) : null;
+  if (!bytes) return null;
   let text: string;
   try {
-    const binary = atob(token.replace(/-/g, '+').replace(/_/g, '/'));
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     return null;
   }
   return text.startsWith(TOKEN_VERSION) ? text.slice(TOKEN_VERSION.length) : null;
-}
-
-/**
- * `encoding-type=url` as S3 applies it: the UTF-8 bytes percent-encoded (upper-case hex) except letters, digits,
- * `-_.*` and `/`, with a space as `+` (Java's URLEncoder with `/` kept). Clients decode it with
- * unquote_plus-style decoding (botocore), which is why `+` itself must come back as `%2B`.
- */
-const URL_SAFE = /^[A-Za-z0-9\-_.*/]*$/;
-
-export function urlEncode(value: string): string {
-  if (URL_SAFE.test(value)) return value;
-  // Keys and query parameters are UTF-8 (R2 stores UTF-8; URLSearchParams decodes to well-formed strings), so
-  // encodeURIComponent, which refuses only lone surrogates, does not throw here.
-  return encodeURIComponent(value).replace(/%20|%2F|[!'()~]/g, (m) =>
-    m === '%20' ? '+' : m === '%2F' ? '/' : `%${m.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-}
-
-/**
- * max-keys as S3 parses it: absent or empty → the default; an int32 written as digits with an optional '-'
- * (leading zeros allowed) → its value, which may be negative (refused later, with its own message);
- * anything else → null (refused as "not an integer or within integer range").
- */
-export function parseMaxKeys(raw: string | null, fallback = 1000): number | null {
-  if (raw === null || raw === '') return fallback;
-  if (!/^-?[0-9]+$/.test(raw)) return null;
-  const negative = raw.startsWith('-');
-  const digits = (negative ? raw.slice(1) : raw).replace(/^0+/, '') || '0';
-  if (digits.length > 10) return null;
-  const value = Number(digits);
-  if (value > (negative ? 2147483648 : 2147483647)) return null;
-  return negative && value !== 0 ? -value : value;
 }
 
 /** What one page of a listing asks for, in the bucket's own key space. */
@@ -214,7 +179,6 @@ export async function listPage(r2: Lister, req: ListRequest): Promise<ListResult
   return { entries, truncated };
 }
 
-const utf8 = new TextEncoder();
 /** Whether a key's UTF-8 form is longer than any stored key can be (checked without encoding when it cannot be). */
 const tooLong = (key: string) => key.length * 3 > R2_KEY_LIMIT && utf8.encode(key).length > R2_KEY_LIMIT;
 

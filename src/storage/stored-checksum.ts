@@ -1,7 +1,6 @@
+import { parseAlgorithm, type ChecksumAlgorithm } from '../checksums';
 import { findObjectChecksum } from '../db/object-records';
-import { headerName, parseAlgorithm, type ChecksumAlgorithm } from './checksums';
 import { CHECKSUM_META } from './metadata';
-import type { XmlNode } from './xml';
 
 /**
  * The flexible checksum stored with an object, returned by GetObject/HeadObject with `x-amz-checksum-mode:
@@ -50,14 +49,3 @@ export async function objectChecksum(
   if (!stored || stored.deferred || stored.algorithm !== meta.algorithm) return null;
   return { algorithm: stored.algorithm, value: stored.value, type: checksumType(stored.value) };
 }
-
-/** The XML elements S3 answers a checksum with (CopyObjectResult, CompleteMultipartUploadResult, ListParts). */
-export const checksumElements = (
-  c: { algorithm: ChecksumAlgorithm; value: string; type?: ObjectChecksum['type'] } | null,
-): XmlNode[] =>
-  c ? [[`Checksum${c.algorithm}`, c.value], ...(c.type ? ([['ChecksumType', c.type]] as XmlNode[]) : [])] : [];
-
-export const checksumResponseHeaders = (c: ObjectChecksum): Record<string, string> => ({
-  [headerName(c.algorithm)]: c.value,
-  'x-amz-checksum-type': c.type,
-});
