@@ -17,15 +17,15 @@ import { text, type Body } from './input';
 import type { ProjectScope } from './policy';
 
 /**
- * The seed's rule: a user sees (and manages) a site's buckets in the console only while holding an active
- * access key of their own for that site in the project.
+ * The own-key-at-site rule (from the getting-started guide): a user sees (and manages) a site's buckets in the
+ * console only while holding an active access key of their own for that site in the project.
  */
-async function keySites(s: Services, scope: ProjectScope): Promise<Set<string>> {
+async function sitesWithOwnKey(s: Services, scope: ProjectScope): Promise<Set<string>> {
   return new Set(await sitesWithActiveUserKey(s.db, scope.project.id, scope.user.id));
 }
 
-async function requireKeyAtSite(s: Services, scope: ProjectScope, siteId: string): Promise<void> {
-  if (!(await keySites(s, scope)).has(siteId)) {
+async function requireOwnKeyAtSite(s: Services, scope: ProjectScope, siteId: string): Promise<void> {
+  if (!(await sitesWithOwnKey(s, scope)).has(siteId)) {
     const site = requireSite(s, siteId);
     throw new ServiceError(
       'no_key_for_site',
@@ -35,7 +35,7 @@ async function requireKeyAtSite(s: Services, scope: ProjectScope, siteId: string
 }
 
 export async function listBuckets(s: Services, scope: ProjectScope) {
-  const visible = await keySites(s, scope);
+  const visible = await sitesWithOwnKey(s, scope);
   const buckets = await listBucketRows(s.db, scope.project.id, [...visible]);
   const hiddenSites = s.sites.sites.filter((site) => !visible.has(site.id));
   return { buckets, hiddenSites };
@@ -46,7 +46,7 @@ export async function createBucket(s: Services, scope: ProjectScope, body: Body)
   const name = text(body, 'name', { max: 255 });
   const problem = bucketNameProblem(name);
   if (problem) throw new ServiceError('invalid_bucket_name', problem);
-  await requireKeyAtSite(s, scope, site.id);
+  await requireOwnKeyAtSite(s, scope, site.id);
   const row: BucketRow = { site_id: site.id, name, project_id: scope.project.id, created_at: s.now() };
   const outcome = await claimBucket(s, site, row);
   if (outcome === 'taken')
@@ -82,7 +82,7 @@ export async function removeBucket(s: Services, siteId: string, name: string): P
 
 export async function getBucket(s: Services, scope: ProjectScope, siteId: string, name: string): Promise<BucketRow> {
   requireSite(s, siteId);
-  await requireKeyAtSite(s, scope, siteId);
+  await requireOwnKeyAtSite(s, scope, siteId);
   const bucket = await findBucket(s.db, siteId, name);
   // Another project's bucket is reported exactly like a missing one.
   if (!bucket || bucket.project_id !== scope.project.id) throw notFound(`Bucket "${name}"`);

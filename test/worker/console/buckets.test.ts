@@ -23,7 +23,7 @@ describe('buckets', () => {
     expect(list.body.hiddenSites).toEqual([{ id: 'finland-1', name: 'Helsinki, Finland' }]);
   });
 
-  it("hides a site's buckets from a user without an active own key there (the seed's rule)", async () => {
+  it("hides a site's buckets from a user without an active own key there (the own-key-at-site rule)", async () => {
     const w = await world();
     await ownKey(w.padmin.client, w.project, 'finland-1');
     const name = unique('hidden');

@@ -7,7 +7,7 @@ import { bucketWorld, put, q, raw } from './objects-support';
 
 /**
  * Who may use the object endpoints: members and admins of the project, each only at sites where they hold an
- * active own key (the seed's rule, as for buckets); outsiders learn nothing (404); no session → 401;
+ * active own key (the own-key-at-site rule, as for buckets); outsiders learn nothing (404); no session → 401;
  * no CSRF token → 403.
  */
 type W = Awaited<ReturnType<typeof bucketWorld>> & { upload: string; part: unknown };
