@@ -4,7 +4,9 @@ let csrfToken = '';
 /** @type {() => void} */
 let onSignedOut = () => {};
 
+/** @param {string} token */
 export const setCsrf = (token) => (csrfToken = token);
+/** @param {() => void} fn called when the API answers that the session is gone */
 export const whenSignedOut = (fn) => (onSignedOut = fn);
 
 export class ApiError extends Error {
@@ -16,7 +18,10 @@ export class ApiError extends Error {
   }
 }
 
-/** What to tell a person, by error code; other codes keep the server's message, which is written for people. */
+/**
+ * What to tell a person, by error code; other codes keep the server's message, which is written for people.
+ * @type {Record<string, string>}
+ */
 const WORDS = {
   network: 'Could not reach the ROS server. Check your connection and try again.',
   csrf: 'Your session changed (perhaps you signed in again in another tab). Reload the page and try again.',
@@ -28,10 +33,12 @@ const WORDS = {
   EntityTooSmall: 'Every part but the last must be at least 5 MiB. Start the upload again.',
 };
 
-/** @param {number} status @param {any} body */
+/** @type {Record<number, string>} */
 const BY_STATUS = { 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found' };
+/** @type {Record<string, string>} */
 const STATUS_WORDS = { forbidden: 'You are not allowed to do this.', not_found: 'It does not exist (any more).' };
 
+/** @param {number} status @param {any} body */
 function toError(status, body) {
   // HEAD answers have no body: the status alone speaks.
   const code = body?.error?.code ?? BY_STATUS[status] ?? (status >= 500 ? 'internal' : 'unknown');
@@ -76,7 +83,10 @@ export async function api(method, path, body) {
   return data;
 }
 
-/** URL-encodes each path segment. */
+/**
+ * URL-encodes each path segment.
+ * @param {...string} parts
+ */
 export const seg = (...parts) => parts.map((p) => encodeURIComponent(p)).join('/');
 
 /**

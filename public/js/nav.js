@@ -6,9 +6,8 @@
  * @param {string} path @param {Record<string, string | null | undefined>} [query]
  */
 export function href(path, query) {
-  const qs = query
-    ? new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined && v !== null && v !== '')).toString()
-    : '';
+  const given = query ? Object.entries(query).filter(([, v]) => v !== undefined && v !== null && v !== '') : [];
+  const qs = new URLSearchParams(/** @type {[string, string][]} */ (given)).toString();
   return `#${path}${qs ? `?${qs}` : ''}`;
 }
 

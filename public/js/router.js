@@ -55,7 +55,8 @@ export async function render() {
     project = app.projects.find((p) => p.id === params[0]) ?? null;
     if (!project) {
       try {
-        project = (await api('GET', `/projects/${encodeURIComponent(params[0])}`)).project;
+        const { project: found } = await api('GET', `/projects/${encodeURIComponent(params[0])}`);
+        project = /** @type {import('./app-state.js').Project} */ (found);
       } catch (err) {
         if (seq === renderSeq) showShell(root, null, null, notFoundPage(err.message));
         return;

@@ -19,7 +19,12 @@ export function uploadFile({ base, key, file, onProgress, askReplace, onMultipar
   const type = file.type || 'application/octet-stream';
   const cancelledError = () => new ApiError(0, 'aborted', 'Cancelled');
 
-  /** Runs `attempt(overwrite)`; when the key is taken, asks, and runs it again with overwrite. */
+  /**
+   * Runs `attempt(overwrite)`; when the key is taken, asks, and runs it again with overwrite.
+   * @template T
+   * @param {(overwrite: boolean) => Promise<T>} attempt
+   * @returns {Promise<T>}
+   */
   async function replacing(attempt) {
     try {
       return await attempt(false);

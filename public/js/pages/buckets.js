@@ -17,10 +17,11 @@ import { icon } from '../ui/icons.js';
  */
 export async function bucketsPage(ctx) {
   const project = /** @type {import('../app-state.js').Project} */ (ctx.project);
+  /** @type {{ buckets: import('./bucket/view.js').Bucket[], hiddenSites: { id: string, name: string }[] }} */
   const { buckets, hiddenSites } = await api('GET', `/projects/${seg(project.id)}/buckets`);
   const hidden = new Set(hiddenSites.map((s) => s.id));
   const keyless = hiddenSites.length === app.sites.length;
-  // Opens Add Own Key on the Access Keys page, with the site chosen when one is given.
+  /** Opens Add Own Key on the Access Keys page, with the site chosen when one is given. @param {string} siteId */
   const addKey = (siteId) => `#/p/${project.id}/keys?add=${encodeURIComponent(siteId)}`;
 
   const hiddenNotice = hiddenSites.length
@@ -130,7 +131,10 @@ export async function bucketsPage(ctx) {
   );
 }
 
-/** Add Bucket: select the site and a name (checked as the user types), then the bucket's page. */
+/**
+ * Add Bucket: select the site and a name (checked as the user types), then the bucket's page.
+ * @param {import('../app-state.js').Project} project @param {Set<string>} hiddenSiteIds
+ */
 function addBucketDialog(project, hiddenSiteIds) {
   openDialog({
     title: 'Add Bucket',
@@ -201,7 +205,7 @@ function addBucketDialog(project, hiddenSiteIds) {
         {
           class: 'stack',
           novalidate: true,
-          onsubmit: async (e) => {
+          onsubmit: async (/** @type {SubmitEvent} */ e) => {
             e.preventDefault();
             error.show(null);
             touched = true;

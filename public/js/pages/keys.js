@@ -12,6 +12,13 @@ import { icon, iconButton } from '../ui/icons.js';
 import { tabList } from '../ui/tabs.js';
 
 /**
+ * An access key as the API lists it: `owner` is the member (a user or an app) it belongs to.
+ * @typedef {{ accessKeyId: string, name: string, site: string, siteName: string, endpoint: string | null,
+ *   status: 'active' | 'inactive', owner: { type: 'user' | 'app', id: string, name: string }, createdAt: string,
+ *   lastUsedAt: string | null }} AccessKey
+ */
+
+/**
  * Object Storage ⇢ Access Keys: tabs My Keys / App Keys, Add Own Key (site + name → Add Key → the pane with the
  * Access key ID and Secret access key), Add App Key for admins, delete with confirmation.
  * @param {import('../app-state.js').Ctx} ctx
@@ -28,6 +35,7 @@ export async function keysPage(ctx) {
 
   const reload = () => navigate(`/p/${project.id}/keys`, { tab: tab === 'app' ? 'app' : undefined }, { replace: true });
 
+  /** @param {AccessKey} key */
   const remove = async (key) => {
     const ok = await confirmDialog({
       title: 'Delete access key?',
@@ -59,7 +67,7 @@ export async function keysPage(ctx) {
 
   /**
    * A table of keys; `owner` adds whose each key is, `canDelete` says which get the trash icon.
-   * @param {any[]} rows @param {{ owner?: boolean, canDelete?: (key: any) => boolean, caption: string }} o
+   * @param {AccessKey[]} rows @param {{ owner?: boolean, canDelete?: (key: AccessKey) => boolean, caption: string }} o
    */
   const table = (rows, { owner = false, canDelete = () => true, caption }) =>
     h(
@@ -287,7 +295,7 @@ function addKeyDialog(ctx, reload, apps = null, site = '') {
         {
           class: 'stack',
           novalidate: true,
-          onsubmit: async (e) => {
+          onsubmit: async (/** @type {SubmitEvent} */ e) => {
             e.preventDefault();
             error.show(null);
             appField?.setError('');
@@ -295,7 +303,7 @@ function addKeyDialog(ctx, reload, apps = null, site = '') {
             nameField.setError('');
             let bad = null;
             if (appSelect && !appSelect.value)
-              bad = appField.setError('Select the app that will use the key.') ?? appSelect;
+              bad = appField?.setError('Select the app that will use the key.') ?? appSelect;
             if (!siteSelect.value)
               bad ??= siteField.setError('Select the ROS site that you wish to access.') ?? siteSelect;
             if (!name.value.trim()) bad ??= nameField.setError('Give the key a name.') ?? name;
@@ -337,18 +345,25 @@ function addKeyDialog(ctx, reload, apps = null, site = '') {
   });
 }
 
-/** The pane: Access key ID and Secret access key (shown this once), the endpoint, and client settings. */
+/**
+ * The pane: Access key ID and Secret access key (shown this once), the endpoint, and client settings.
+ * @param {{ key: AccessKey, secretAccessKey: string }} created @param {() => void} close
+ */
 function keyPane({ key, secretAccessKey }, close) {
   const endpoint = key.endpoint ?? '';
   const profile = `ros-${key.site}`;
+  /** @type {Record<string, string>} */
   const snippets = {
     aws: `# ~/.aws/credentials\n[${profile}]\naws_access_key_id = ${key.accessKeyId}\naws_secret_access_key = ${secretAccessKey}\n\n# then, for example:\naws --profile ${profile} --endpoint-url ${endpoint} s3 ls`,
     boto3: `import boto3\n\ns3 = boto3.client(\n    "s3",\n    endpoint_url="${endpoint}",\n    aws_access_key_id="${key.accessKeyId}",\n    aws_secret_access_key="${secretAccessKey}",\n)\nprint(s3.list_buckets()["Buckets"])`,
     rclone: `# ~/.config/rclone/rclone.conf\n[${profile}]\ntype = s3\nprovider = Other\nendpoint = ${endpoint}\naccess_key_id = ${key.accessKeyId}\nsecret_access_key = ${secretAccessKey}\n\n# then, for example:\nrclone lsd ${profile}:`,
   };
+  /** @type {Record<string, string>} */
   const labels = { aws: 'aws CLI', boto3: 'boto3', rclone: 'rclone' };
   const panel = h('div', { id: 'snippet-panel', role: 'tabpanel', class: 'snippet-panel' });
+  /** @type {HTMLElement} */
   let tabs;
+  /** @param {string} id */
   const show = (id) => {
     for (const t of tabs.querySelectorAll('[role=tab]')) {
       const on = t.id === `tab-${id}`;

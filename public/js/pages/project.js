@@ -10,6 +10,12 @@ import { busy, field, formError } from '../ui/forms.js';
 import { icon, iconButton } from '../ui/icons.js';
 
 /**
+ * A project's member as the API lists it, and an app (a member that only holds keys).
+ * @typedef {{ userId: string, email: string, name: string, role: 'admin' | 'member', createdAt: string }} Member
+ * @typedef {{ id: string, name: string, createdAt: string }} App
+ */
+
+/**
  * The project page for admins: members (add by email, change role, remove) and apps (create, delete).
  * Members are told it is for admins and shown nothing to change.
  * @param {import('../app-state.js').Ctx} ctx
@@ -34,12 +40,15 @@ export async function projectPage(ctx) {
     );
   }
   const base = `/projects/${seg(project.id)}`;
+  /** @type {[{ members: Member[] }, { apps: App[] }]} */
   const [{ members }, { apps }] = await Promise.all([api('GET', `${base}/members`), api('GET', `${base}/apps`)]);
   const reload = () => navigate(`/p/${project.id}/settings`, undefined, { replace: true });
+  /** @param {Member} m */
   const isMe = (m) => m.userId === app.user?.id;
 
+  /** @param {Member} member @param {HTMLSelectElement} select */
   const changeRole = async (member, select) => {
-    const role = select.value;
+    const role = /** @type {Member['role']} */ (select.value);
     try {
       await api('PATCH', `${base}/members/${seg(member.userId)}`, { role });
       announce(`${member.email} is now ${role === 'admin' ? 'an admin' : 'a member'}`);
@@ -49,6 +58,7 @@ export async function projectPage(ctx) {
       reportError(`Could not change the role of ${member.email}`, err);
     }
   };
+  /** @param {Member} member */
   const removeMember = async (member) => {
     const ok = await confirmDialog({
       title: 'Remove member?',
@@ -75,6 +85,7 @@ export async function projectPage(ctx) {
       reportError(`Could not remove ${member.email}`, err);
     }
   };
+  /** @param {App} a */
   const deleteApp = async (a) => {
     const ok = await confirmDialog({
       title: 'Delete app?',
@@ -105,7 +116,7 @@ export async function projectPage(ctx) {
     {
       class: 'inline-form',
       novalidate: true,
-      onsubmit: (e) => {
+      onsubmit: (/** @type {SubmitEvent} */ e) => {
         e.preventDefault();
         memberError.show(null);
         emailField.setError('');
@@ -151,7 +162,7 @@ export async function projectPage(ctx) {
     {
       class: 'inline-form',
       novalidate: true,
-      onsubmit: (e) => {
+      onsubmit: (/** @type {SubmitEvent} */ e) => {
         e.preventDefault();
         appError.show(null);
         appField.setError('');
@@ -215,7 +226,7 @@ export async function projectPage(ctx) {
             members.map((m) => {
               const select = h(
                 'select',
-                { 'aria-label': `Role of ${m.email}`, class: 'compact', onchange: (e) => changeRole(m, e.target) },
+                { 'aria-label': `Role of ${m.email}`, class: 'compact', onchange: () => changeRole(m, select) },
                 h('option', { value: 'member', selected: m.role === 'member' }, 'Member'),
                 h('option', { value: 'admin', selected: m.role === 'admin' }, 'Admin'),
               );

@@ -31,7 +31,7 @@ export async function projectsPage() {
     {
       class: 'inline-form',
       novalidate: true,
-      onsubmit: async (e) => {
+      onsubmit: async (/** @type {SubmitEvent} */ e) => {
         e.preventDefault();
         error.show(null);
         nameField.setError('');

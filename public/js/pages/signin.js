@@ -5,7 +5,10 @@ import { h } from '../ui/dom.js';
 import { busy, field, formError } from '../ui/forms.js';
 import { icon } from '../ui/icons.js';
 
-/** Sign in: email and password. A session that ended, or a sign-out, is said so. */
+/**
+ * Sign in: email and password. A session that ended, or a sign-out, is said so.
+ * @param {import('../app-state.js').Ctx} ctx
+ */
 export function signinPage(ctx) {
   const email = h('input', { type: 'email', name: 'email', autocomplete: 'username', required: true, autofocus: true });
   const password = h('input', { type: 'password', name: 'password', autocomplete: 'current-password', required: true });
@@ -16,7 +19,7 @@ export function signinPage(ctx) {
     {
       class: 'stack',
       novalidate: true,
-      onsubmit: async (e) => {
+      onsubmit: async (/** @type {SubmitEvent} */ e) => {
         e.preventDefault();
         error.show(null);
         if (!email.value.trim() || !password.value) {

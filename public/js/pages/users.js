@@ -27,6 +27,7 @@ export async function usersPage() {
       h('p', null, h('a', { href: '#/' }, 'Back to the console')),
     );
   }
+  /** @type {{ users: (import('../app-state.js').User & { createdAt: string })[] }} */
   const { users } = await api('GET', '/users');
   const email = h('input', { type: 'email', autocomplete: 'off', required: true });
   const name = h('input', { type: 'text', autocomplete: 'off', maxlength: '128' });
@@ -45,7 +46,7 @@ export async function usersPage() {
     {
       class: 'inline-form',
       novalidate: true,
-      onsubmit: (e) => {
+      onsubmit: (/** @type {SubmitEvent} */ e) => {
         e.preventDefault();
         error.show(null);
         emailField.setError('');
