@@ -1,5 +1,5 @@
 import type { AppRow } from '../db/apps';
-import type { BucketRow } from '../db/buckets';
+import type { NewBucket } from '../db/buckets';
 import type { KeyListRow } from '../db/keys';
 import type { MemberRow, ProjectRow, Role } from '../db/projects';
 import type { UserRow } from '../db/users';
@@ -50,7 +50,7 @@ export function key(k: KeyListRow, sites: SiteRegistry, via: URL) {
   };
 }
 
-export function bucket(b: BucketRow, sites: SiteRegistry, via: URL) {
+export function bucket(b: NewBucket, sites: SiteRegistry, via: URL) {
   const site = sites.get(b.site_id);
   const endpoint = site ? sites.endpoint(site, via) : null;
   const host = site?.hostnames.find((h) => !/^[\d.]+$/.test(h)) ?? null;

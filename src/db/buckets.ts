@@ -1,23 +1,48 @@
-export interface BucketRow {
+import { OBJECT_RECORD_TABLES } from './object-records';
+
+/** What a new bucket is made of; its settings start at their defaults (migrations/0006_bucket_access.sql). */
+export interface NewBucket {
   site_id: string;
   name: string;
   project_id: string;
   created_at: number;
 }
 
+/** A bucket with its settings, and the project's switch against public access (read with it, cached with it). */
+export interface BucketRow extends NewBucket {
+  /** The canned ACL: 'private', 'public-read', 'public-read-write' or 'authenticated-read'. */
+  acl: string;
+  /** CORS rules as JSON, or null. */
+  cors: string | null;
+  /** The PublicAccessBlock flags as JSON, or null. */
+  public_access_block: string | null;
+  /** 1 when the project's admins forbid public access to all its buckets. */
+  project_block_public_access: number;
+}
+
+/** The columns of a BucketRow, for queries that read buckets (alias `b`, its project `p`). */
+export const BUCKET_COLUMNS = 'b.*, p.block_public_access AS project_block_public_access';
+const FROM_BUCKETS = 'buckets b JOIN projects p ON p.id = b.project_id';
+
 export const listBuckets = async (db: D1Database, projectId: string, siteIds: string[]) => {
   if (siteIds.length === 0) return [];
   const marks = siteIds.map(() => '?').join(', ');
   return (
     await db
-      .prepare(`SELECT * FROM buckets WHERE project_id = ? AND site_id IN (${marks}) ORDER BY name, site_id`)
+      .prepare(
+        `SELECT ${BUCKET_COLUMNS} FROM ${FROM_BUCKETS}
+         WHERE b.project_id = ? AND b.site_id IN (${marks}) ORDER BY b.name, b.site_id`,
+      )
       .bind(projectId, ...siteIds)
-      .all<BucketRow>()
+      .all<NewBucket>()
   ).results;
 };
 
 export const findBucket = (db: D1Database, siteId: string, name: string) =>
-  db.prepare('SELECT * FROM buckets WHERE site_id = ? AND name = ?').bind(siteId, name).first<BucketRow>();
+  db
+    .prepare(`SELECT ${BUCKET_COLUMNS} FROM ${FROM_BUCKETS} WHERE b.site_id = ? AND b.name = ?`)
+    .bind(siteId, name)
+    .first<BucketRow>();
 
 /**
  * Creates the bucket unless the name is taken at the site (by any project), or was deleted by another project
@@ -25,7 +50,7 @@ export const findBucket = (db: D1Database, siteId: string, name: string) =>
  */
 export async function insertBucket(
   db: D1Database,
-  b: BucketRow,
+  b: NewBucket,
   settleMs: number,
 ): Promise<'created' | 'taken' | 'settling'> {
   const inserted = await db
@@ -45,8 +70,8 @@ export const deleteTombstonesBefore = (db: D1Database, before: number) =>
   db.prepare('DELETE FROM bucket_tombstones WHERE deleted_at < ?').bind(before).run();
 
 /**
- * Deletes the bucket row, leaving a tombstone (migrations/0004_bucket_tombstones.sql), and any trailer checksums
- * and multipart ETags of its (already deleted) objects still recorded.
+ * Deletes the bucket row, leaving a tombstone (migrations/0004_bucket_tombstones.sql), and the per-version records
+ * (trailer checksums, multipart ETags, ACLs) of its (already deleted) objects still recorded.
  */
 export const deleteBucket = (db: D1Database, siteId: string, name: string, now: number) =>
   db.batch([
@@ -58,18 +83,19 @@ export const deleteBucket = (db: D1Database, siteId: string, name: string, now: 
       )
       .bind(siteId, name, now),
     db.prepare('DELETE FROM buckets WHERE site_id = ? AND name = ?').bind(siteId, name),
-    db
-      .prepare('DELETE FROM object_checksums WHERE site_id = ?1 AND substr(r2_key, 1, length(?2)) = ?2')
-      .bind(siteId, `${name}/`),
-    db
-      .prepare('DELETE FROM object_etags WHERE site_id = ?1 AND substr(r2_key, 1, length(?2)) = ?2')
-      .bind(siteId, `${name}/`),
+    ...OBJECT_RECORD_TABLES.map((table) =>
+      db
+        .prepare(`DELETE FROM ${table} WHERE site_id = ?1 AND substr(r2_key, 1, length(?2)) = ?2`)
+        .bind(siteId, `${name}/`),
+    ),
   ]);
 
 export const listProjectBucketsAtSite = async (db: D1Database, projectId: string, siteId: string) =>
   (
     await db
-      .prepare('SELECT * FROM buckets WHERE project_id = ? AND site_id = ? ORDER BY name')
+      .prepare(
+        'SELECT site_id, name, project_id, created_at FROM buckets WHERE project_id = ? AND site_id = ? ORDER BY name',
+      )
       .bind(projectId, siteId)
       .all<BucketRow>()
   ).results;

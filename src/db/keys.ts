@@ -1,3 +1,5 @@
+import type { BucketRow } from './buckets';
+
 export type KeyStatus = 'active' | 'inactive';
 
 export interface KeyRow {
@@ -91,17 +93,33 @@ export const sitesWithActiveUserKey = async (db: D1Database, projectId: string, 
 export const findKeyById = (db: D1Database, id: string) =>
   db.prepare('SELECT * FROM access_keys WHERE id = ?').bind(id).first<KeyRow>();
 
-/** An access key with the bucket a request names (if any), in one read: the S3 hot path. */
-export type KeyWithBucketRow = KeyRow & { bucket_project_id: string | null; bucket_created_at: number | null };
-
-export const findKeyWithBucket = (db: D1Database, id: string, siteId: string, bucket: string | null) =>
-  db
+/**
+ * An access key with the bucket a request names, in one read: the S3 hot path. `bucket` is null when the request
+ * names none or the bucket does not exist. (The bucket comes back as one JSON column, so the key's columns and
+ * the bucket's never collide.)
+ */
+export async function findKeyWithBucket(
+  db: D1Database,
+  id: string,
+  siteId: string,
+  bucket: string | null,
+): Promise<{ key: KeyRow; bucket: BucketRow | null } | null> {
+  const row = await db
     .prepare(
-      `SELECT k.*, b.project_id AS bucket_project_id, b.created_at AS bucket_created_at
-       FROM access_keys k LEFT JOIN buckets b ON b.site_id = ?2 AND b.name = ?3 WHERE k.id = ?1`,
+      `SELECT k.*, (SELECT json_object('site_id', b.site_id, 'name', b.name, 'project_id', b.project_id,
+                     'created_at', b.created_at, 'acl', b.acl, 'cors', b.cors,
+                     'public_access_block', b.public_access_block,
+                     'project_block_public_access', p.block_public_access)
+                   FROM buckets b JOIN projects p ON p.id = b.project_id
+                   WHERE b.site_id = ?2 AND b.name = ?3) AS bucket_json
+       FROM access_keys k WHERE k.id = ?1`,
     )
     .bind(id, siteId, bucket)
-    .first<KeyWithBucketRow>();
+    .first<KeyRow & { bucket_json: string | null }>();
+  if (!row) return null;
+  const { bucket_json, ...key } = row;
+  return { key, bucket: bucket_json === null ? null : (JSON.parse(bucket_json) as BucketRow) };
+}
 
 /** Records use at most once a minute per key, whatever the request rate. */
 export const touchKey = (db: D1Database, id: string, now: number) =>

@@ -1,11 +1,13 @@
 /**
  * What D1 keeps about single R2 object versions, where the object's own metadata cannot hold it: trailer
- * checksums, known only after R2 fixed the metadata (migrations/0003_object_checksums.sql), and multipart ETags
- * for listings, which read no metadata (migrations/0005_object_etags.sql). Each row names the R2 object version
- * it describes; a row of another version is stale and never counts.
+ * checksums, known only after R2 fixed the metadata (migrations/0003_object_checksums.sql), multipart ETags
+ * for listings, which read no metadata (migrations/0005_object_etags.sql), and ACLs, which change after the write
+ * (migrations/0006_bucket_access.sql). Each row names the R2 object version it describes; a row of another
+ * version is stale and never counts.
  */
-const TABLES = { object_checksums: 'checksum', object_etags: 'etag' } as const;
+const TABLES = { object_checksums: 'checksum', object_etags: 'etag', object_acls: 'acl' } as const;
 type Table = keyof typeof TABLES;
+export const OBJECT_RECORD_TABLES = Object.keys(TABLES) as Table[];
 
 const record = (db: D1Database, table: Table, siteId: string, r2key: string, version: string, value: string) =>
   db
@@ -24,14 +26,25 @@ export const putObjectChecksum = (db: D1Database, siteId: string, r2key: string,
 export const putObjectEtag = (db: D1Database, siteId: string, r2key: string, version: string, etag: string) =>
   record(db, 'object_etags', siteId, r2key, version, etag);
 
-/** The checksum recorded for exactly this version of the object, or null. */
-export const findObjectChecksum = async (db: D1Database, siteId: string, r2key: string, version: string) =>
+/** `acl`: the object's canned ACL, when it is not private. */
+export const putObjectAcl = (db: D1Database, siteId: string, r2key: string, version: string, acl: string) =>
+  record(db, 'object_acls', siteId, r2key, version, acl);
+
+const find = async (db: D1Database, table: Table, siteId: string, r2key: string, version: string) =>
   (
     await db
-      .prepare('SELECT checksum FROM object_checksums WHERE site_id = ? AND r2_key = ? AND version = ?')
+      .prepare(`SELECT ${TABLES[table]} AS value FROM ${table} WHERE site_id = ? AND r2_key = ? AND version = ?`)
       .bind(siteId, r2key, version)
-      .first<{ checksum: string }>()
-  )?.checksum ?? null;
+      .first<{ value: string }>()
+  )?.value ?? null;
+
+/** The checksum recorded for exactly this version of the object, or null. */
+export const findObjectChecksum = (db: D1Database, siteId: string, r2key: string, version: string) =>
+  find(db, 'object_checksums', siteId, r2key, version);
+
+/** The ACL recorded for exactly this version of the object; null means private. */
+export const findObjectAcl = (db: D1Database, siteId: string, r2key: string, version: string) =>
+  find(db, 'object_acls', siteId, r2key, version);
 
 /** The multipart ETags of every key from `first` to `last` (inclusive): one indexed range read per listing page. */
 export const objectEtagsBetween = async (db: D1Database, siteId: string, first: string, last: string) =>
@@ -48,7 +61,7 @@ export async function deleteObjectRecords(db: D1Database, siteId: string, r2keys
   for (let i = 0; i < r2keys.length; i += 99) {
     const chunk = r2keys.slice(i, i + 99);
     const marks = chunk.map(() => '?').join(', ');
-    for (const table of Object.keys(TABLES) as Table[]) {
+    for (const table of OBJECT_RECORD_TABLES) {
       statements.push(
         db.prepare(`DELETE FROM ${table} WHERE site_id = ? AND r2_key IN (${marks})`).bind(siteId, ...chunk),
       );

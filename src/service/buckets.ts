@@ -5,6 +5,7 @@ import {
   insertBucket,
   listBuckets as listBucketRows,
   type BucketRow,
+  type NewBucket,
 } from '../db/buckets';
 import { bucketHasUploads } from '../db/multipart';
 import type { Site } from '../sites';
@@ -41,13 +42,13 @@ export async function listBuckets(s: Services, scope: ProjectScope) {
   return { buckets, hiddenSites };
 }
 
-export async function createBucket(s: Services, scope: ProjectScope, body: Body): Promise<BucketRow> {
+export async function createBucket(s: Services, scope: ProjectScope, body: Body): Promise<NewBucket> {
   const site = requireSite(s, text(body, 'site', { max: 64 }));
   const name = text(body, 'name', { max: 255 });
   const problem = bucketNameProblem(name);
   if (problem) throw new ServiceError('invalid_bucket_name', problem);
   await requireOwnKeyAtSite(s, scope, site.id);
-  const row: BucketRow = { site_id: site.id, name, project_id: scope.project.id, created_at: s.now() };
+  const row: NewBucket = { site_id: site.id, name, project_id: scope.project.id, created_at: s.now() };
   const outcome = await claimBucket(s, site, row);
   if (outcome === 'taken')
     throw new ServiceError('bucket_exists', `The bucket name "${name}" is taken at ${site.name}; choose another`);
@@ -65,7 +66,7 @@ export async function createBucket(s: Services, scope: ProjectScope, body: Body)
  * project that deleted it (BUCKET_SETTLE_MS, see ./bucket-cache.ts). A new bucket starts empty: anything a stale
  * cache let through under its name since an earlier delete is swept.
  */
-export async function claimBucket(s: Services, site: Site, row: BucketRow): Promise<'created' | 'taken' | 'settling'> {
+export async function claimBucket(s: Services, site: Site, row: NewBucket): Promise<'created' | 'taken' | 'settling'> {
   const outcome = await insertBucket(s.db, row, BUCKET_SETTLE_MS);
   if (outcome === 'created') {
     const swept = await sweepBucketPrefix(site, row.name);

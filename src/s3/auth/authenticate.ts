@@ -60,21 +60,18 @@ export async function authenticate(
       if (bucket) rememberBucket(bucket, now);
     }
   } else {
-    const row = await findKeyWithBucket(s.db, attempt.accessKeyId, site.id, bucketName);
-    if (!row) {
+    const found = await findKeyWithBucket(s.db, attempt.accessKeyId, site.id, bucketName);
+    if (!found) {
       keyCache.delete(attempt.accessKeyId);
       throw invalidKey();
     }
-    const { bucket_project_id, bucket_created_at, ...key } = row;
+    const { key } = found;
     cached = { key, secret: await keySecret(s, key), until: now + KEY_CACHE_MS };
     if (keyCache.size >= 10_000) keyCache.clear();
     keyCache.set(key.id, cached);
-    if (bucket_project_id !== null && bucketName !== null) {
-      bucket = { site_id: site.id, name: bucketName, project_id: bucket_project_id, created_at: bucket_created_at! };
-      rememberBucket(bucket, now);
-    } else if (bucketName !== null) {
-      bucket = null; // gone since it was cached
-    }
+    // null when it is gone since it was cached
+    bucket = found.bucket;
+    if (bucket) rememberBucket(bucket, now);
   }
   // A key of another site does not exist at this endpoint.
   if (cached.key.site_id !== site.id) throw invalidKey();
