@@ -51,8 +51,33 @@ export async function authenticate(
   const now = s.now();
   // Stale requests are refused before any lookup.
   checkRequestTime(attempt, now);
+  const { key, secret, bucket } = await lookUpKey(s, site, attempt.accessKeyId, bucketName, now);
+  const auth = await verify(attempt, secret, { now, plusInPathIsSpace: PLUS_IS_SPACE });
+  touch(s, key.id, now, waitUntil);
+  return { key: callerKey(key), bucket, auth };
+}
 
-  let cached = keyCache.get(attempt.accessKeyId);
+/** The access key as handlers may see it: never the secret. */
+export const callerKey = ({ id, project_id, site_id, status }: KeyRow): CallerKey => ({
+  id,
+  project_id,
+  site_id,
+  status,
+});
+
+/**
+ * An access key of this site with its secret, and the bucket the request names (null when it names none or the
+ * bucket does not exist): for every way a request can be signed (headers, query, a POST form's fields).
+ * InvalidAccessKeyId when the key does not exist at this site.
+ */
+export async function lookUpKey(
+  s: Services,
+  site: Site,
+  accessKeyId: string,
+  bucketName: string | null,
+  now: number,
+): Promise<{ key: KeyRow; secret: string; bucket: BucketRow | null }> {
+  let cached = keyCache.get(accessKeyId);
   let bucket: BucketRow | null = bucketName === null ? null : cachedBucket(site.id, bucketName, now);
   if (cached && cached.until > now) {
     if (bucketName !== null && !bucket) {
@@ -60,9 +85,9 @@ export async function authenticate(
       if (bucket) rememberBucket(bucket, now);
     }
   } else {
-    const found = await findKeyWithBucket(s.db, attempt.accessKeyId, site.id, bucketName);
+    const found = await findKeyWithBucket(s.db, accessKeyId, site.id, bucketName);
     if (!found) {
-      keyCache.delete(attempt.accessKeyId);
+      keyCache.delete(accessKeyId);
       throw invalidKey();
     }
     const { key } = found;
@@ -75,11 +100,7 @@ export async function authenticate(
   }
   // A key of another site does not exist at this endpoint.
   if (cached.key.site_id !== site.id) throw invalidKey();
-
-  const auth = await verify(attempt, cached.secret, { now, plusInPathIsSpace: PLUS_IS_SPACE });
-  touch(s, cached.key.id, now, waitUntil);
-  const { id, project_id, site_id, status } = cached.key;
-  return { key: { id, project_id, site_id, status }, bucket, auth };
+  return { key: cached.key, secret: cached.secret, bucket };
 }
 
 /** "Last used" is written after the response, and at most once a minute per key per isolate. */
