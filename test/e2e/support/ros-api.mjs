@@ -181,6 +181,8 @@ export function awsEnv(home, key, { region = 'us-east-1', extra = {} } = {}) {
 
 /**
  * Runs a program; never rejects, so failures can be asserted on with their output.
+ * @param {string} file @param {string[]} args
+ * @param {{ env?: NodeJS.ProcessEnv, cwd?: string, timeout?: number, input?: string | Buffer }} [options]
  * @returns {Promise<{ code: number, stdout: string, stderr: string, cmd: string }>}
  */
 export function run(file, args, { env, cwd = ROOT, timeout = 60_000, input } = {}) {
@@ -202,7 +204,10 @@ export const describeRun = (r) => `${r.cmd}\nexit ${r.code}\n--- stdout\n${r.std
 
 /**
  * A minimal fetch for URLs whose host is `*.localhost` (which Node's fetch cannot resolve here): node:http with
- * `localhostLookup`, the Host header left as the URL names it. Answers `{ status, headers, body: Buffer }`.
+ * `localhostLookup`, the Host header left as the URL names it.
+ * @param {string | URL} url
+ * @param {{ method?: string, headers?: http.OutgoingHttpHeaders, body?: string | Uint8Array }} [init]
+ * @returns {Promise<{ status: number, headers: http.IncomingHttpHeaders, body: Buffer }>}
  */
 export function localFetch(url, { method = 'GET', headers = {}, body } = {}) {
   return new Promise((resolve, reject) => {
