@@ -32,9 +32,21 @@ export async function handleS3(
     resource = target.bucket === null ? '/' : `/${target.bucket}${target.key === null ? '' : `/${target.key}`}`;
     const op = classify(request.method, target, request.headers);
     const { key, bucket, auth } = await authenticate(request, s, site, target.bucket, waitUntil);
-    authorize(op, key, bucket);
+    const { readableVersion } = await authorize(s, site, op, key, bucket);
     if (op.name === 'Unsupported') throw s3Errors.notImplemented(op.what);
-    const call: S3Call = { request, op, query: target.query, site, s, key, bucket, auth, requestId, waitUntil };
+    const call: S3Call = {
+      request,
+      op,
+      query: target.query,
+      site,
+      s,
+      key,
+      bucket,
+      auth,
+      requestId,
+      waitUntil,
+      readableVersion,
+    };
     response = await (handlers[op.name] as (c: S3Call) => Promise<Response>)(call);
   } catch (err) {
     response = errorResponse(toS3Error(err, `${request.method} ${resource}`), resource, requestId, request.method);

@@ -1,6 +1,6 @@
 import type { Handler } from '../call';
 import type { Operation } from '../classify';
-import { getBucketAcl, getBucketVersioning, getObjectAcl } from './acl';
+import { getBucketAcl, getBucketVersioning, getObjectAcl, putBucketAcl, putObjectAcl } from './acl';
 import { createBucket, deleteBucket, getBucketLocation, headBucket, listBuckets } from './bucket';
 import { copyObject, uploadPartCopy } from './copy';
 import { deleteObject } from './delete';
@@ -16,6 +16,7 @@ import {
   uploadPart,
 } from './multipart';
 import { putObject } from './put';
+import { deletePublicAccessBlock, getPublicAccessBlock, putPublicAccessBlock } from './public-access-block';
 
 type Implemented = Exclude<Operation['name'], 'Unsupported'>;
 
@@ -44,4 +45,9 @@ export const handlers: { [N in Implemented]: Handler<N> } = {
   GetBucketVersioning: getBucketVersioning,
   GetBucketAcl: getBucketAcl,
   GetObjectAcl: getObjectAcl,
+  PutBucketAcl: putBucketAcl,
+  PutObjectAcl: putObjectAcl,
+  GetPublicAccessBlock: getPublicAccessBlock,
+  PutPublicAccessBlock: putPublicAccessBlock,
+  DeletePublicAccessBlock: deletePublicAccessBlock,
 };

@@ -1,6 +1,7 @@
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from '../../checksums';
 import { fromBase64, fromHex } from '../../crypto/encoding';
 import { putObjectChecksum } from '../../db/object-records';
+import { recordObjectAcl } from '../../service/public-access';
 import { checkKeyLength } from '../../service/object-keys';
 import { storageKey } from '../../storage/layout';
 import { CHECKSUM_META, quotedEtag, s3Etag } from '../../storage/metadata';
@@ -10,6 +11,7 @@ import { checksumCheck } from '../body/checksum-check';
 import { coalesced } from '../body/coalesce';
 import { checkedBody, digestCheck, type StreamCheck } from '../body/verify';
 import type { Handler, S3Call } from '../call';
+import { requestedAcl } from '../acl-request';
 import { algorithmOfHeader, headerName } from '../checksum-wire';
 import { etagListMatches } from '../conditions';
 import { S3Error, s3Errors } from '../errors';
@@ -23,6 +25,7 @@ export const putObject: Handler<'PutObject'> = async (call) => {
   const { request, site, op } = call;
   checkKeyLength(op.bucket, op.key);
   refuseUnsupportedHeaders(request.headers);
+  const acl = requestedAcl(request.headers, call.bucket);
   const length = contentLength(call);
   const metadata = metadataFromHeaders(request.headers);
   const target = storageKey(op.bucket, op.key);
@@ -39,6 +42,7 @@ export const putObject: Handler<'PutObject'> = async (call) => {
     const { algorithm, value } = received.checksum;
     await putObjectChecksum(call.s.db, site.id, target, received.object.version, checksumMeta(algorithm, value));
   }
+  await recordObjectAcl(call.s, site, received.object, acl);
   return new Response(null, {
     status: 200,
     headers: { ETag: quotedEtag(received.object), ...checksumHeaders(received) },
@@ -80,7 +84,7 @@ export async function receiveBody(
       payload: auth.payload,
       decodedLength: length,
       trailer: request.headers.get('x-amz-trailer'),
-      auth,
+      auth: auth.kind === 'anonymous' ? undefined : auth,
     });
     source = decoded.stream;
     checks.unshift(decoded.check);
