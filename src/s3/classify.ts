@@ -15,7 +15,10 @@ export type BucketOperationName =
   | 'ListMultipartUploads'
   | 'DeleteObjects'
   | 'GetBucketVersioning'
-  | 'GetBucketAcl';
+  | 'GetBucketAcl'
+  | 'GetBucketCors'
+  | 'PutBucketCors'
+  | 'DeleteBucketCors';
 
 export type ObjectOperationName =
   | 'PutObject'
@@ -44,7 +47,6 @@ const UNSUPPORTED_SUBRESOURCES = [
   'acl',
   'analytics',
   'attributes',
-  'cors',
   'encryption',
   'intelligent-tiering',
   'inventory',
@@ -86,6 +88,11 @@ export function classify(method: string, target: Target, headers: Headers): Oper
         : { name: 'GetObjectAcl', bucket: target.bucket, key: target.key };
     if (q.has('versioning') && target.key === null) return { name: 'GetBucketVersioning', bucket: target.bucket };
   }
+  // ?cors is a bucket's sub-resource (read, set, deleted); on an object, or with another method, S3 has no such thing.
+  if (q.has('cors') && target.bucket !== null) {
+    const name = target.key === null ? corsOperation(method) : null;
+    return name ? { name, bucket: target.bucket } : { name: 'Unsupported', what: `${method} ?cors` };
+  }
   const unsupported = UNSUPPORTED_SUBRESOURCES.find((name) => q.has(name));
   if (unsupported) return { name: 'Unsupported', what: `${method} ?${unsupported}` };
 
@@ -99,6 +106,19 @@ export function classify(method: string, target: Target, headers: Headers): Oper
   }
   const name = objectOperation(method, q, headers);
   return name ? { name, bucket, key } : { name: 'Unsupported', what: `${method} on an object` };
+}
+
+function corsOperation(method: string): BucketOperationName | null {
+  switch (method) {
+    case 'GET':
+      return 'GetBucketCors';
+    case 'PUT':
+      return 'PutBucketCors';
+    case 'DELETE':
+      return 'DeleteBucketCors';
+    default:
+      return null;
+  }
 }
 
 function bucketOperation(method: string, q: URLSearchParams): BucketOperationName | null {

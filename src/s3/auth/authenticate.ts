@@ -1,6 +1,6 @@
 import { findKeyWithBucket, touchKey, type KeyRow } from '../../db/keys';
-import { findBucket, type BucketRow } from '../../db/buckets';
-import { cachedBucket, clearBucketCache, rememberBucket } from '../../service/bucket-cache';
+import type { BucketRow } from '../../db/buckets';
+import { clearBucketCache, loadBucket, rememberBucket } from '../../service/bucket-cache';
 import { keySecret } from '../../service/keys';
 import type { Services } from '../../service/context';
 import type { Site } from '../../sites';
@@ -78,12 +78,9 @@ export async function lookUpKey(
   now: number,
 ): Promise<{ key: KeyRow; secret: string; bucket: BucketRow | null }> {
   let cached = keyCache.get(accessKeyId);
-  let bucket: BucketRow | null = bucketName === null ? null : cachedBucket(site.id, bucketName, now);
+  let bucket: BucketRow | null = null;
   if (cached && cached.until > now) {
-    if (bucketName !== null && !bucket) {
-      bucket = await findBucket(s.db, site.id, bucketName);
-      if (bucket) rememberBucket(bucket, now);
-    }
+    if (bucketName !== null) bucket = await loadBucket(s.db, site.id, bucketName, now);
   } else {
     const found = await findKeyWithBucket(s.db, accessKeyId, site.id, bucketName);
     if (!found) {

@@ -3,6 +3,7 @@ import type { Operation } from '../classify';
 import { getBucketAcl, getBucketVersioning, getObjectAcl } from './acl';
 import { createBucket, deleteBucket, getBucketLocation, headBucket, listBuckets } from './bucket';
 import { copyObject, uploadPartCopy } from './copy';
+import { deleteBucketCors, getBucketCors, putBucketCors } from './cors';
 import { deleteObject } from './delete';
 import { deleteObjects } from './delete-objects';
 import { getObject, headObject } from './get';
@@ -44,4 +45,7 @@ export const handlers: { [N in Implemented]: Handler<N> } = {
   GetBucketVersioning: getBucketVersioning,
   GetBucketAcl: getBucketAcl,
   GetObjectAcl: getObjectAcl,
+  GetBucketCors: getBucketCors,
+  PutBucketCors: putBucketCors,
+  DeleteBucketCors: deleteBucketCors,
 };
