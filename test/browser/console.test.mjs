@@ -227,6 +227,8 @@ test('the seed walkthrough, word for word', async (t) => {
     async () => {
       const cors = page.getByRole('region', { name: 'CORS' });
       await cors.getByText('No rules: browsers keep scripts on other sites from using this bucket.').waitFor();
+      // The earlier steps' toasts would cover the rules in the screenshots.
+      await page.waitForFunction(() => !document.querySelector('.toast'));
       // The console's own page is the "web app": its origin (localhost:port) is not the S3 endpoint's (127.0.0.2).
       const origin = new URL(ros.consoleUrl).origin;
       const presigner = new S3Client({

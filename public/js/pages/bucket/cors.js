@@ -186,28 +186,18 @@ function presetDialog(rules, save) {
         input,
         'The scheme, host and port its pages are served from, without a path.',
       );
-      const error = formError();
       const go = h('button', { type: 'submit', class: 'button primary' }, 'Allow uploads');
-      return h(
-        'form',
-        {
-          class: 'stack',
-          novalidate: true,
-          onsubmit: (/** @type {SubmitEvent} */ e) => {
-            e.preventDefault();
-            error.show(null);
-            const origin = originOf(input.value.trim());
-            originField.setError(origin ? '' : 'Give an origin such as https://app.example.com (no path).');
-            if (!origin) return input.focus();
-            busy(go, async () => {
-              try {
-                await save([...rules, uploadsRule(origin)]);
-                d.close();
-              } catch (err) {
-                error.show(err.message);
-              }
-            });
-          },
+      return dialogForm(
+        d,
+        go,
+        () => {
+          const origin = originOf(input.value.trim());
+          originField.setError(origin ? '' : 'Give an origin such as https://app.example.com (no path).');
+          if (!origin) {
+            input.focus();
+            return null;
+          }
+          return () => save([...rules, uploadsRule(origin)]);
         },
         h(
           'p',
@@ -217,16 +207,50 @@ function presetDialog(rules, save) {
           'for 50 minutes.',
         ),
         originField,
-        error,
-        h(
-          'div',
-          { class: 'dialog-actions' },
-          h('button', { type: 'button', class: 'button', onclick: d.close }, 'Cancel'),
-          go,
-        ),
       );
     },
   });
+}
+
+/**
+ * A dialog's form, its error box and its Cancel and `submit` buttons. On submit, `prepare` checks the fields (and
+ * marks them; null stops) and gives the work, done with the button busy: done closes the dialog, a refusal (the
+ * server's reason, in words) shows in the box. `error` may be placed among `children`; else it goes last.
+ * @param {import('../../ui/dialogs.js').DialogApi} d @param {HTMLButtonElement} submit
+ * @param {() => (() => Promise<void>) | null} prepare @param {...any} children
+ */
+function dialogForm(d, submit, prepare, ...children) {
+  const placed = children.find((c) => c instanceof HTMLElement && c.classList.contains('form-error'));
+  const error = placed ?? formError();
+  return h(
+    'form',
+    {
+      class: 'stack',
+      novalidate: true,
+      onsubmit: (/** @type {SubmitEvent} */ e) => {
+        e.preventDefault();
+        error.show(null);
+        const work = prepare();
+        if (work)
+          busy(submit, async () => {
+            try {
+              await work();
+              d.close();
+            } catch (err) {
+              error.show(/** @type {Error} */ (err).message);
+            }
+          });
+      },
+    },
+    children,
+    placed ? null : error,
+    h(
+      'div',
+      { class: 'dialog-actions' },
+      h('button', { type: 'button', class: 'button', onclick: d.close }, 'Cancel'),
+      submit,
+    ),
+  );
 }
 
 /**
@@ -337,24 +361,10 @@ function editorDialog(initial, save) {
       fill(initial.length ? initial : [blankRule()]);
 
       const go = h('button', { type: 'submit', class: 'button primary' }, 'Save rules');
-      return h(
-        'form',
-        {
-          class: 'stack',
-          novalidate: true,
-          onsubmit: (/** @type {SubmitEvent} */ e) => {
-            e.preventDefault();
-            error.show(null);
-            busy(go, async () => {
-              try {
-                await save(current());
-                d.close();
-              } catch (err) {
-                error.show(/** @type {Error} */ (err).message);
-              }
-            });
-          },
-        },
+      return dialogForm(
+        d,
+        go,
+        () => () => save(current()),
         h(
           'p',
           { class: 'muted' },
@@ -366,12 +376,6 @@ function editorDialog(initial, save) {
         tabs,
         panel,
         error,
-        h(
-          'div',
-          { class: 'dialog-actions' },
-          h('button', { type: 'button', class: 'button', onclick: d.close }, 'Cancel'),
-          go,
-        ),
       );
     },
   });
