@@ -19,7 +19,10 @@ export type BucketOperationName =
   | 'PutBucketAcl'
   | 'GetPublicAccessBlock'
   | 'PutPublicAccessBlock'
-  | 'DeletePublicAccessBlock';
+  | 'DeletePublicAccessBlock'
+  | 'GetBucketCors'
+  | 'PutBucketCors'
+  | 'DeleteBucketCors';
 
 export type ObjectOperationName =
   | 'PutObject'
@@ -51,7 +54,6 @@ const UNSUPPORTED_SUBRESOURCES = [
   'acl',
   'analytics',
   'attributes',
-  'cors',
   'encryption',
   'intelligent-tiering',
   'inventory',
@@ -108,6 +110,11 @@ export function classify(method: string, target: Target, headers: Headers): Oper
         : ({ name, bucket: target.bucket, key: target.key } as Operation);
     }
   }
+  // ?cors is a bucket's sub-resource (read, set, deleted); on an object, or with another method, S3 has no such thing.
+  if (q.has('cors') && target.bucket !== null) {
+    const name = target.key === null ? corsOperation(method) : null;
+    return name ? { name, bucket: target.bucket } : { name: 'Unsupported', what: `${method} ?cors` };
+  }
   const unsupported = UNSUPPORTED_SUBRESOURCES.find((name) => q.has(name));
   if (unsupported) return { name: 'Unsupported', what: `${method} ?${unsupported}` };
 
@@ -121,6 +128,19 @@ export function classify(method: string, target: Target, headers: Headers): Oper
   }
   const name = objectOperation(method, q, headers);
   return name ? { name, bucket, key } : { name: 'Unsupported', what: `${method} on an object` };
+}
+
+function corsOperation(method: string): BucketOperationName | null {
+  switch (method) {
+    case 'GET':
+      return 'GetBucketCors';
+    case 'PUT':
+      return 'PutBucketCors';
+    case 'DELETE':
+      return 'DeleteBucketCors';
+    default:
+      return null;
+  }
 }
 
 function bucketOperation(method: string, q: URLSearchParams): BucketOperationName | null {
