@@ -23,5 +23,15 @@ export interface S3Call<O extends Operation = Operation> {
   waitUntil(promise: Promise<unknown>): void;
 }
 
+/**
+ * What POST Object's handler gets: a browser form is signed by fields of its body, which the pipeline does not
+ * read, so no key, bucket row or signature yet; the handler authenticates and authorizes the form (ops/post.ts).
+ */
+export type FormCall<O extends Operation = Operation> = Omit<S3Call<O>, 'key' | 'bucket' | 'auth'>;
+/** The operations whose requests are signed in their body. */
+export type SignedInBody = 'PostObject';
+
 export type OpNamed<N extends Operation['name']> = Extract<Operation, { name: N }>;
-export type Handler<N extends Operation['name']> = (call: S3Call<OpNamed<N>>) => Promise<Response>;
+export type Handler<N extends Operation['name']> = (
+  call: N extends SignedInBody ? FormCall<OpNamed<N>> : S3Call<OpNamed<N>>,
+) => Promise<Response>;

@@ -5,14 +5,15 @@ import type { Site } from '../sites';
 import { address } from './addressing';
 import { authenticate } from './auth/authenticate';
 import { authorize } from './authorize';
-import type { S3Call } from './call';
+import type { FormCall, S3Call } from './call';
 import { classify } from './classify';
 import { S3Error, errorResponse, s3Errors } from './errors';
 import { handlers } from './ops';
 import { s3ErrorOf } from './service-errors';
 
 /**
- * The S3 pipeline of one site: address → classify → authenticate → authorize → the operation's handler.
+ * The S3 pipeline of one site: address → classify → authenticate → authorize → the operation's handler (POST
+ * Object's handler authenticates and authorizes its form itself).
  * Every failure is rendered once here as AWS's XML <Error>: S3Errors as thrown, the service layer's refusals
  * translated (./service-errors.ts), anything else as InternalError.
  * `hostBucket` is set when the request came virtual-host style (`<bucket>.<site host>`).
@@ -31,11 +32,15 @@ export async function handleS3(
     const target = address(request.url, hostBucket);
     resource = target.bucket === null ? '/' : `/${target.bucket}${target.key === null ? '' : `/${target.key}`}`;
     const op = classify(request.method, target, request.headers);
-    const { key, bucket, auth } = await authenticate(request, s, site, target.bucket, waitUntil);
-    authorize(op, key, bucket);
+    let call: FormCall | S3Call = { request, op, query: target.query, site, s, requestId, waitUntil };
+    // A browser form (POST Object) is signed by fields of its body, which its handler reads and checks.
+    if (op.name !== 'PostObject') {
+      const { key, bucket, auth } = await authenticate(request, s, site, target.bucket, waitUntil);
+      authorize(op, key, bucket);
+      call = { ...call, key, bucket, auth };
+    }
     if (op.name === 'Unsupported') throw s3Errors.notImplemented(op.what);
-    const call: S3Call = { request, op, query: target.query, site, s, key, bucket, auth, requestId, waitUntil };
-    response = await (handlers[op.name] as (c: S3Call) => Promise<Response>)(call);
+    response = await (handlers[op.name] as (c: FormCall | S3Call) => Promise<Response>)(call);
   } catch (err) {
     response = errorResponse(toS3Error(err, `${request.method} ${resource}`), resource, requestId, request.method);
   }

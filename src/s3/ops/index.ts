@@ -15,6 +15,7 @@ import {
   listParts,
   uploadPart,
 } from './multipart';
+import { postObject } from './post';
 import { putObject } from './put';
 
 type Implemented = Exclude<Operation['name'], 'Unsupported'>;
@@ -29,6 +30,7 @@ export const handlers: { [N in Implemented]: Handler<N> } = {
   ListObjects: listObjects,
   ListObjectsV2: listObjectsV2,
   PutObject: putObject,
+  PostObject: postObject,
   GetObject: getObject,
   HeadObject: headObject,
   DeleteObject: deleteObject,
