@@ -19,3 +19,6 @@ CREATE TABLE object_acls (
   acl      TEXT NOT NULL,           -- public-read, public-read-write, authenticated-read, ...
   PRIMARY KEY (site_id, r2_key)
 );
+
+-- The canned ACL asked for at CreateMultipartUpload, applied to the object at completion.
+ALTER TABLE multipart_uploads ADD COLUMN acl TEXT;

@@ -28,7 +28,8 @@ const WORDS = {
   unauthenticated: 'Your session has ended. Please sign in again.',
   invalid_credentials: 'That email and password do not match an account.',
   internal: 'Something went wrong on the server. Please try again in a moment.',
-  no_such_upload: 'The upload is no longer known to the server (it was cancelled, completed or expired). Start it again.',
+  no_such_upload:
+    'The upload is no longer known to the server (it was cancelled, completed or expired). Start it again.',
   invalid_part: 'A part of the upload did not arrive as sent. Start the upload again.',
   part_too_small: 'Every part but the last must be at least 5 MiB. Start the upload again.',
 };

@@ -4,7 +4,7 @@ import { api } from './api.js';
 /**
  * What every page may use.
  * @typedef {{ id: string, name: string, endpoint: string }} Site
- * @typedef {{ id: string, name: string, role: 'admin' | 'member' | null, createdAt: string }} Project
+ * @typedef {{ id: string, name: string, role: 'admin' | 'member' | null, createdAt: string, blockPublicAccess?: boolean }} Project
  * @typedef {{ id: string, email: string, name: string, isAdmin: boolean }} User
  * @typedef {{ params: string[], query: URLSearchParams, project: Project | null, app: typeof app, path: string }} Ctx
  */

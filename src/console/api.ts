@@ -10,6 +10,7 @@ import * as keys from '../service/keys';
 import * as members from '../service/members';
 import * as objects from '../service/objects';
 import * as projects from '../service/projects';
+import { shareLink } from '../service/share-links';
 import * as users from '../service/users';
 import { quotedEtag } from '../storage/metadata';
 import { readBody } from './body';
@@ -176,6 +177,13 @@ router
     ),
   )
 
+  .put(
+    '/projects/:project/public-access',
+    inProject('project:manage', async (req, s, scope) => {
+      const project = await projects.setPublicAccess(s, scope, await readBody(req));
+      return json({ project: present.project({ ...project, role: scope.role }) });
+    }),
+  )
   .get(
     '/projects/:project/members',
     inProject('project:read', async (_req, s, scope) =>
@@ -281,6 +289,28 @@ router
       }),
     ),
   )
+  .put(
+    '/projects/:project/buckets/:site/:name/acl',
+    inProject('bucket:use', async (req, s, scope, via) => {
+      const b = await buckets.setBucketAcl(s, scope, param(req, 'site'), param(req, 'name'), await readBody(req));
+      return json({ bucket: present.bucket(b, s.sites, via) });
+    }),
+  )
+  .put(
+    '/projects/:project/buckets/:site/:name/public-access-block',
+    inProject('bucket:use', async (req, s, scope, via) => {
+      const body = await readBody(req);
+      const b = await buckets.setPublicAccessBlock(s, scope, param(req, 'site'), param(req, 'name'), body);
+      return json({ bucket: present.bucket(b, s.sites, via) });
+    }),
+  )
+  .delete(
+    '/projects/:project/buckets/:site/:name/public-access-block',
+    inProject('bucket:use', async (req, s, scope, via) => {
+      const b = await buckets.setPublicAccessBlock(s, scope, param(req, 'site'), param(req, 'name'), null);
+      return json({ bucket: present.bucket(b, s.sites, via) });
+    }),
+  )
   .delete(
     '/projects/:project/buckets/:site/:name',
     inProject('bucket:use', async (req, s, scope) => {
@@ -327,6 +357,21 @@ router
         q.get('overwrite') === 'true',
       );
       return json({ object }, 201);
+    }),
+  )
+  .put(
+    '/projects/:project/buckets/:site/:name/object/acl',
+    inBucket(async (req, s, _scope, ob, via) =>
+      json({ object: await objects.setObjectAcl(s, ob, via.searchParams.get('key') ?? '', await readBody(req)) }),
+    ),
+  )
+  .post(
+    '/projects/:project/buckets/:site/:name/object/share',
+    inBucket(async (req, s, scope, ob, via) => {
+      const key = via.searchParams.get('key') ?? '';
+      await objects.getObject(ob, key, false);
+      const { expiresIn } = await readBody(req);
+      return json({ share: await shareLink(s, scope, ob, key, expiresIn, s.sites.endpoint(ob.site, via)) }, 201);
     }),
   )
   .delete(

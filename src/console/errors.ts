@@ -22,6 +22,7 @@ const STATUS: Record<Problem, number> = {
   last_admin: 409,
   unknown_site: 400,
   no_key_for_site: 403,
+  public_access_blocked: 403,
   invalid_bucket_name: 400,
   bucket_exists: 409,
   bucket_name_settling: 409,

@@ -1,8 +1,9 @@
 import type { AppRow } from '../db/apps';
-import type { NewBucket } from '../db/buckets';
+import type { BucketRow } from '../db/buckets';
 import type { KeyListRow } from '../db/keys';
 import type { MemberRow, ProjectRow, Role } from '../db/projects';
 import type { UserRow } from '../db/users';
+import { aclAllows, asStoredAcl, bucketPublicAccessBlock } from '../service/acl';
 import type { SiteRegistry } from '../sites';
 
 /** Rows → the JSON shapes of docs/api.md. Never includes password hashes or key ciphertexts. */
@@ -20,6 +21,7 @@ export const project = (p: ProjectRow & { role?: Role | null }) => ({
   id: p.id,
   name: p.name,
   role: p.role ?? null,
+  blockPublicAccess: p.block_public_access === 1,
   createdAt: iso(p.created_at),
 });
 
@@ -50,7 +52,7 @@ export function key(k: KeyListRow, sites: SiteRegistry, via: URL) {
   };
 }
 
-export function bucket(b: NewBucket, sites: SiteRegistry, via: URL) {
+export function bucket(b: BucketRow, sites: SiteRegistry, via: URL) {
   const site = sites.get(b.site_id);
   const endpoint = site ? sites.endpoint(site, via) : null;
   const host = site?.hostnames.find((h) => !/^[\d.]+$/.test(h)) ?? null;
@@ -64,6 +66,23 @@ export function bucket(b: NewBucket, sites: SiteRegistry, via: URL) {
       pathStyle: endpoint ? `${endpoint}/${b.name}` : null,
       // Virtual-host addressing needs a DNS name; a site reached only by IP address has none.
       virtualHost: host ? `${via.protocol}//${b.name}.${host}${via.port ? `:${via.port}` : ''}` : null,
+    },
+    access: access(b),
+  };
+}
+
+/** Who may reach the bucket besides its project: its ACL, its Block Public Access flags, and what holds. */
+export function access(b: BucketRow) {
+  const acl = asStoredAcl(b.acl);
+  return {
+    acl,
+    publicAccessBlock: bucketPublicAccessBlock(b),
+    projectBlocksPublicAccess: b.project_block_public_access === 1,
+    /** What the ACL grants once the flags are applied: what the console's badge says. */
+    effective: {
+      anyoneCanRead: aclAllows(acl, b, 'anonymous', 'READ'),
+      anyoneCanWrite: aclAllows(acl, b, 'anonymous', 'WRITE'),
+      anyKeyCanRead: aclAllows(acl, b, 'authenticated', 'READ'),
     },
   };
 }

@@ -34,7 +34,7 @@ export const listBuckets = async (db: D1Database, projectId: string, siteIds: st
          WHERE b.project_id = ? AND b.site_id IN (${marks}) ORDER BY b.name, b.site_id`,
       )
       .bind(projectId, ...siteIds)
-      .all<NewBucket>()
+      .all<BucketRow>()
   ).results;
 };
 
@@ -97,5 +97,16 @@ export const listProjectBucketsAtSite = async (db: D1Database, projectId: string
         'SELECT site_id, name, project_id, created_at FROM buckets WHERE project_id = ? AND site_id = ? ORDER BY name',
       )
       .bind(projectId, siteId)
-      .all<BucketRow>()
+      .all<NewBucket>()
   ).results;
+
+/** Sets a bucket's canned ACL. */
+export const updateBucketAcl = (db: D1Database, siteId: string, name: string, acl: string) =>
+  db.prepare('UPDATE buckets SET acl = ? WHERE site_id = ? AND name = ?').bind(acl, siteId, name).run();
+
+/** Sets (JSON) or removes (null) a bucket's PublicAccessBlock flags. */
+export const updateBucketPublicAccessBlock = (db: D1Database, siteId: string, name: string, flags: string | null) =>
+  db
+    .prepare('UPDATE buckets SET public_access_block = ? WHERE site_id = ? AND name = ?')
+    .bind(flags, siteId, name)
+    .run();

@@ -129,3 +129,13 @@ export const touchKey = (db: D1Database, id: string, now: number) =>
     )
     .bind(id, now)
     .run();
+
+/** The caller's newest active own key at a site, to sign share links with (the own-key-at-site rule's key). */
+export const findOwnActiveKeyAtSite = (db: D1Database, projectId: string, userId: string, siteId: string) =>
+  db
+    .prepare(
+      `SELECT * FROM access_keys WHERE project_id = ? AND owner_user_id = ? AND site_id = ? AND status = 'active'
+       ORDER BY created_at DESC LIMIT 1`,
+    )
+    .bind(projectId, userId, siteId)
+    .first<KeyRow>();

@@ -7,6 +7,8 @@ export interface UploadRow {
   checksum_algorithm: string | null;
   checksum_type: string | null;
   created_at: number;
+  /** The canned ACL for the completed object, when one was asked for. */
+  acl: string | null;
 }
 
 export interface PartRow {
@@ -22,10 +24,21 @@ export interface PartRow {
 export const insertUpload = (db: D1Database, u: UploadRow) =>
   db
     .prepare(
-      `INSERT INTO multipart_uploads (upload_id, site_id, bucket, key, metadata, checksum_algorithm, checksum_type, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO multipart_uploads
+         (upload_id, site_id, bucket, key, metadata, checksum_algorithm, checksum_type, created_at, acl)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
-    .bind(u.upload_id, u.site_id, u.bucket, u.key, u.metadata, u.checksum_algorithm, u.checksum_type, u.created_at)
+    .bind(
+      u.upload_id,
+      u.site_id,
+      u.bucket,
+      u.key,
+      u.metadata,
+      u.checksum_algorithm,
+      u.checksum_type,
+      u.created_at,
+      u.acl,
+    )
     .run();
 
 export const findUpload = (db: D1Database, uploadId: string, siteId: string, bucket: string, key: string) =>

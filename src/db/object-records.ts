@@ -46,14 +46,23 @@ export const findObjectChecksum = (db: D1Database, siteId: string, r2key: string
 export const findObjectAcl = (db: D1Database, siteId: string, r2key: string, version: string) =>
   find(db, 'object_acls', siteId, r2key, version);
 
-/** The multipart ETags of every key from `first` to `last` (inclusive): one indexed range read per listing page. */
-export const objectEtagsBetween = async (db: D1Database, siteId: string, first: string, last: string) =>
+const between = async (db: D1Database, table: Table, siteId: string, first: string, last: string) =>
   (
     await db
-      .prepare('SELECT r2_key, version, etag FROM object_etags WHERE site_id = ? AND r2_key >= ? AND r2_key <= ?')
+      .prepare(
+        `SELECT r2_key, version, ${TABLES[table]} AS value FROM ${table} WHERE site_id = ? AND r2_key >= ? AND r2_key <= ?`,
+      )
       .bind(siteId, first, last)
-      .all<{ r2_key: string; version: string; etag: string }>()
+      .all<{ r2_key: string; version: string; value: string }>()
   ).results;
+
+/** The multipart ETags of every key from `first` to `last` (inclusive): one indexed range read per listing page. */
+export const objectEtagsBetween = (db: D1Database, siteId: string, first: string, last: string) =>
+  between(db, 'object_etags', siteId, first, last);
+
+/** The ACLs of every key from `first` to `last` (inclusive), for a listing page that shows them. */
+export const objectAclsBetween = (db: D1Database, siteId: string, first: string, last: string) =>
+  between(db, 'object_acls', siteId, first, last);
 
 /** Forgets the records of deleted objects, in both tables. Up to 99 keys a statement: D1 caps bound parameters at 100. */
 export async function deleteObjectRecords(db: D1Database, siteId: string, r2keys: string[]): Promise<void> {

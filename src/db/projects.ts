@@ -1,6 +1,8 @@
 export type Role = 'admin' | 'member';
 
 export interface ProjectRow {
+  /** 1 when the project's admins forbid public access to all its buckets (migrations/0006_bucket_access.sql). */
+  block_public_access: number;
   id: string;
   name: string;
   created_by: string | null;
@@ -133,3 +135,10 @@ export async function deleteMemberKeepingAnAdmin(db: D1Database, projectId: stri
   ]);
   return removed.meta.changes === 1;
 }
+
+/** The project admins' switch that forbids public access to every bucket of the project. */
+export const updateProjectBlockPublicAccess = (db: D1Database, projectId: string, block: boolean) =>
+  db
+    .prepare('UPDATE projects SET block_public_access = ? WHERE id = ?')
+    .bind(block ? 1 : 0, projectId)
+    .run();

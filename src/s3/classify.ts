@@ -16,6 +16,10 @@ export type BucketOperationName =
   | 'DeleteObjects'
   | 'GetBucketVersioning'
   | 'GetBucketAcl'
+  | 'PutBucketAcl'
+  | 'GetPublicAccessBlock'
+  | 'PutPublicAccessBlock'
+  | 'DeletePublicAccessBlock'
   | 'PostObject';
 
 export type ObjectOperationName =
@@ -30,7 +34,8 @@ export type ObjectOperationName =
   | 'CompleteMultipartUpload'
   | 'AbortMultipartUpload'
   | 'ListParts'
-  | 'GetObjectAcl';
+  | 'GetObjectAcl'
+  | 'PutObjectAcl';
 
 export type Operation =
   | { name: 'ListBuckets' }
@@ -39,7 +44,9 @@ export type Operation =
   /** A real S3 operation (or sub-resource) that ROS does not offer: 501 NotImplemented. */
   | { name: 'Unsupported'; what: string };
 
-/** Sub-resources S3 knows but ROS does not implement. https://docs.aws.amazon.com/AmazonS3/latest/API/API_Operations_Amazon_Simple_Storage_Service.html */
+/**
+ * Sub-resources S3 knows, where ROS does not implement them (those in the tables below are implemented on the
+ * bucket or object they list). https://docs.aws.amazon.com/AmazonS3/latest/API/API_Operations_Amazon_Simple_Storage_Service.html */
 const UNSUPPORTED_SUBRESOURCES = [
   'accelerate',
   'acl',
@@ -75,17 +82,32 @@ const UNSUPPORTED_SUBRESOURCES = [
   'website',
 ];
 
+/**
+ * Sub-resources ROS implements, by method. A method not listed for one (DELETE ?acl, PUT ?versioning) is an S3
+ * operation ROS does not offer. Versioning is read-only: it is never enabled, and tools ask before they act
+ * (rclone's purge reads ?versioning).
+ */
+const BUCKET_SUBRESOURCES: Record<string, Partial<Record<string, BucketOperationName>>> = {
+  acl: { GET: 'GetBucketAcl', PUT: 'PutBucketAcl' },
+  publicAccessBlock: { GET: 'GetPublicAccessBlock', PUT: 'PutPublicAccessBlock', DELETE: 'DeletePublicAccessBlock' },
+  versioning: { GET: 'GetBucketVersioning' },
+};
+const OBJECT_SUBRESOURCES: Record<string, Partial<Record<string, ObjectOperationName>>> = {
+  acl: { GET: 'GetObjectAcl', PUT: 'PutObjectAcl' },
+};
+
 export function classify(method: string, target: Target, headers: Headers): Operation {
   const q = target.query;
-  // Read-only answers to what S3 tools ask before they act (rclone's purge reads ?versioning, s3cmd's cp and
-  // info read ?acl): versioning is never enabled, and the owner (the project) has FULL_CONTROL. Setting them
-  // stays 501.
-  if (method === 'GET' && target.bucket !== null) {
-    if (q.has('acl'))
+  if (target.bucket !== null) {
+    const table = target.key === null ? BUCKET_SUBRESOURCES : OBJECT_SUBRESOURCES;
+    const sub = Object.keys(table).find((name) => q.has(name));
+    if (sub) {
+      const name = table[sub][method];
+      if (!name) return { name: 'Unsupported', what: `${method} ?${sub}` };
       return target.key === null
-        ? { name: 'GetBucketAcl', bucket: target.bucket }
-        : { name: 'GetObjectAcl', bucket: target.bucket, key: target.key };
-    if (q.has('versioning') && target.key === null) return { name: 'GetBucketVersioning', bucket: target.bucket };
+        ? ({ name, bucket: target.bucket } as Operation)
+        : ({ name, bucket: target.bucket, key: target.key } as Operation);
+    }
   }
   const unsupported = UNSUPPORTED_SUBRESOURCES.find((name) => q.has(name));
   if (unsupported) return { name: 'Unsupported', what: `${method} ?${unsupported}` };

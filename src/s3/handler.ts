@@ -5,7 +5,7 @@ import type { Site } from '../sites';
 import { address } from './addressing';
 import { authenticate } from './auth/authenticate';
 import { authorize } from './authorize';
-import type { FormCall, S3Call } from './call';
+import type { S3Call } from './call';
 import { classify } from './classify';
 import { S3Error, errorResponse, s3Errors } from './errors';
 import { handlers } from './ops';
@@ -32,15 +32,25 @@ export async function handleS3(
     const target = address(request.url, hostBucket);
     resource = target.bucket === null ? '/' : `/${target.bucket}${target.key === null ? '' : `/${target.key}`}`;
     const op = classify(request.method, target, request.headers);
-    let call: FormCall | S3Call = { request, op, query: target.query, site, s, requestId, waitUntil };
-    // A browser form (POST Object) is signed by fields of its body, which its handler reads and checks.
-    if (op.name !== 'PostObject') {
-      const { key, bucket, auth } = await authenticate(request, s, site, target.bucket, waitUntil);
-      authorize(op, key, bucket);
-      call = { ...call, key, bucket, auth };
-    }
+    const { key, bucket, auth } = await authenticate(request, s, site, target.bucket, waitUntil);
+    // A browser form (POST Object) is signed by fields of its body, not by the request: its handler reads them,
+    // then authorizes the form's key (or, for an unsigned form, the ACLs) with this same rule.
+    const { readableVersion } = op.name === 'PostObject' ? {} : await authorize(s, site, op, key, bucket);
     if (op.name === 'Unsupported') throw s3Errors.notImplemented(op.what);
-    response = await (handlers[op.name] as (c: FormCall | S3Call) => Promise<Response>)(call);
+    const call: S3Call = {
+      request,
+      op,
+      query: target.query,
+      site,
+      s,
+      key,
+      bucket,
+      auth,
+      requestId,
+      waitUntil,
+      readableVersion,
+    };
+    response = await (handlers[op.name] as (c: S3Call) => Promise<Response>)(call);
   } catch (err) {
     response = errorResponse(toS3Error(err, `${request.method} ${resource}`), resource, requestId, request.method);
   }

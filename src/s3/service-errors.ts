@@ -16,6 +16,7 @@ const CODE: Record<Problem, S3ErrorCode> = {
   last_admin: 'InvalidRequest',
   unknown_site: 'InvalidRequest',
   no_key_for_site: 'AccessDenied',
+  public_access_blocked: 'AccessDenied',
   invalid_bucket_name: 'InvalidBucketName',
   bucket_exists: 'BucketAlreadyExists',
   bucket_name_settling: 'OperationAborted',

@@ -30,6 +30,11 @@ export function forgetBucket(siteId: string, name: string): void {
   cache.delete(id(siteId, name));
 }
 
+/** A project's switch changed: its buckets are read afresh here at once (elsewhere within BUCKET_CACHE_MS). */
+export function forgetProjectBuckets(projectId: string): void {
+  for (const [id, entry] of cache) if (entry.row.project_id === projectId) cache.delete(id);
+}
+
 /** For tests: as a fresh isolate. */
 export function clearBucketCache(): void {
   cache.clear();

@@ -11,11 +11,13 @@ import { bucketHasUploads } from '../db/multipart';
 import type { Site } from '../sites';
 import { bucketHasObjects, sweepBucketPrefix } from '../storage/layout';
 import { BUCKET_SETTLE_MS, forgetBucket } from './bucket-cache';
+import { CANNED_ACLS, storedAcl, type PublicAccessBlock } from './acl';
 import { bucketNameProblem } from './bucket-names';
 import { requireSite, type Services } from './context';
 import { ServiceError, notFound } from './errors';
-import { text, type Body } from './input';
+import { oneOf, optionalBoolean, text, type Body } from './input';
 import type { ProjectScope } from './policy';
+import { changeBucketAcl, changePublicAccessBlock } from './public-access';
 
 /**
  * The own-key-at-site rule (from the getting-started guide): a user sees (and manages) a site's buckets in the
@@ -42,7 +44,7 @@ export async function listBuckets(s: Services, scope: ProjectScope) {
   return { buckets, hiddenSites };
 }
 
-export async function createBucket(s: Services, scope: ProjectScope, body: Body): Promise<NewBucket> {
+export async function createBucket(s: Services, scope: ProjectScope, body: Body): Promise<BucketRow> {
   const site = requireSite(s, text(body, 'site', { max: 64 }));
   const name = text(body, 'name', { max: 255 });
   const problem = bucketNameProblem(name);
@@ -58,7 +60,10 @@ export async function createBucket(s: Services, scope: ProjectScope, body: Body)
       `The bucket name "${name}" was deleted moments ago; it can be created again in a few seconds`,
     );
   }
-  return row;
+  // Read back with its settings (defaults) and the project's switch, as every other bucket answer shows it.
+  const created = await findBucket(s.db, site.id, name);
+  if (!created) throw notFound(`Bucket "${name}"`);
+  return created;
 }
 
 /**
@@ -112,4 +117,30 @@ export async function deleteBucket(s: Services, scope: ProjectScope, siteId: str
       `The bucket "${name}" is not empty: delete its objects (and abort unfinished uploads) first`,
     );
   }
+}
+
+/** Sets a bucket's canned ACL from the console: `{"acl": "private" | "public-read" | ...}`. */
+export async function setBucketAcl(s: Services, scope: ProjectScope, siteId: string, name: string, body: Body) {
+  const bucket = await getBucket(s, scope, siteId, name);
+  await changeBucketAcl(s, bucket, storedAcl(oneOf(body, 'acl', CANNED_ACLS)));
+  return getBucket(s, scope, siteId, name);
+}
+
+/** Sets the bucket's four Block Public Access flags from the console (each true or false), or with null removes them. */
+export async function setPublicAccessBlock(
+  s: Services,
+  scope: ProjectScope,
+  siteId: string,
+  name: string,
+  body: Body | null,
+) {
+  const bucket = await getBucket(s, scope, siteId, name);
+  const flags: PublicAccessBlock | null = body && {
+    blockPublicAcls: optionalBoolean(body, 'blockPublicAcls'),
+    ignorePublicAcls: optionalBoolean(body, 'ignorePublicAcls'),
+    blockPublicPolicy: optionalBoolean(body, 'blockPublicPolicy'),
+    restrictPublicBuckets: optionalBoolean(body, 'restrictPublicBuckets'),
+  };
+  await changePublicAccessBlock(s, bucket, flags);
+  return getBucket(s, scope, siteId, name);
 }

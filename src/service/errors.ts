@@ -16,6 +16,8 @@ export type Problem =
   | 'unknown_site'
   // The own-key-at-site rule (service/buckets.ts)
   | 'no_key_for_site'
+  // Public access (service/acl.ts)
+  | 'public_access_blocked'
   // Buckets
   | 'invalid_bucket_name'
   | 'bucket_exists'

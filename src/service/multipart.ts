@@ -7,7 +7,7 @@ import {
 } from '../checksums';
 import { fromBase64, fromHex, toHex } from '../crypto/encoding';
 import { ALNUM, LOWER_ALNUM, randomString } from '../crypto/random';
-import { putObjectEtag } from '../db/object-records';
+import { putObjectAcl, putObjectEtag } from '../db/object-records';
 import {
   deleteUpload,
   findUpload,
@@ -22,6 +22,7 @@ import { assemble } from '../storage/assemble';
 import { storageKey } from '../storage/layout';
 import { CHECKSUM_META, ETAG_META, PARTS_META, encodeParts, type ObjectMetadata } from '../storage/metadata';
 import { checksumMeta, type ObjectChecksum } from '../storage/stored-checksum';
+import type { StoredAcl } from './acl';
 import type { Services } from './context';
 import { ServiceError } from './errors';
 
@@ -44,8 +45,9 @@ export async function startUpload(
   bucket: string,
   key: string,
   metadata: ObjectMetadata,
-  checksum: { algorithm: string; type: string } | null = null,
+  options: { checksum?: { algorithm: string; type: string } | null; acl?: StoredAcl | null } = {},
 ): Promise<string> {
+  const { checksum = null, acl = null } = options;
   const uploadId = randomString(48, ALNUM);
   await insertUpload(s.db, {
     upload_id: uploadId,
@@ -56,6 +58,7 @@ export async function startUpload(
     checksum_algorithm: checksum?.algorithm ?? null,
     checksum_type: checksum?.type ?? null,
     created_at: s.now(),
+    acl,
   });
   return uploadId;
 }
@@ -212,6 +215,7 @@ export async function completeUpload(
   if (!object) return null;
   // For listings, which read no metadata (migrations/0005_object_etags.sql).
   await putObjectEtag(s.db, site.id, object.key, object.version, etag);
+  if (upload.acl) await putObjectAcl(s.db, site.id, object.key, object.version, upload.acl);
   const staged = await deleteUpload(s.db, upload.upload_id);
   waitUntil(deleteStaged(site.bucket, staged));
   return { object, etag, parts: chosen, checksum };

@@ -1,14 +1,16 @@
 import type { BucketRow } from '../db/buckets';
 import { listUploads } from '../db/multipart';
+import { objectAclsBetween } from '../db/object-records';
 import type { Site } from '../sites';
 import { bucketPrefix, storageKey } from '../storage/layout';
-import { listedEtags } from '../storage/listed-etags';
+import { listedEtags, listedRecords } from '../storage/listed-records';
 import { decodeToken, encodeToken, listPage } from '../storage/listing';
 import { s3Etag, type ObjectMetadata } from '../storage/metadata';
+import { asStoredAcl, CANNED_ACLS, storedAcl, type StoredAcl } from './acl';
 import { deleteIfEmpty, getBucket } from './buckets';
 import { requireSite, type Services } from './context';
 import { ServiceError, invalidInput } from './errors';
-import { optionalBoolean, optionalText, text, type Body } from './input';
+import { oneOf, optionalBoolean, optionalText, text, type Body } from './input';
 import {
   abortUpload,
   completeUpload,
@@ -21,6 +23,7 @@ import {
 } from './multipart';
 import { checkKeyLength } from './object-keys';
 import type { ProjectScope } from './policy';
+import { changeObjectAcl } from './public-access';
 
 /**
  * Objects as the console sees them: listing, browser uploads (simple and multipart), download, delete, bucket
@@ -67,6 +70,8 @@ export interface ObjectInfo {
   lastModified: string;
   /** The S3 ETag, without quotes. */
   etag: string;
+  /** The object's own canned ACL, in listings. */
+  acl?: StoredAcl;
 }
 
 /** `etag`: the object's S3 ETag when known apart from it (a listed multipart object's, see listedEtags). */
@@ -111,12 +116,15 @@ export async function listObjects(s: Services, ob: OpenBucket, q: ListQuery) {
     after,
     limit: q.limit,
   });
-  const etags = await listedEtags(s.db, ob.site.id, entries);
+  const [etags, acls] = await Promise.all([
+    listedEtags(s.db, ob.site.id, entries),
+    listedRecords(s.db, ob.site.id, entries, objectAclsBetween),
+  ]);
   const objects: ObjectInfo[] = [];
   const folders: string[] = [];
   for (const entry of entries) {
     if (typeof entry === 'string') folders.push(entry);
-    else objects.push(info(entry, ob.bucket.name, etags.get(entry.key)));
+    else objects.push({ ...info(entry, ob.bucket.name, etags.get(entry.key)), acl: asStoredAcl(acls.get(entry.key)) });
   }
   const last = entries[entries.length - 1];
   const lastKey = last === undefined ? null : typeof last === 'string' ? last : info(last, ob.bucket.name).key;
@@ -346,4 +354,12 @@ export async function emptyAndDelete(s: Services, ob: OpenBucket, body: Body) {
   const deleted =
     drained && uploads.length < EMPTY_UPLOADS && (await deleteIfEmpty(s, ob.site, ob.bucket.name)) === 'deleted';
   return { deleted, objectsDeleted, uploadsAborted: uploads.length };
+}
+
+/** Sets one object's canned ACL (its current version): `{"acl": "private" | "public-read" | ...}`. */
+export async function setObjectAcl(s: Services, ob: OpenBucket, key: string, body: Body) {
+  const acl = storedAcl(oneOf(body, 'acl', CANNED_ACLS));
+  const object = await getObject(ob, key, false);
+  await changeObjectAcl(s, ob.site, ob.bucket, object, acl);
+  return { ...info(object, ob.bucket.name), acl };
 }

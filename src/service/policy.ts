@@ -12,7 +12,8 @@ export type ProjectAction =
   | 'bucket:use' // list, create and delete buckets (further limited to sites with an own key)
   | 'key:manage' // app keys, other members' keys
   | 'member:manage'
-  | 'app:manage';
+  | 'app:manage'
+  | 'project:manage'; // project settings, such as forbidding public access
 
 const ROLE_NEEDED: Record<ProjectAction, Role> = {
   'project:read': 'member',
@@ -21,6 +22,7 @@ const ROLE_NEEDED: Record<ProjectAction, Role> = {
   'key:manage': 'admin',
   'member:manage': 'admin',
   'app:manage': 'admin',
+  'project:manage': 'admin',
 };
 
 export type SystemAction = 'user:manage';

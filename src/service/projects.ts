@@ -9,7 +9,9 @@ import {
 import type { UserRow } from '../db/users';
 import type { Services } from './context';
 import { conflict } from './errors';
-import { text, type Body } from './input';
+import { optionalBoolean, text, type Body } from './input';
+import type { ProjectScope } from './policy';
+import { changeProjectPublicAccess } from './public-access';
 
 export const PROJECT_NAME = {
   max: 64,
@@ -28,9 +30,17 @@ export async function createProject(s: Services, user: UserRow, body: Body): Pro
     name: text(body, 'name', PROJECT_NAME).trim(),
     created_by: user.id,
     created_at: s.now(),
+    block_public_access: 0,
   };
   if (!(await insertProjectWithAdmin(s.db, project, user.id))) {
     throw conflict(`A project named "${project.name}" exists already`);
   }
   return project;
+}
+
+/** The admins' switch against public access: `{"blockPublicAccess": true | false}`. */
+export async function setPublicAccess(s: Services, scope: ProjectScope, body: Body): Promise<ProjectRow> {
+  const block = optionalBoolean(body, 'blockPublicAccess');
+  await changeProjectPublicAccess(s, scope.project.id, block);
+  return { ...scope.project, block_public_access: block ? 1 : 0 };
 }

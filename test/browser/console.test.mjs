@@ -493,3 +493,60 @@ test('a user without a key at a site does not see its buckets; a member cannot o
   await page.getByRole('heading', { name: 'Sign in to the console' }).waitFor();
   await page.context().close();
 });
+
+test('public access: a bucket made public, a share link, and the project switch that forbids it', async () => {
+  const s3 = s3For(world.key);
+  await s3.send(new CreateBucketCommand({ Bucket: 'public-site' }));
+  await s3.send(new PutObjectCommand({ Bucket: 'public-site', Key: 'index.html', Body: '<h1>hello</h1>' }));
+  await s3.send(new PutObjectCommand({ Bucket: 'public-site', Key: 'private/report.txt', Body: 'numbers' }));
+  const anonymous = (key) => fetch(`${world.key.endpoint}/public-site/${key}`);
+  assert.equal((await anonymous('index.html')).status, 403);
+
+  const page = await newPage(browser, ros.consoleUrl);
+  await signIn(page, ALICE);
+  await page.getByRole('heading', { name: 'Buckets', level: 1 }).waitFor();
+  await page.goto(`${ros.consoleUrl}/#/p/${world.projectId}/buckets/thailand-1/public-site`);
+  const access = page.getByRole('region', { name: 'Access' });
+  await access.getByText('Private', { exact: true }).waitFor();
+  // Make it public: the badges say so, and anyone can read.
+  await access.getByLabel('Access (canned ACL)').selectOption('public-read');
+  await access.getByRole('button', { name: 'Save access' }).click();
+  await access.locator('.badge.public').getByText('Public').waitFor();
+  await objectRow(page, 'index.html').locator('.badge.public').waitFor();
+  assert.equal(await (await anonymous('index.html')).text(), '<h1>hello</h1>');
+  await shot(page, '30-bucket-public');
+
+  // Private again; share one object with a link that lives an hour.
+  await access.getByLabel('Access (canned ACL)').selectOption('private');
+  await access.getByRole('button', { name: 'Save access' }).click();
+  await access.getByText('Private', { exact: true }).waitFor();
+  assert.equal((await anonymous('index.html')).status, 403);
+  await page.getByRole('link', { name: 'private/' }).click();
+  await page.getByRole('button', { name: 'Share private/report.txt' }).click();
+  const share = page.getByRole('dialog', { name: 'Share report.txt' });
+  await share.getByText('Not public').waitFor();
+  await share.getByLabel('Valid for').selectOption({ label: '1 hour' });
+  await share.getByRole('button', { name: 'Create link' }).click();
+  const link = await share.locator('#share-url').textContent();
+  assert.match(link, /X-Amz-Expires=3600/);
+  const shared = await fetch(link);
+  assert.deepEqual([shared.status, await shared.text()], [200, 'numbers']);
+  await shot(page, '31-share-link');
+  // Make just this object public, from the same dialog.
+  await share.getByRole('button', { name: 'Make this object public' }).click();
+  await share.getByText('Anyone can open this address').waitFor();
+  assert.equal(await (await anonymous('private/report.txt')).text(), 'numbers');
+  await shot(page, '32-object-public');
+  await share.getByRole('button', { name: 'Close' }).click();
+
+  // The project's admins forbid public access: the object is no longer reachable unsigned.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Members & Apps' }).click();
+  await page.getByLabel('Forbid public access to every bucket of this project').check();
+  await page.getByRole('region', { name: 'Public access' }).getByRole('button', { name: 'Save' }).click();
+  await page.getByText('Public access is forbidden in this project').first().waitFor();
+  await shot(page, '33-project-forbids-public');
+  assert.equal((await anonymous('private/report.txt')).status, 403);
+  await page.goto(`${ros.consoleUrl}/#/p/${world.projectId}/buckets/thailand-1/public-site`);
+  await page.getByText("This project's admins forbid public access").waitFor();
+  await page.context().close();
+});

@@ -1,5 +1,5 @@
 // Support for the browser tests: a fresh ROS server (as `npm start` starts it), a headless Debian Chromium driven
-// by playwright-core (never a downloaded browser), a minimal console API client, and screenshots light and dark.
+// by playwright-core (never a downloaded browser), the console API client, and screenshots light and dark.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -90,5 +90,5 @@ export async function shot(page, name, { fullPage = true } = {}) {
   await page.emulateMedia({ colorScheme: 'light' });
 }
 
-/** The console's JSON API from Node, for setting the scene: the end-to-end tests' client. */
+/** The console's JSON API from Node, for setting the scene: the `ros` CLI's client, as the end-to-end tests use it. */
 export { ConsoleClient as Api } from '../e2e/support/ros-api.mjs';

@@ -245,6 +245,69 @@ describe('ros CLI', () => {
     expect(r.stderr).toContain('finland-1');
   });
 
+  it('makes the bucket public, shares an object, and blocks public access', async () => {
+    const where = ['--project', PROJECT, '--site', 'thailand-1'];
+    const url = (key) => `http://127.0.0.2:${port}/${BUCKET}/${key}`;
+    const access = await ok(['bucket', 'access', ...where, BUCKET, '--acl', 'public-read-write', '--json']);
+    expect(access).toMatchObject({
+      acl: 'public-read-write',
+      effective: { anyoneCanRead: true, anyoneCanWrite: true },
+    });
+    expect(await ok(['bucket', 'access', ...where, BUCKET])).toContain('public: anyone can read and write');
+    // Anyone may write now: an unsigned PUT, as a browser would send it.
+    expect((await fetch(url('shared.txt'), { method: 'PUT', body: 'shared bytes' })).status).toBe(200);
+
+    const share = await ok([
+      'object',
+      'share',
+      ...where,
+      '--bucket',
+      BUCKET,
+      '--key',
+      'shared.txt',
+      '--expires',
+      '2h',
+      '--json',
+    ]);
+    expect(new URL(share.url).searchParams.get('X-Amz-Expires')).toBe('7200');
+    expect(await (await fetch(share.url)).text()).toBe('shared bytes');
+    await fails(
+      ['object', 'share', ...where, '--bucket', BUCKET, '--key', 'shared.txt', '--expires', '8d'],
+      'invalid_input',
+    );
+    const acl = await ok([
+      'object',
+      'acl',
+      ...where,
+      '--bucket',
+      BUCKET,
+      '--key',
+      'shared.txt',
+      '--acl',
+      'public-read',
+      '--json',
+    ]);
+    expect(acl).toMatchObject({ key: 'shared.txt', acl: 'public-read' });
+
+    const ignored = await ok(['bucket', 'public-access-block', ...where, BUCKET, '--ignore-public-acls', '--json']);
+    expect(ignored.publicAccessBlock).toEqual({
+      blockPublicAcls: false,
+      ignorePublicAcls: true,
+      blockPublicPolicy: false,
+      restrictPublicBuckets: false,
+    });
+    expect((await fetch(url('shared.txt'))).status).toBe(403);
+    await ok(['bucket', 'public-access-block', ...where, BUCKET, '--remove']);
+    expect((await ok(['project', 'public-access', '--project', PROJECT, '--block', '--json'])).blockPublicAccess).toBe(
+      true,
+    );
+    expect((await fetch(url('shared.txt'))).status).toBe(403);
+    await fails(['bucket', 'access', ...where, BUCKET, '--acl', 'public-read'], 'public_access_blocked');
+    await ok(['project', 'public-access', '--project', PROJECT, '--allow']);
+    expect((await fetch(url('shared.txt'), { method: 'DELETE' })).status).toBe(204);
+    await ok(['bucket', 'access', ...where, BUCKET, '--acl', 'private']);
+  });
+
   it('deletes the bucket', async () => {
     await ok(['bucket', 'delete', '--project', PROJECT, '--site', 'thailand-1', BUCKET]);
     expect(await ok(['bucket', 'list', '--project', PROJECT, '--json'])).toEqual([]);

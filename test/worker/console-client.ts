@@ -38,6 +38,7 @@ export class ConsoleClient {
   get = <T = any>(path: string) => this.call<T>('GET', path);
   post = <T = any>(path: string, body?: unknown) => this.call<T>('POST', path, body ?? {});
   patch = <T = any>(path: string, body: unknown) => this.call<T>('PATCH', path, body);
+  put = <T = any>(path: string, body: unknown) => this.call<T>('PUT', path, body);
   delete = <T = any>(path: string) => this.call<T>('DELETE', path);
 
   static async login(email: string, password: string): Promise<ConsoleClient> {

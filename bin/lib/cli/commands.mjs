@@ -408,7 +408,154 @@ export const commands = {
       done(ctx, { site, name, deleted: true }, `Deleted bucket ${name} at ${site}.`);
     },
   },
+
+  'bucket access': {
+    summary: 'show who may reach a bucket; with --acl, set its canned ACL',
+    args: [{ name: 'NAME', help: 'the bucket' }],
+    options: {
+      project: PROJECT,
+      site: SITE,
+      acl: {
+        type: 'string',
+        value: 'ACL',
+        help: 'private, public-read, public-read-write or authenticated-read (any ROS key of any project)',
+      },
+    },
+    async run(ctx, opts, [name]) {
+      const site = await siteId(ctx, opts.site);
+      const client = await ctx.client();
+      const path = apiPath`/projects/${opts.project}/buckets/${site}/${name}`;
+      const { bucket } = opts.acl ? await client.put(`${path}/acl`, { acl: opts.acl }) : await client.get(path);
+      done(ctx, bucket.access, accessText(bucket));
+    },
+  },
+
+  'bucket public-access-block': {
+    summary: "set a bucket's Block Public Access switches (those not given are off); --remove clears them",
+    args: [{ name: 'NAME', help: 'the bucket' }],
+    options: {
+      project: PROJECT,
+      site: SITE,
+      'block-public-acls': { type: 'boolean', help: 'refuse requests that would set a public ACL' },
+      'ignore-public-acls': { type: 'boolean', help: 'public ACLs grant nothing' },
+      'block-public-policy': { type: 'boolean', help: 'kept for S3 tools (ROS has no bucket policies)' },
+      'restrict-public-buckets': { type: 'boolean', help: 'kept for S3 tools (ROS has no bucket policies)' },
+      remove: { type: 'boolean', help: 'remove the switches' },
+    },
+    async run(ctx, opts, [name]) {
+      const site = await siteId(ctx, opts.site);
+      const path = apiPath`/projects/${opts.project}/buckets/${site}/${name}/public-access-block`;
+      const client = await ctx.client();
+      const { bucket } = opts.remove
+        ? await client.delete(path)
+        : await client.put(path, {
+            blockPublicAcls: Boolean(opts['block-public-acls']),
+            ignorePublicAcls: Boolean(opts['ignore-public-acls']),
+            blockPublicPolicy: Boolean(opts['block-public-policy']),
+            restrictPublicBuckets: Boolean(opts['restrict-public-buckets']),
+          });
+      done(ctx, bucket.access, accessText(bucket));
+    },
+  },
+
+  'object acl': {
+    summary: "set one object's canned ACL (its current version)",
+    options: {
+      project: PROJECT,
+      site: SITE,
+      bucket: { type: 'string', value: 'BUCKET', help: 'the bucket', required: true },
+      key: { type: 'string', value: 'KEY', help: 'the object key', required: true },
+      acl: {
+        type: 'string',
+        value: 'ACL',
+        help: 'private, public-read, public-read-write or authenticated-read',
+        required: true,
+      },
+    },
+    async run(ctx, opts) {
+      const site = await siteId(ctx, opts.site);
+      const path = apiPath`/projects/${opts.project}/buckets/${site}/${opts.bucket}/object/acl`;
+      const { object } = await (await ctx.client()).put(`${path}?key=${encodeURIComponent(opts.key)}`, {
+        acl: opts.acl,
+      });
+      done(ctx, object, `${object.key}: ${object.acl}`);
+    },
+  },
+
+  'object share': {
+    summary: 'a share link for one object: a presigned GET URL signed with your own key (at most 7 days)',
+    options: {
+      project: PROJECT,
+      site: SITE,
+      bucket: { type: 'string', value: 'BUCKET', help: 'the bucket', required: true },
+      key: { type: 'string', value: 'KEY', help: 'the object key', required: true },
+      expires: { type: 'string', value: 'WHEN', help: 'how long it works: 90m, 12h, 7d or seconds (default 1h)' },
+    },
+    async run(ctx, opts) {
+      const site = await siteId(ctx, opts.site);
+      const path = apiPath`/projects/${opts.project}/buckets/${site}/${opts.bucket}/object/share`;
+      const { share } = await (await ctx.client()).post(`${path}?key=${encodeURIComponent(opts.key)}`, {
+        expiresIn: seconds(opts.expires ?? '1h'),
+      });
+      done(ctx, share, `${share.url}\n  Works until ${share.expiresAt} (signed with ${share.accessKeyId}).`);
+    },
+  },
+
+  'project public-access': {
+    summary: 'forbid (--block) or allow (--allow) public access to every bucket of a project (project admins)',
+    options: {
+      project: PROJECT,
+      block: { type: 'boolean', help: 'no bucket of the project can be public' },
+      allow: { type: 'boolean', help: 'buckets may be made public again' },
+    },
+    async run(ctx, opts) {
+      if (Boolean(opts.block) === Boolean(opts.allow)) throw usageError('say --block or --allow');
+      const { project } = await (await ctx.client()).put(apiPath`/projects/${opts.project}/public-access`, {
+        blockPublicAccess: Boolean(opts.block),
+      });
+      done(
+        ctx,
+        project,
+        project.blockPublicAccess
+          ? `Public access is forbidden in ${project.name}.`
+          : `Buckets of ${project.name} may be made public.`,
+      );
+    },
+  },
 };
+
+/** A bucket's access in words, as the console's badge says it. @param {any} bucket */
+function accessText({ name, access }) {
+  const e = access.effective;
+  const state = e.anyoneCanWrite
+    ? 'public: anyone can read and write'
+    : e.anyoneCanRead
+      ? 'public: anyone can read'
+      : e.anyKeyCanRead
+        ? 'any ROS access key can read'
+        : 'private';
+  const flags = access.publicAccessBlock
+    ? Object.entries(access.publicAccessBlock)
+        .filter(([, on]) => on)
+        .map(([flag]) => flag)
+        .join(', ') || 'none'
+    : 'not set';
+  return [
+    `${name}: ${state}`,
+    `  ACL:                  ${access.acl}`,
+    `  Block Public Access:  ${flags}`,
+    access.projectBlocksPublicAccess ? "  The project's admins forbid public access." : null,
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+/** A lifetime as seconds: "90m", "12h", "7d", or a number of seconds. @param {string} text */
+function seconds(text) {
+  const m = /^(\d+)([smhd]?)$/.exec(text.trim());
+  if (!m) throw usageError(`--expires: "${text}" is not a duration such as 90m, 12h or 7d`);
+  return Number(m[1]) * { '': 1, s: 1, m: 60, h: 3600, d: 86400 }[m[2]];
+}
 
 /** Quotes a value for a copy-pasteable hint if the shell would split it. @param {string} s */
 function shellWord(s) {

@@ -99,6 +99,11 @@ export class RosClient {
     return this.request('POST', path, body).then((r) => r.data);
   }
 
+  /** @param {string} path @param {unknown} body */
+  put(path, body) {
+    return this.request('PUT', path, body).then((r) => r.data);
+  }
+
   /** @param {string} path */
   delete(path) {
     return this.request('DELETE', path).then((r) => r.data);

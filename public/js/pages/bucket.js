@@ -1,8 +1,9 @@
 import { api } from '../api.js';
 import { notice } from '../ui/blocks.js';
-import { h } from '../ui/dom.js';
+import { h, replace } from '../ui/dom.js';
 import { icon } from '../ui/icons.js';
 import { menuButton } from '../ui/menu.js';
+import { accessBadge, accessSection } from './bucket/access.js';
 import { deleteBucketDialog } from './bucket/delete.js';
 import { bucketDetails } from './bucket/details.js';
 import { objectListing } from './bucket/objects.js';
@@ -35,6 +36,12 @@ export async function bucketPage(ctx) {
     details.loadStats();
   };
   const objects = objectListing(view, reloadAll);
+  const badge = h('span', { class: 'access-badge' }, accessBadge(bucket));
+  // A change of access shows in the head's badge and in the objects' public marks at once.
+  const access = accessSection(view, (updated) => {
+    replace(badge, accessBadge(updated));
+    objects.reload();
+  });
   const shelf = uploadShelf(ctx.app.uploads, base);
   shelf.refresh = reloadAll;
   const upload = uploadControls(view, shelf);
@@ -76,10 +83,12 @@ export async function bucketPage(ctx) {
         { class: 'title-block' },
         h('h1', { tabindex: '-1' }, icon('bucket', 'icon title-icon'), bucket.name),
         h('span', { class: 'badge' }, bucket.siteName),
+        badge,
       ),
       menuButton('Bucket actions', [{ label: 'Delete', danger: true, onSelect: () => deleteBucketDialog(view) }]),
     ),
     details.section,
+    access,
     objectsSection,
   );
   objects.reload();

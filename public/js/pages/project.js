@@ -8,6 +8,7 @@ import { h } from '../ui/dom.js';
 import { when } from '../ui/format.js';
 import { busy, field, formError } from '../ui/forms.js';
 import { icon, iconButton } from '../ui/icons.js';
+import { publicAccessCard } from './project/public-access.js';
 
 /**
  * A project's member as the API lists it, and an app (a member that only holds keys).
@@ -16,7 +17,8 @@ import { icon, iconButton } from '../ui/icons.js';
  */
 
 /**
- * The project page for admins: members (add by email, change role, remove) and apps (create, delete).
+ * The project page for admins: members (add by email, change role, remove), apps (create, delete), and the switch
+ * that forbids public access.
  * Members are told it is for admins and shown nothing to change.
  * @param {import('../app-state.js').Ctx} ctx
  */
@@ -300,5 +302,6 @@ export async function projectPage(ctx) {
       h('h3', null, 'Add an app'),
       appForm,
     ),
+    publicAccessCard(project),
   );
 }

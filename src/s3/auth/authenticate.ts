@@ -6,9 +6,9 @@ import type { Services } from '../../service/context';
 import type { Site } from '../../sites';
 import { PLUS_IS_SPACE } from '../addressing';
 import { S3Error } from '../errors';
-import type { CallerKey } from '../call';
+import type { AnonymousAuth, CallerKey, RequestAuth } from '../call';
 import { type FormSignature, verifyFormSignature } from './post-signature';
-import { checkRequestTime, parseAuth, verify, type VerifiedAuth } from './sigv4';
+import { checkRequestTime, parseAuth, payloadKind, verify } from './sigv4';
 
 /**
  * Who signed the request, and the bucket it names, in at most one D1 read, and none when both are cached.
@@ -30,9 +30,10 @@ const keyCache = new Map<string, CachedKey>();
 const lastTouched = new Map<string, number>();
 
 export interface Authenticated {
-  key: CallerKey;
+  /** null for an anonymous request: authorize() decides what the ACLs allow it. */
+  key: CallerKey | null;
   bucket: BucketRow | null;
-  auth: VerifiedAuth;
+  auth: RequestAuth;
 }
 
 const invalidKey = () =>
@@ -46,10 +47,10 @@ export async function authenticate(
   waitUntil: (p: Promise<unknown>) => void,
 ): Promise<Authenticated> {
   const attempt = parseAuth(request);
-  if (attempt.kind === 'anonymous') {
-    throw new S3Error('AccessDenied', 'Anonymous access is not allowed: sign the request with an access key.');
-  }
   const now = s.now();
+  if (attempt.kind === 'anonymous') {
+    return { key: null, bucket: await bucketRow(s, site, bucketName, now), auth: anonymousAuth(request.headers) };
+  }
   // Stale requests are refused before any lookup.
   checkRequestTime(attempt, now);
   const { key, secret, bucket } = await lookUpKey(s, site, attempt.accessKeyId, bucketName, now);
@@ -77,6 +78,27 @@ export async function authenticateForm(
   return { key: callerKey(key), bucket };
 }
 
+/** The bucket a request names, from the isolate's cache or D1 (null when it names none or it does not exist). */
+export async function bucketRow(s: Services, site: Site, name: string | null, now: number): Promise<BucketRow | null> {
+  if (name === null) return null;
+  let bucket = cachedBucket(site.id, name, now);
+  if (!bucket) {
+    bucket = await findBucket(s.db, site.id, name);
+    if (bucket) rememberBucket(bucket, now);
+  }
+  return bucket;
+}
+
+/** An unsigned request's payload: a hex SHA-256 or an unsigned aws-chunked trailer can still be checked. */
+function anonymousAuth(headers: Headers): AnonymousAuth {
+  const declared = headers.get('x-amz-content-sha256');
+  const payload = declared === null ? 'unsigned' : payloadKind(declared);
+  if (payload !== 'unsigned' && payload !== 'signed' && payload !== 'streaming-unsigned-trailer') {
+    throw new S3Error('AccessDenied', 'A signed payload needs a signed request: sign it with an access key.');
+  }
+  return { kind: 'anonymous', payload, payloadHash: declared ?? '', region: 'us-east-1' };
+}
+
 /** The access key as handlers may see it: never the secret. */
 export const callerKey = ({ id, project_id, site_id, status }: KeyRow): CallerKey => ({
   id,
@@ -98,12 +120,9 @@ export async function lookUpKey(
   now: number,
 ): Promise<{ key: KeyRow; secret: string; bucket: BucketRow | null }> {
   let cached = keyCache.get(accessKeyId);
-  let bucket: BucketRow | null = bucketName === null ? null : cachedBucket(site.id, bucketName, now);
+  let bucket: BucketRow | null;
   if (cached && cached.until > now) {
-    if (bucketName !== null && !bucket) {
-      bucket = await findBucket(s.db, site.id, bucketName);
-      if (bucket) rememberBucket(bucket, now);
-    }
+    bucket = await bucketRow(s, site, bucketName, now);
   } else {
     const found = await findKeyWithBucket(s.db, accessKeyId, site.id, bucketName);
     if (!found) {

@@ -1,8 +1,10 @@
-import { listProjectBucketsAtSite, findBucket } from '../../db/buckets';
+import { findBucket, listProjectBucketsAtSite, updateBucketAcl } from '../../db/buckets';
+import { findProject } from '../../db/projects';
 import { bucketNameProblem } from '../../service/bucket-names';
 import { bucketIsEmpty, claimBucket, removeBucket } from '../../service/buckets';
-import type { Handler } from '../call';
+import { signingKey, type Handler } from '../call';
 import { S3Error, s3Errors } from '../errors';
+import { requestedAcl } from '../acl-request';
 import { readSmallBody } from '../body/small';
 import { parseXml, xmlResponse } from '../xml';
 
@@ -14,7 +16,9 @@ export const owner = (projectId: string) =>
   ] as const;
 
 /** https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBuckets.html — the key's project's buckets at this site. */
-export const listBuckets: Handler<'ListBuckets'> = async ({ s, site, key }) => {
+export const listBuckets: Handler<'ListBuckets'> = async (call) => {
+  const { s, site } = call;
+  const key = signingKey(call);
   const buckets = await listProjectBucketsAtSite(s.db, key.project_id, site.id);
   return xmlResponse('ListAllMyBucketsResult', [
     ['Owner', [...owner(key.project_id)]],
@@ -40,10 +44,16 @@ export const listBuckets: Handler<'ListBuckets'> = async ({ s, site, key }) => {
  * (any LocationConstraint: the site is the location), but must be well-formed.
  */
 export const createBucket: Handler<'CreateBucket'> = async (call) => {
-  const { s, site, key, op } = call;
+  const { s, site, op } = call;
+  const key = signingKey(call);
   const problem = bucketNameProblem(op.bucket);
   if (problem)
     throw new S3Error('InvalidBucketName', `The specified bucket is not valid. ${problem}.`, { BucketName: op.bucket });
+  const project = await findProject(s.db, key.project_id);
+  const acl = requestedAcl(call.request.headers, {
+    public_access_block: null,
+    project_block_public_access: project?.block_public_access ?? 0,
+  });
   const configuration = await readSmallBody(call, 64 << 10);
   if (configuration.trim()) {
     if (!('CreateBucketConfiguration' in parseXml(configuration))) {
@@ -83,6 +93,7 @@ export const createBucket: Handler<'CreateBucket'> = async (call) => {
     bucket = await findBucket(s.db, site.id, op.bucket);
     throw taken();
   }
+  if (acl && acl !== 'private') await updateBucketAcl(s.db, site.id, op.bucket, acl);
   return new Response(null, { status: 200, headers: { Location: `/${op.bucket}` } });
 };
 

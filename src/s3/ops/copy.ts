@@ -2,13 +2,15 @@ import { createChecksum, parseAlgorithm } from '../../checksums';
 import { toBase64 } from '../../crypto/encoding';
 import { findBucket } from '../../db/buckets';
 import { MAX_PART_SIZE, parsePartNumber, storePart } from '../../service/multipart';
+import { recordObjectAcl } from '../../service/public-access';
 import { checkKeyLength } from '../../service/object-keys';
 import { assemble } from '../../storage/assemble';
 import { storageKey } from '../../storage/layout';
 import { CHECKSUM_META, ETAG_META, PARTS_META, quotedEtag, s3Etag, type ObjectMetadata } from '../../storage/metadata';
 import { checksumMeta, objectChecksum, type ObjectChecksum } from '../../storage/stored-checksum';
+import { requestedAcl } from '../acl-request';
 import { checkBucketAccess } from '../authorize';
-import type { Handler, S3Call } from '../call';
+import { signingKey, type Handler, type S3Call } from '../call';
 import { checksumElements } from '../checksum-wire';
 import { evaluateConditions } from '../conditions';
 import { S3Error, s3Errors } from '../errors';
@@ -51,7 +53,7 @@ async function copySource(call: S3Call): Promise<CopySource> {
   checkBucketAccess(
     bucket,
     bucket === call.bucket?.name ? call.bucket : await findBucket(call.s.db, call.site.id, bucket),
-    call.key,
+    signingKey(call),
   );
   const object = await call.site.bucket.head(storageKey(bucket, key));
   if (!object) throw s3Errors.noSuchKey(key);
@@ -105,6 +107,7 @@ export const copyObject: Handler<'CopyObject'> = async (call) => {
       ArgumentValue: directive,
     });
   }
+  const acl = requestedAcl(request.headers, call.bucket);
   const source = await copySource(call);
   if (source.bucket === op.bucket && source.key === op.key && directive === 'COPY') {
     throw new S3Error(
@@ -124,6 +127,7 @@ export const copyObject: Handler<'CopyObject'> = async (call) => {
     { ...metadata, ...(onlyIf && { onlyIf }) },
   );
   if (!copied) throw s3Errors.preconditionFailed();
+  await recordObjectAcl(call.s, site, copied, acl);
   return xmlResponse('CopyObjectResult', [
     ['LastModified', copied.uploaded.toISOString()],
     ['ETag', quotedEtag(copied)],

@@ -1,6 +1,6 @@
 import type { Handler } from '../call';
 import type { Operation } from '../classify';
-import { getBucketAcl, getBucketVersioning, getObjectAcl } from './acl';
+import { getBucketAcl, getBucketVersioning, getObjectAcl, putBucketAcl, putObjectAcl } from './acl';
 import { createBucket, deleteBucket, getBucketLocation, headBucket, listBuckets } from './bucket';
 import { copyObject, uploadPartCopy } from './copy';
 import { deleteObject } from './delete';
@@ -17,6 +17,7 @@ import {
 } from './multipart';
 import { postObject } from './post';
 import { putObject } from './put';
+import { deletePublicAccessBlock, getPublicAccessBlock, putPublicAccessBlock } from './public-access-block';
 
 type Implemented = Exclude<Operation['name'], 'Unsupported'>;
 
@@ -46,4 +47,9 @@ export const handlers: { [N in Implemented]: Handler<N> } = {
   GetBucketVersioning: getBucketVersioning,
   GetBucketAcl: getBucketAcl,
   GetObjectAcl: getObjectAcl,
+  PutBucketAcl: putBucketAcl,
+  PutObjectAcl: putObjectAcl,
+  GetPublicAccessBlock: getPublicAccessBlock,
+  PutPublicAccessBlock: putPublicAccessBlock,
+  DeletePublicAccessBlock: deletePublicAccessBlock,
 };

@@ -1,8 +1,8 @@
 import { bucketPrefix } from '../../storage/layout';
-import { listedEtags } from '../../storage/listed-etags';
+import { listedEtags } from '../../storage/listed-records';
 import { decodeToken, encodeToken, listPage, type ListEntry } from '../../storage/listing';
 import { s3Etag } from '../../storage/metadata';
-import type { Handler, OpNamed, S3Call } from '../call';
+import { namedBucket, type Handler, type OpNamed, type S3Call } from '../call';
 import { S3Error } from '../errors';
 import { parseMaxKeys, urlEncode } from '../list-params';
 import { xmlResponse, type XmlNode } from '../xml';
@@ -88,7 +88,7 @@ async function list(call: ListCall, version: 1 | 2): Promise<Response> {
   const enc = encodingType === null ? (s: string) => s : urlEncode;
   const baseLength = bucketPrefix(bucket).length;
   const withOwner = version === 1 || q.get('fetch-owner')?.toLowerCase() === 'true';
-  const ownerNode: XmlNode = withOwner ? ['Owner', owner(call.key.project_id)] : null;
+  const ownerNode: XmlNode = withOwner ? ['Owner', owner(namedBucket(call).project_id)] : null;
   const contents: XmlNode[] = [];
   const commonPrefixes: XmlNode[] = [];
   for (const entry of entries) {

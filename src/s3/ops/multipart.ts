@@ -13,8 +13,9 @@ import {
 } from '../../service/multipart';
 import { checkKeyLength } from '../../service/object-keys';
 import { storageKey } from '../../storage/layout';
+import { requestedAcl } from '../acl-request';
 import { readSmallBody } from '../body/small';
-import type { Handler, OpNamed, S3Call } from '../call';
+import { namedBucket, type Handler, type OpNamed, type S3Call } from '../call';
 import { checksumElements, headerName } from '../checksum-wire';
 import { S3Error, s3Errors } from '../errors';
 import { metadataFromHeaders } from '../object-headers';
@@ -39,11 +40,16 @@ export const requireUpload = (call: UploadCall): Promise<UploadRow> =>
   findRequiredUpload(call.s, call.site, call.op.bucket, call.op.key, call.query.get('uploadId') ?? '');
 
 /** https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateMultipartUpload.html */
-export const createMultipartUpload: Handler<'CreateMultipartUpload'> = async ({ request, s, site, op }) => {
+export const createMultipartUpload: Handler<'CreateMultipartUpload'> = async (call) => {
+  const { request, s, site, op } = call;
   checkKeyLength(op.bucket, op.key);
   refuseUnsupportedHeaders(request.headers);
   const checksum = requestedChecksum(request.headers);
-  const uploadId = await startUpload(s, site, op.bucket, op.key, metadataFromHeaders(request.headers), checksum);
+  const acl = requestedAcl(request.headers, call.bucket);
+  const uploadId = await startUpload(s, site, op.bucket, op.key, metadataFromHeaders(request.headers), {
+    checksum,
+    acl,
+  });
   const response = xmlResponse('InitiateMultipartUploadResult', [
     ['Bucket', op.bucket],
     ['Key', op.key],
@@ -203,7 +209,7 @@ function maxParam(query: URLSearchParams, name: string, fallback: number): numbe
 
 /** https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListParts.html */
 export const listParts: Handler<'ListParts'> = async (call) => {
-  const { query, s, op, key } = call;
+  const { query, s, op } = call;
   const upload = await requireUpload(call);
   const maxParts = maxParam(query, 'max-parts', 1000);
   const marker = Number(query.get('part-number-marker') ?? '0') || 0;
@@ -215,8 +221,8 @@ export const listParts: Handler<'ListParts'> = async (call) => {
     ['Bucket', op.bucket],
     ['Key', op.key],
     ['UploadId', upload.upload_id],
-    ['Initiator', [...owner(key.project_id)]],
-    ['Owner', [...owner(key.project_id)]],
+    ['Initiator', [...owner(namedBucket(call).project_id)]],
+    ['Owner', [...owner(namedBucket(call).project_id)]],
     ['StorageClass', 'STANDARD'],
     algorithm && ['ChecksumAlgorithm', algorithm],
     algorithm && ['ChecksumType', upload.checksum_type ?? 'COMPOSITE'],
@@ -244,7 +250,8 @@ export const listParts: Handler<'ListParts'> = async (call) => {
  * Uploads in key order, then upload id; with a delimiter, keys sharing a prefix up to it collapse into one
  * CommonPrefixes entry (counted once against max-uploads).
  */
-export const listMultipartUploads: Handler<'ListMultipartUploads'> = async ({ query, s, site, op, key }) => {
+export const listMultipartUploads: Handler<'ListMultipartUploads'> = async (call) => {
+  const { query, s, site, op } = call;
   const maxUploads = maxParam(query, 'max-uploads', 1000);
   const prefix = query.get('prefix') ?? '';
   const delimiter = query.get('delimiter') ?? '';
@@ -299,8 +306,8 @@ export const listMultipartUploads: Handler<'ListMultipartUploads'> = async ({ qu
         [
           ['Key', encode(u.key)],
           ['UploadId', u.upload_id],
-          ['Initiator', [...owner(key.project_id)]],
-          ['Owner', [...owner(key.project_id)]],
+          ['Initiator', [...owner(namedBucket(call).project_id)]],
+          ['Owner', [...owner(namedBucket(call).project_id)]],
           ['StorageClass', 'STANDARD'],
           ['Initiated', new Date(u.created_at).toISOString()],
           u.checksum_algorithm && ['ChecksumAlgorithm', u.checksum_algorithm],

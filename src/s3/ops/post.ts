@@ -2,12 +2,14 @@ import { utf8ByteString } from '../../crypto/encoding';
 import { checkKeyLength } from '../../service/object-keys';
 import { storageKey } from '../../storage/layout';
 import { quotedEtag } from '../../storage/metadata';
+import { recordObjectAcl } from '../../service/public-access';
 import { authenticateForm } from '../auth/authenticate';
 import { formSignature } from '../auth/post-signature';
+import { requestedAcl } from '../acl-request';
 import { authorize } from '../authorize';
 import { coalesced } from '../body/coalesce';
 import { boundaryOf, type Form, type FormFile, malformedPost, mediaType, readForm } from '../body/form-data';
-import type { FormCall, Handler, OpNamed } from '../call';
+import type { Handler, OpNamed, S3Call } from '../call';
 import { S3Error, s3Errors } from '../errors';
 import { metadataFromHeaders } from '../object-headers';
 import { checkPolicy, parsePolicy } from '../post-policy';
@@ -22,20 +24,13 @@ export const MAX_FORM_FIELDS_BYTES = 20 * 1024;
  */
 export const BUFFERED_FILE_BYTES = 8 * 1024 ** 2;
 
-/** S3's canned ACLs, as a form's `acl` field may name them. */
-const CANNED_ACLS = new Set([
-  'private',
-  'public-read',
-  'public-read-write',
-  'aws-exec-read',
-  'authenticated-read',
-  'bucket-owner-read',
-  'bucket-owner-full-control',
-]);
-
-/** The fields PutObject takes as headers: object metadata, Content-MD5, flexible checksums, encryption. */
+/**
+ * The fields PutObject takes as headers: object metadata, Content-MD5, flexible checksums, encryption, and the
+ * canned ACL (`acl`, PutObject's x-amz-acl).
+ */
 const HEADER_FIELD =
   /^(cache-control|content-type|content-disposition|content-encoding|content-language|expires|content-md5|x-amz-meta-.+|x-amz-checksum-.+|x-amz-server-side-encryption.*)$/;
+const ACL_FIELD = 'acl';
 
 /**
  * https://docs.aws.amazon.com/AmazonS3/latest/API/RESTObjectPOST.html — a browser form upload. The request carries
@@ -68,21 +63,19 @@ export const postObject: Handler<'PostObject'> = async (call) => {
     });
   }
 
-  await authenticateAndAuthorize(call, fields);
-  const policy = parsePolicy(fields.get('policy')!);
+  const bucket = await authenticateAndAuthorize(call, fields);
+  // An unsigned form has no policy to meet (S3 takes it only where the ACL lets anyone write).
+  const policy = fields.has('policy') ? parsePolicy(fields.get('policy')!) : null;
   if (fields.has('tagging')) {
     throw new S3Error('NotImplemented', 'ROS does not implement object tags: remove the tagging field from the form.');
-  }
-  const acl = fields.get('acl');
-  if (acl !== undefined && !CANNED_ACLS.has(acl)) {
-    throw new S3Error('InvalidArgument', `Invalid canned ACL: ${acl}`, { ArgumentName: 'acl', ArgumentValue: acl });
   }
   checkKeyLength(op.bucket, key);
   const headers = headersOf(fields);
   refuseUnsupportedHeaders(headers);
+  const acl = requestedAcl(headers, bucket);
   const metadata = metadataFromHeaders(headers);
   const file = await sizedFile(call, form.file, boundary);
-  checkPolicy(policy, { fields, bucket: op.bucket, size: file.length }, call.s.now());
+  if (policy) checkPolicy(policy, { fields, bucket: op.bucket, size: file.length }, call.s.now());
 
   const target = storageKey(op.bucket, key);
   const upload: Upload = {
@@ -98,6 +91,7 @@ export const postObject: Handler<'PostObject'> = async (call) => {
       customMetadata: { ...metadata.customMetadata, ...checksum },
     }),
   );
+  await recordObjectAcl(call.s, site, received.object, acl);
   return answer(call, fields, key, {
     ETag: quotedEtag(received.object),
     Location: objectUrl(request.url, key),
@@ -123,30 +117,26 @@ function formFields(form: Form): Map<string, string> {
 }
 
 /**
- * Signed forms must be signed by an active key of this site whose project owns the bucket: the one rule every
- * request meets (../authorize.ts). ROS has no publicly writable buckets yet, so an unsigned form is refused.
+ * The form's signer (the key that signed its policy), or nobody for an unsigned form, held to the one rule of
+ * ../authorize.ts: the bucket's owner may upload, anyone else as far as the bucket's ACL grants WRITE.
  */
-async function authenticateAndAuthorize(call: FormCall<OpNamed<'PostObject'>>, fields: Map<string, string>) {
+async function authenticateAndAuthorize(call: S3Call<OpNamed<'PostObject'>>, fields: Map<string, string>) {
+  const { s, site, op } = call;
   const signature = formSignature(fields);
-  if (!signature) throw new S3Error('AccessDenied', 'Access Denied');
-  const { key, bucket } = await authenticateForm(
-    call.s,
-    call.site,
-    call.op.bucket,
-    signature,
-    fields.get('policy')!,
-    call.waitUntil,
-  );
-  authorize(call.op, key, bucket);
+  const { key, bucket } = signature
+    ? await authenticateForm(s, site, op.bucket, signature, fields.get('policy')!, call.waitUntil)
+    : { key: null, bucket: call.bucket };
+  await authorize(s, site, op, key, bucket);
+  return bucket;
 }
 
 /** Header-like fields as the headers PutObject would have had, in the same byte form (UTF-8 bytes, one a char). */
 function headersOf(fields: Map<string, string>): Headers {
   const headers = new Headers();
   for (const [name, value] of fields) {
-    if (!HEADER_FIELD.test(name)) continue;
+    if (!HEADER_FIELD.test(name) && name !== ACL_FIELD) continue;
     try {
-      headers.set(name, utf8ByteString(value));
+      headers.set(name === ACL_FIELD ? 'x-amz-acl' : name, utf8ByteString(value));
     } catch {
       throw new S3Error('InvalidArgument', `The form field ${name} is not a valid HTTP header.`, {
         ArgumentName: name,
@@ -171,7 +161,7 @@ interface SizedFile {
  * the last part, as browsers and S3's SDKs send it; a body that disagrees fails the put (MalformedPOSTRequest),
  * and nothing is stored.
  */
-async function sizedFile(call: FormCall, file: FormFile, boundary: string): Promise<SizedFile> {
+async function sizedFile(call: S3Call, file: FormFile, boundary: string): Promise<SizedFile> {
   const declared = call.request.headers.get('Content-Length');
   const closing = `\r\n--${boundary}--\r\n`.length;
   const rest = declared === null ? null : Number(declared) - file.offset - closing;
@@ -214,7 +204,7 @@ function objectUrl(requestUrl: string, key: string): string {
  * PostResponse document) or, for 204 and anything else, 204.
  */
 function answer(
-  { op }: FormCall<OpNamed<'PostObject'>>,
+  { op }: S3Call<OpNamed<'PostObject'>>,
   fields: Map<string, string>,
   key: string,
   headers: Record<string, string>,

@@ -1,6 +1,7 @@
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from '../../checksums';
 import { fromBase64, fromHex } from '../../crypto/encoding';
 import { putObjectChecksum } from '../../db/object-records';
+import { recordObjectAcl } from '../../service/public-access';
 import { checkKeyLength } from '../../service/object-keys';
 import { storageKey } from '../../storage/layout';
 import { CHECKSUM_META, quotedEtag, s3Etag } from '../../storage/metadata';
@@ -9,10 +10,10 @@ import { decodeAwsChunked, isAwsChunked, parseTrailerNames } from '../body/aws-c
 import { checksumCheck } from '../body/checksum-check';
 import { coalesced } from '../body/coalesce';
 import { checkedBody, digestCheck, type StreamCheck } from '../body/verify';
-import type { Handler, S3Call } from '../call';
+import type { Handler, RequestAuth, S3Call } from '../call';
+import { requestedAcl } from '../acl-request';
 import { algorithmOfHeader, headerName } from '../checksum-wire';
 import { etagListMatches } from '../conditions';
-import type { VerifiedAuth } from '../auth/sigv4';
 import { S3Error, s3Errors } from '../errors';
 import { metadataFromHeaders } from '../object-headers';
 
@@ -24,6 +25,7 @@ export const putObject: Handler<'PutObject'> = async (call) => {
   const { request, site, op } = call;
   checkKeyLength(op.bucket, op.key);
   refuseUnsupportedHeaders(request.headers);
+  const acl = requestedAcl(request.headers, call.bucket);
   const length = contentLength(call);
   const metadata = metadataFromHeaders(request.headers);
   const target = storageKey(op.bucket, op.key);
@@ -40,6 +42,7 @@ export const putObject: Handler<'PutObject'> = async (call) => {
     const { algorithm, value } = received.checksum;
     await putObjectChecksum(call.s.db, site.id, target, received.object.version, checksumMeta(algorithm, value));
   }
+  await recordObjectAcl(call.s, site, received.object, acl);
   return new Response(null, {
     status: 200,
     headers: { ETag: quotedEtag(received.object), ...checksumHeaders(received) },
@@ -60,7 +63,7 @@ export interface Upload {
   headers: Headers;
   body: ReadableStream<Uint8Array> | null;
   /** How the request was signed (a payload hash to check, aws-chunked framing); null for a form's file. */
-  auth: VerifiedAuth | null;
+  auth: RequestAuth | null;
   /**
    * For a body whose length the runtime does not vouch for (unlike a request's, bound by its Content-Length): the
    * error when it turns out not to be `length` bytes.
@@ -106,7 +109,7 @@ export async function receiveBody(
       payload: auth.payload,
       decodedLength: length,
       trailer: headers.get('x-amz-trailer'),
-      auth,
+      auth: auth.kind === 'anonymous' ? undefined : auth,
     });
     source = decoded.stream;
     checks.unshift(decoded.check);

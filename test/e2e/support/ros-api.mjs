@@ -7,80 +7,62 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { apiPath, RosClient } from '../../../bin/lib/cli/http.mjs';
 import { freePort, startRos } from '../../../bin/lib/local-server.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
-/** A console session: the `ros_session` cookie plus the CSRF token, as the console UI and `ros` CLI hold them. */
-export class ConsoleClient {
-  /** @param {string} consoleUrl */
-  constructor(consoleUrl) {
-    this.url = consoleUrl;
-    this.cookie = '';
-    this.csrf = '';
-  }
-
+/**
+ * The `ros` CLI's API client (session cookie, CSRF token, errors) with the calls the tests set the scene with.
+ * A refusal rejects with the CLI's ApiError: the API's error `code` and the HTTP `status`.
+ */
+export class ConsoleClient extends RosClient {
+  /**
+   * A client signed in as `email`, the way `ros login` signs in.
+   * @param {string} consoleUrl @param {string} email @param {string} password
+   */
   static async login(consoleUrl, email, password) {
     const client = new ConsoleClient(consoleUrl);
-    const res = await fetch(`${consoleUrl}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ email, password }),
-    });
-    const body = await res.json();
-    if (res.status !== 200) throw new Error(`login ${email}: ${res.status} ${JSON.stringify(body)}`);
-    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('ros_session='));
-    if (!cookie) throw new Error('login set no ros_session cookie');
-    client.cookie = cookie.split(';')[0];
-    client.csrf = body.csrfToken;
-    client.user = body.user;
+    await client.login(email, password);
     return client;
   }
 
-  /** Calls the API; throws with the API's error code unless the status is 2xx. */
-  async api(method, apiPath, body) {
-    const headers = { Cookie: this.cookie };
-    if (method !== 'GET') headers['X-CSRF-Token'] = this.csrf;
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const res = await fetch(`${this.url}/api${apiPath}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    const data = text ? JSON.parse(text) : null;
-    if (!res.ok) {
-      const err = new Error(`${method} /api${apiPath}: ${res.status} ${text}`);
-      err.status = res.status;
-      err.code = data?.error?.code;
-      throw err;
-    }
-    return data;
+  /**
+   * Any API call, for what the helpers below do not cover; answers the JSON (null for 204).
+   * @param {string} method @param {string} path under /api, e.g. "/users" @param {unknown} [body]
+   */
+  async api(method, path, body) {
+    return (await this.request(method, path, body)).data;
   }
 
+  /** @param {{ email: string, password: string, name?: string, isAdmin?: boolean }} user */
   createUser(user) {
-    return this.api('POST', '/users', user);
+    return this.post('/users', user);
   }
 
+  /** @param {string} name */
   async createProject(name) {
-    return (await this.api('POST', '/projects', { name })).project;
+    return (await this.post('/projects', { name })).project;
   }
 
+  /** @param {string} project @param {string} email @param {'admin' | 'member'} [role] */
   addMember(project, email, role = 'member') {
-    return this.api('POST', `/projects/${encodeURIComponent(project)}/members`, { email, role });
+    return this.post(apiPath`/projects/${project}/members`, { email, role });
   }
 
-  /** An own access key at `site`: `{ accessKeyId, secretAccessKey, site, endpoint }`. */
+  /**
+   * An own access key at `site`.
+   * @param {string} project @param {string} site @param {string} [name]
+   * @returns {Promise<{ accessKeyId: string, secretAccessKey: string, site: string, endpoint: string }>}
+   */
   async createKey(project, site, name = `key-${site}`) {
-    const { key, secretAccessKey } = await this.api('POST', `/projects/${encodeURIComponent(project)}/keys`, {
-      site,
-      name,
-    });
+    const { key, secretAccessKey } = await this.post(apiPath`/projects/${project}/keys`, { site, name });
     return { accessKeyId: key.accessKeyId, secretAccessKey, site: key.site, endpoint: key.endpoint };
   }
 
+  /** @param {string} project @param {string} site @param {string} name */
   async createBucket(project, site, name) {
-    return (await this.api('POST', `/projects/${encodeURIComponent(project)}/buckets`, { site, name })).bucket;
+    return (await this.post(apiPath`/projects/${project}/buckets`, { site, name })).bucket;
   }
 }
 
@@ -199,6 +181,8 @@ export function awsEnv(home, key, { region = 'us-east-1', extra = {} } = {}) {
 
 /**
  * Runs a program; never rejects, so failures can be asserted on with their output.
+ * @param {string} file @param {string[]} args
+ * @param {{ env?: NodeJS.ProcessEnv, cwd?: string, timeout?: number, input?: string | Buffer }} [options]
  * @returns {Promise<{ code: number, stdout: string, stderr: string, cmd: string }>}
  */
 export function run(file, args, { env, cwd = ROOT, timeout = 60_000, input } = {}) {
@@ -220,7 +204,10 @@ export const describeRun = (r) => `${r.cmd}\nexit ${r.code}\n--- stdout\n${r.std
 
 /**
  * A minimal fetch for URLs whose host is `*.localhost` (which Node's fetch cannot resolve here): node:http with
- * `localhostLookup`, the Host header left as the URL names it. Answers `{ status, headers, body: Buffer }`.
+ * `localhostLookup`, the Host header left as the URL names it.
+ * @param {string | URL} url
+ * @param {{ method?: string, headers?: http.OutgoingHttpHeaders, body?: string | Uint8Array }} [init]
+ * @returns {Promise<{ status: number, headers: http.IncomingHttpHeaders, body: Buffer }>}
  */
 export function localFetch(url, { method = 'GET', headers = {}, body } = {}) {
   return new Promise((resolve, reject) => {

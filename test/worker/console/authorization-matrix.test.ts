@@ -141,6 +141,39 @@ const matrix: Cell[] = [
     },
     expect: { ...NO, member: 204, padmin: 204, sysadmin: 204 },
   },
+  {
+    action: 'make a bucket public and block public access (holding a key)',
+    run: async (c, w) => {
+      const name = unique('b');
+      await ownKey(w.padmin.client, w.project);
+      await w.padmin.client.post(`${p(w)}/buckets`, { site: 'thailand-1', name });
+      await c.post(`${p(w)}/keys`, { site: 'thailand-1', name: 'k' });
+      const acl = await c.put(`${p(w)}/buckets/thailand-1/${name}/acl`, { acl: 'public-read' });
+      const block = await c.put(`${p(w)}/buckets/thailand-1/${name}/public-access-block`, { blockPublicAcls: true });
+      return { status: acl.status === block.status ? acl.status : -1 };
+    },
+    expect: { ...NO, member: 200, padmin: 200, sysadmin: 200 },
+  },
+  {
+    action: 'forbid public access for the whole project',
+    run: (c, w) => c.put(`${p(w)}/public-access`, { blockPublicAccess: true }),
+    expect: { ...NO, member: 403, padmin: 200, sysadmin: 200 },
+  },
+  {
+    action: 'share an object and make it public (holding a key)',
+    run: async (c, w) => {
+      const name = unique('b');
+      await ownKey(w.padmin.client, w.project);
+      await w.padmin.client.post(`${p(w)}/buckets`, { site: 'thailand-1', name });
+      const base = `${p(w)}/buckets/thailand-1/${name}`;
+      await w.padmin.client.call('PUT', `${base}/object?key=k`, 'x', { 'Content-Type': 'text/plain' });
+      await c.post(`${p(w)}/keys`, { site: 'thailand-1', name: 'k' });
+      const share = await c.post(`${base}/object/share?key=k`, { expiresIn: 60 });
+      const acl = await c.put(`${base}/object/acl?key=k`, { acl: 'public-read' });
+      return { status: share.status === 201 && acl.status === 200 ? 200 : Math.max(share.status, acl.status) };
+    },
+    expect: { ...NO, member: 200, padmin: 200, sysadmin: 200 },
+  },
 ];
 
 describe('authorization matrix', () => {

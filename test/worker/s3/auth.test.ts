@@ -179,7 +179,8 @@ describe('S3 authorization', () => {
   });
 
   it.each([
-    ['PUT', '?acl'],
+    ['PUT', '?lifecycle'],
+    ['DELETE', '?acl'],
     ['PUT', '?cors'],
     ['PUT', '?versioning'],
     ['PUT', '/obj?tagging'],

@@ -343,11 +343,32 @@ describe('POST Object (browser form uploads)', () => {
     expect(await errorOf(res)).toMatchObject({ status: 404, code: 'NoSuchBucket' });
   });
 
-  it('refuses an unsigned form: ROS has no publicly writable buckets', async () => {
+  it('takes an unsigned form only where the bucket ACL lets anyone write, as S3 does', async () => {
     const w = await s3World();
     const b = await w.newBucket();
     const res = await post(bucketUrl(b), formBody([['key', 'anon.txt']], { content: 'x' }));
     expect(await errorOf(res)).toMatchObject({ status: 403, code: 'AccessDenied' });
+    const open = `${b}-open`;
+    expect(
+      (await w.s3.fetch(`/${open}`, { method: 'PUT', headers: { 'x-amz-acl': 'public-read-write' } })).status,
+    ).toBe(200);
+    const anon = await post(
+      bucketUrl(open),
+      formBody(
+        [
+          ['key', 'anon.txt'],
+          ['x-amz-meta-by', 'anyone'],
+        ],
+        { content: 'x' },
+      ),
+    );
+    expect(anon.status).toBe(204);
+    expect((await w.s3.fetch(`/${open}/anon.txt`)).headers.get('x-amz-meta-by')).toBe('anyone');
+    // Another project's key signs for itself: the ACL's grant to everyone covers it.
+    const other = await s3World();
+    const sig = await signed(other.s3, basic(open, 'other.txt'));
+    expect((await post(bucketUrl(open), formBody([['key', 'other.txt'], ...sig], { content: 'x' }))).status).toBe(204);
+    // Fields that start a signature must come with the rest of it.
     const noSignature = formBody(
       [
         ['key', 'k'],
@@ -362,6 +383,20 @@ describe('POST Object (browser form uploads)', () => {
       message:
         "Bucket POST must contain a field named 'Signature'.  If it is specified, please check the order of the fields.",
     });
+  });
+
+  it('applies the acl field as PutObject applies x-amz-acl', async () => {
+    const w = await s3World();
+    const b = await w.newBucket();
+    const sig = await signed(w.s3, basic(b, 'shared.txt', [{ acl: 'public-read' }]));
+    const res = await post(
+      bucketUrl(b),
+      formBody([['key', 'shared.txt'], ['acl', 'public-read'], ...sig], { content: 'hi' }),
+    );
+    expect(res.status).toBe(204);
+    const acl = await (await w.s3.fetch(`/${b}/shared.txt?acl`)).text();
+    expect(acl).toContain('http://acs.amazonaws.com/groups/global/AllUsers');
+    expect(await (await SELF.fetch(`${bucketUrl(b)}/shared.txt`)).text()).toBe('hi');
   });
 
   it('holds the file to content-length-range (EntityTooLarge / EntityTooSmall with the sizes)', async () => {
@@ -421,7 +456,7 @@ describe('POST Object (browser form uploads)', () => {
     });
   });
 
-  it('refuses a key too long for the bucket, a tagging field (501), an unknown ACL and metadata over 2 KB', async () => {
+  it('refuses a key too long for the bucket, a tagging field (501), an unknown canned ACL and metadata over 2 KB', async () => {
     const w = await s3World();
     const b = await w.newBucket();
     const send = async (fields: Field[], conditions: unknown[]) => {
@@ -446,7 +481,11 @@ describe('POST Object (browser form uploads)', () => {
       ],
       [{ key: 'k' }, { acl: 'public-everything' }],
     );
-    expect(acl).toMatchObject({ status: 400, code: 'InvalidArgument' });
+    expect(acl).toMatchObject({
+      status: 400,
+      code: 'InvalidArgument',
+      message: 'Invalid canned ACL: public-everything',
+    });
     const big = 'v'.repeat(2100);
     expect(
       (
@@ -460,11 +499,6 @@ describe('POST Object (browser form uploads)', () => {
       ).code,
     ).toBe('MetadataTooLarge');
     expect(await stored(w, b, 'k')).toBeNull();
-    // a canned ACL is accepted (and, until ROS keeps object ACLs, not stored)
-    const sig = await signed(w.s3, basic(b, 'k', [{ acl: 'private' }]));
-    expect(
-      (await post(bucketUrl(b), formBody([['key', 'k'], ['acl', 'private'], ...sig], { content: 'x' }))).status,
-    ).toBe(204);
   });
 
   it('verifies x-amz-checksum-* and Content-MD5 fields while the file streams; a failed POST leaves the old object', async () => {

@@ -7,26 +7,27 @@ import { confirmDialog } from '../../ui/dialogs.js';
 import { h, replace } from '../../ui/dom.js';
 import { bytes, when } from '../../ui/format.js';
 import { icon, iconButton } from '../../ui/icons.js';
+import { isPublic, shareDialog } from './share.js';
 
 const PAGE_SIZE = 100;
 
 /**
  * One render's listing: its elements, and where it is. `tokens[i]` continues the listing at page i (null: the
  * start); `loadSeq` counts loads, so an answer that a later load overtook is dropped.
- * @typedef {{ view: import('./view.js').BucketView, onDeleted: () => void, title: HTMLElement,
+ * @typedef {{ view: import('./view.js').BucketView, onChanged: () => void, title: HTMLElement,
  *   filter: HTMLInputElement, listing: HTMLElement, pager: HTMLElement, tokens: (string | null)[],
  *   pageIndex: number, loadSeq: number, filterTimer: number }} Listing
  */
 
 /**
- * The parts of the objects section, and `reload` to list the page shown again. `onDeleted` runs once an object is.
- * @param {import('./view.js').BucketView} view @param {() => void} onDeleted
+ * The parts of the objects section, and `reload` to list the page shown again. `onChanged` runs once an object is deleted or its access changed.
+ * @param {import('./view.js').BucketView} view @param {() => void} onChanged
  */
-export function objectListing(view, onDeleted) {
+export function objectListing(view, onChanged) {
   /** @type {Listing} */
   const list = {
     view,
-    onDeleted,
+    onChanged,
     title: h('h2', { id: 'objects-title', tabindex: '-1' }, 'Objects'),
     filter: h('input', {
       type: 'search',
@@ -193,18 +194,26 @@ function folderRow({ route, folder }, prefix) {
 }
 
 /**
- * @param {Listing} list @param {{ key: string, size: number, lastModified: string }} object
+ * An object's row: its name (with a Public mark when anyone may read it), size, date, and its actions.
+ * @param {Listing} list @param {{ key: string, size: number, lastModified: string, acl?: string }} object
  */
-function objectRow(list, { key, size, lastModified }) {
+function objectRow(list, object) {
+  const { key, size, lastModified } = object;
+  const reload = () => list.onChanged();
   return h(
     'tr',
     null,
-    nameCell('file', h('span', { class: 'object-name', title: key }, key.slice(list.view.folder.length))),
+    nameCell(
+      'file',
+      h('span', { class: 'object-name', title: key }, key.slice(list.view.folder.length)),
+      isPublic(list.view.bucket, object) ? h('span', { class: 'badge public' }, icon('globe'), 'Public') : null,
+    ),
     h('td', { class: 'num' }, bytes(size)),
     h('td', null, when(lastModified)),
     h(
       'td',
       { class: 'actions' },
+      iconButton('share', `Share ${key}`, () => shareDialog(list.view, object, reload)),
       downloadLink(list.view.base, key),
       iconButton('trash', `Delete ${key}`, () => deleteObject(list, key), 'icon-button danger'),
     ),
@@ -319,7 +328,7 @@ async function deleteObject(list, key) {
     await api('DELETE', `${base}/object?key=${encodeURIComponent(key)}`);
     announce(`Deleted ${key}`);
     list.title.focus();
-    list.onDeleted();
+    list.onChanged();
   } catch (err) {
     reportError(`Could not delete ${key}`, err);
   }

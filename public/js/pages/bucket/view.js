@@ -3,8 +3,11 @@ import { seg } from '../../api.js';
 
 /**
  * A bucket as the console API describes it. `urls` are null where the site has no such address.
+ * `access` says who besides the project may reach it (docs/api.md).
+ * @typedef {{ acl: string, publicAccessBlock: Record<string, boolean> | null, projectBlocksPublicAccess: boolean,
+ *   effective: { anyoneCanRead: boolean, anyoneCanWrite: boolean, anyKeyCanRead: boolean } }} BucketAccess
  * @typedef {{ name: string, site: string, siteName: string, endpoint: string | null, createdAt: string,
- *   urls: { pathStyle: string | null, virtualHost: string | null } }} Bucket
+ *   urls: { pathStyle: string | null, virtualHost: string | null }, access: BucketAccess }} Bucket
  */
 
 /**
