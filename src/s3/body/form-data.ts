@@ -43,14 +43,29 @@ export interface Form {
   file: FormFile | null;
   /** The error that ended the file's stream, if one did (a put that read it fails only as a consequence). */
   failure(): S3Error | null;
+  /**
+   * Reads what is left of the body and drops it: the fields after the file, or the rest of a form refused before
+   * its end. A client that sends its whole body before it reads the answer (a browser does) would otherwise see
+   * the connection reset instead of the answer.
+   */
+  discard(): Promise<void>;
 }
 
 const utf8 = new TextEncoder();
 const EMPTY: Uint8Array = new Uint8Array(0);
 
-/** Reads the form up to the start of the file's bytes. */
+/** Reads the form up to the start of the file's bytes. A form it refuses is read to its end first (see discard). */
 export async function readForm(body: ReadableStream<Uint8Array>, boundary: string, maxPreData: number): Promise<Form> {
   const input = new BufferedReader(body.getReader());
+  try {
+    return await readFields(input, boundary, maxPreData);
+  } catch (err) {
+    await input.drain();
+    throw err;
+  }
+}
+
+async function readFields(input: BufferedReader, boundary: string, maxPreData: number): Promise<Form> {
   const dashBoundary = utf8.encode(`--${boundary}`);
   const delimiter = utf8.encode(`\r\n--${boundary}`);
   /** Finds `pattern` in what is left of the pre-data budget; throws when the body or the budget ends first. */
@@ -69,7 +84,9 @@ export async function readForm(body: ReadableStream<Uint8Array>, boundary: strin
   for (;;) {
     if (!(await input.fill(2))) throw malformedPost();
     // "--" after a boundary closes the form; otherwise optional whitespace (RFC 2046's transport padding) and CRLF.
-    if (await input.startsWith(utf8.encode('--'))) return { fields, file: null, failure: () => null };
+    if (await input.startsWith(utf8.encode('--'))) {
+      return { fields, file: null, failure: () => null, discard: () => input.drain() };
+    }
     input.skip((await within(utf8.encode('\r\n'))) + 2);
     const headerEnd = (await input.startsWith(utf8.encode('\r\n'))) ? 0 : (await within(utf8.encode('\r\n\r\n'))) + 2;
     const part = partHeaders(new TextDecoder().decode(input.take(headerEnd)));
@@ -81,7 +98,8 @@ export async function readForm(body: ReadableStream<Uint8Array>, boundary: strin
         failed = malformedPost();
         return failed;
       });
-      return { fields, file: { filename: part.filename, stream, offset }, failure: () => failed };
+      const file = { filename: part.filename, stream, offset };
+      return { fields, file, failure: () => failed, discard: () => input.drain() };
     }
     const value = input.take(await within(delimiter));
     fields.push([part.name, new TextDecoder().decode(value)]);
@@ -162,11 +180,10 @@ function partBody(input: BufferedReader, delimiter: Uint8Array, fail: () => S3Er
         controller.enqueue(bytes);
         emitted = true;
       };
+      // What follows the file is not read here (S3 ignores it): Form.discard drops it.
       const end = (bytes: Uint8Array) => {
         emit(bytes);
         controller.close();
-        // What follows the file is not read: S3 ignores it.
-        void input.cancel();
       };
       // A pull must enqueue something (or end): a chunk held back whole is followed by the next one.
       while (!emitted) {
@@ -187,7 +204,7 @@ function partBody(input: BufferedReader, delimiter: Uint8Array, fail: () => S3Er
         held = chunk.slice(cut);
       }
     },
-    cancel: (reason) => input.cancel(reason),
+    // Cancelling the file (a put that failed) leaves the rest of the body to Form.discard.
   });
 }
 
@@ -277,7 +294,9 @@ class BufferedReader {
     return this.take(this.buffer.length);
   }
 
-  cancel(reason?: unknown): Promise<void> {
-    return this.reader.cancel(reason);
+  /** Reads to the end of the body, dropping what it reads. */
+  async drain(): Promise<void> {
+    this.buffer = EMPTY;
+    while (await this.read());
   }
 }

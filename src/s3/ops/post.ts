@@ -39,7 +39,7 @@ const ACL_FIELD = 'acl';
  * (../post-policy.ts), and only then does the file stream into R2, checked as PutObject checks a body.
  */
 export const postObject: Handler<'PostObject'> = async (call) => {
-  const { request, op, site } = call;
+  const { request } = call;
   const contentType = request.headers.get('Content-Type');
   if (mediaType(contentType) !== 'multipart/form-data') {
     throw s3Errors.preconditionFailed('Bucket POST must be of the enclosure-type multipart/form-data');
@@ -47,6 +47,16 @@ export const postObject: Handler<'PostObject'> = async (call) => {
   const boundary = boundaryOf(contentType!);
   if (!boundary || !request.body) throw malformedPost();
   const form = await readForm(coalesced(request.body)!, boundary, MAX_FORM_FIELDS_BYTES);
+  try {
+    return await storeForm(call, form, boundary);
+  } finally {
+    await form.discard();
+  }
+};
+
+/** Stores the form's file once the form has passed every check. */
+async function storeForm(call: S3Call<OpNamed<'PostObject'>>, form: Form, boundary: string): Promise<Response> {
+  const { request, op, site } = call;
   const fields = formFields(form);
   const key = fields.get('key');
   if (!key) {
@@ -97,7 +107,7 @@ export const postObject: Handler<'PostObject'> = async (call) => {
     Location: objectUrl(request.url, key),
     ...checksumHeaders(received),
   });
-};
+}
 
 /**
  * The form's fields by lower-case name (S3 reads names in any case), `${filename}` replaced in every value by the

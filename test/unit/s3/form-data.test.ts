@@ -151,6 +151,44 @@ describe('readForm', () => {
     expect(await failure(readForm(streamOf(bytes, 4), B, 20 * 1024))).toBe('MalformedPOSTRequest');
   });
 
+  it('reads the rest of the body on discard(), and the whole of a body it refuses', async () => {
+    /** The body as chunks, saying whether it was read to its end. */
+    const tracked = (bytes: Uint8Array) => {
+      const state = { ended: false };
+      let at = 0;
+      const stream = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (at >= bytes.length) {
+            state.ended = true;
+            return controller.close();
+          }
+          controller.enqueue(bytes.slice(at, at + 16));
+          at += 16;
+        },
+      });
+      return { stream, state };
+    };
+    const body = formBody([
+      { name: 'file', value: binary(100) },
+      { name: 'after', value: 'x'.repeat(1000) },
+    ]);
+    const read = tracked(body);
+    const form = await readForm(read.stream, B, 1000);
+    expect(await readAll(form.file!.stream)).toEqual(binary(100));
+    expect(read.state.ended).toBe(false);
+    await form.discard();
+    expect(read.state.ended).toBe(true);
+
+    const refused = tracked(
+      formBody([
+        { name: 'a', value: 'x'.repeat(2000) },
+        { name: 'file', value: 'x' },
+      ]),
+    );
+    expect(await failure(readForm(refused.stream, B, 1000))).toBe('MaxPostPreDataLengthExceededError');
+    expect(refused.state.ended).toBe(true);
+  });
+
   it('errors the file stream when the file part never ends, and says so in failure()', async () => {
     const cut = formBody([{ name: 'file', value: binary(500) }]).subarray(0, 300);
     const form = await readForm(streamOf(cut, 64), B, 1000);
