@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { boundaryOf, indexOf, mediaType, readForm } from '../../../src/s3/body/form-data';
 import { S3Error } from '../../../src/s3/errors';
+import { concat } from '../../worker/s3/s3-fixtures';
 
 const utf8 = new TextEncoder();
 const B = '----formdata-ros-7MA4YWxkTrZu0gW';
@@ -16,17 +17,7 @@ function formBody(parts: Part[], boundary = B, close = `--${boundary}--\r\n`): U
     chunks.push(utf8.encode(head), typeof p.value === 'string' ? utf8.encode(p.value) : p.value, utf8.encode('\r\n'));
   }
   chunks.push(utf8.encode(close));
-  return join(chunks);
-}
-
-function join(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return concat(chunks);
 }
 
 /** The body as a stream of `size`-byte chunks (or one chunk). */
@@ -95,7 +86,7 @@ describe('readForm', () => {
 
   it('takes the file field in any case, an empty file, a file without a filename and a preamble', async () => {
     const form = await readForm(
-      streamOf(join([utf8.encode('preamble\r\n'), formBody([{ name: 'FILE', value: '' }])]), 5),
+      streamOf(concat([utf8.encode('preamble\r\n'), formBody([{ name: 'FILE', value: '' }])]), 5),
       B,
       1000,
     );
