@@ -172,9 +172,9 @@ interface SizedFile {
  * and nothing is stored.
  */
 async function sizedFile(call: S3Call, file: FormFile, boundary: string): Promise<SizedFile> {
-  const declared = call.request.headers.get('Content-Length');
+  const declared = Number(call.request.headers.get('Content-Length') ?? Number.NaN);
   const closing = `\r\n--${boundary}--\r\n`.length;
-  const rest = declared === null ? null : Number(declared) - file.offset - closing;
+  const rest = Number.isSafeInteger(declared) ? declared - file.offset - closing : null;
   if (rest === null || rest <= BUFFERED_FILE_BYTES) {
     // At most `closing` more than `rest`: a closing delimiter without its final "--\r\n".
     const bytes = await readAtMost(file.stream, rest === null ? BUFFERED_FILE_BYTES : rest + closing);
@@ -195,7 +195,7 @@ async function readAtMost(stream: ReadableStream<Uint8Array>, max: number): Prom
   let size = 0;
   for await (const chunk of stream) {
     size += chunk.length;
-    // Leaving the loop cancels the rest of the stream.
+    // What is left of the body is read and dropped by Form.discard.
     if (size > max) return null;
     chunks.push(chunk);
   }
