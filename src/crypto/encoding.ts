@@ -56,6 +56,16 @@ export function fromBase64Url(text: string): Uint8Array | null {
   return fromBase64(standard + '='.repeat((4 - (standard.length % 4)) % 4));
 }
 
+/**
+ * Text as a byte string of its UTF-8 (one character per byte): the form in which the runtime hands over header
+ * values, so a value that arrived in a body (a POST form's field) is stored as the same value sent as a header.
+ */
+export function utf8ByteString(text: string): string {
+  let out = '';
+  for (const byte of utf8.encode(text)) out += String.fromCharCode(byte);
+  return out;
+}
+
 export async function sha256Hex(data: string | Uint8Array): Promise<string> {
   return toHex(await crypto.subtle.digest('SHA-256', typeof data === 'string' ? utf8.encode(data) : data));
 }

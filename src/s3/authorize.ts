@@ -25,6 +25,7 @@ const GRANTABLE: Partial<Record<Operation['name'], Permission>> = {
   GetObject: 'READ',
   HeadObject: 'READ',
   PutObject: 'WRITE',
+  PostObject: 'WRITE',
   DeleteObject: 'WRITE',
   DeleteObjects: 'WRITE',
   CreateMultipartUpload: 'WRITE',

@@ -22,7 +22,8 @@ export type BucketOperationName =
   | 'DeletePublicAccessBlock'
   | 'GetBucketCors'
   | 'PutBucketCors'
-  | 'DeleteBucketCors';
+  | 'DeleteBucketCors'
+  | 'PostObject';
 
 export type ObjectOperationName =
   | 'PutObject'
@@ -156,7 +157,10 @@ function bucketOperation(method: string, q: URLSearchParams): BucketOperationNam
     case 'DELETE':
       return 'DeleteBucket';
     case 'POST':
-      return q.has('delete') ? 'DeleteObjects' : null;
+      if (q.has('delete')) return 'DeleteObjects';
+      // Any other POST to a bucket is a browser form upload, whatever its Content-Type (POST Object answers a
+      // form that is not multipart/form-data as S3 does); the key is a field of the form.
+      return q.has('uploads') || q.has('uploadId') ? null : 'PostObject';
     default:
       return null;
   }

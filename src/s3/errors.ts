@@ -30,13 +30,16 @@ const STATUS = {
   InvalidPart: 400,
   InvalidPartNumber: 416,
   InvalidPartOrder: 400,
+  InvalidPolicyDocument: 400,
   InvalidRange: 416,
   InvalidRequest: 400,
   InvalidURI: 400,
   KeyTooLongError: 400,
   MalformedACLError: 400,
+  MalformedPOSTRequest: 400,
   MalformedTrailerError: 400,
   MalformedXML: 400,
+  MaxPostPreDataLengthExceededError: 400,
   MetadataTooLarge: 400,
   MethodNotAllowed: 405,
   MissingContentLength: 411,
@@ -111,6 +114,11 @@ export const s3Errors = {
   metadataTooLarge: (size: number, max: number) =>
     new S3Error('MetadataTooLarge', 'Your metadata headers exceed the maximum allowed metadata size.', {
       Size: String(size),
+      MaxSizeAllowed: String(max),
+    }),
+  entityTooLarge: (size: number, max: number) =>
+    new S3Error('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', {
+      ProposedSize: String(size),
       MaxSizeAllowed: String(max),
     }),
   internal: () => new S3Error('InternalError', 'We encountered an internal error. Please try again.'),

@@ -15,7 +15,8 @@ import { s3ErrorOf } from './service-errors';
 
 /**
  * The S3 pipeline of one site: address → classify → authenticate → authorize → the operation's handler, then the
- * bucket's CORS headers (./cors.ts). A CORS preflight (OPTIONS) is answered after address, without authentication.
+ * bucket's CORS headers (./cors.ts). A CORS preflight (OPTIONS) is answered after address, without authentication;
+ * POST Object's handler authenticates and authorizes its form itself.
  * Every failure is rendered once here as AWS's XML <Error>: S3Errors as thrown, the service layer's refusals
  * translated (./service-errors.ts), anything else as InternalError.
  * `hostBucket` is set when the request came virtual-host style (`<bucket>.<site host>`).
@@ -44,7 +45,9 @@ export async function handleS3(
       const authenticated = await authenticate(request, s, site, target.bucket, waitUntil);
       const { key, auth } = authenticated;
       bucket = authenticated.bucket;
-      const { readableVersion } = await authorize(s, site, op, key, bucket);
+      // A browser form (POST Object) is signed by fields of its body, not by the request: its handler reads them,
+      // then authorizes the form's key (or, for an unsigned form, the ACLs) with this same rule.
+      const { readableVersion } = op.name === 'PostObject' ? {} : await authorize(s, site, op, key, bucket);
       if (op.name === 'Unsupported') throw s3Errors.notImplemented(op.what);
       const call: S3Call = {
         request,

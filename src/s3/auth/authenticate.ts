@@ -7,6 +7,7 @@ import type { Site } from '../../sites';
 import { PLUS_IS_SPACE } from '../addressing';
 import { S3Error } from '../errors';
 import type { AnonymousAuth, CallerKey, RequestAuth } from '../call';
+import { type FormSignature, verifyFormSignature } from './post-signature';
 import { checkRequestTime, parseAuth, payloadKind, verify } from './sigv4';
 
 /**
@@ -57,6 +58,25 @@ export async function authenticate(
   const auth = await verify(attempt, secret, { now, plusInPathIsSpace: PLUS_IS_SPACE });
   touch(s, key.id, now, waitUntil);
   return { key: callerKey(key), bucket, auth };
+}
+
+/**
+ * The key that signed a POST form, and the bucket the request names: the key found as for any request (lookUpKey),
+ * the signature checked over the form's policy field (./post-signature.ts).
+ */
+export async function authenticateForm(
+  s: Services,
+  site: Site,
+  bucketName: string,
+  signature: FormSignature,
+  policy: string,
+  waitUntil: (p: Promise<unknown>) => void,
+): Promise<{ key: CallerKey; bucket: BucketRow | null }> {
+  const now = s.now();
+  const { key, secret, bucket } = await lookUpKey(s, site, signature.accessKeyId, bucketName, now);
+  await verifyFormSignature(signature, policy, secret);
+  touch(s, key.id, now, waitUntil);
+  return { key: callerKey(key), bucket };
 }
 
 /** An unsigned request's payload: a hex SHA-256 or an unsigned aws-chunked trailer can still be checked. */

@@ -165,6 +165,9 @@ function parseCredential(value: string, flavor: Flavor) {
   return { accessKeyId, date, region };
 }
 
+/** A POST form's x-amz-credential, checked (and its errors worded) as a presigned URL's X-Amz-Credential. */
+export const parseFormCredential = (value: string) => parseCredential(value, QUERY);
+
 function parseSignedHeaders(value: string, flavor: Flavor): string[] {
   const names = value.split(';').map((n) => n.trim().toLowerCase());
   if (names.some((n) => n === '')) {

@@ -23,28 +23,36 @@ export interface CheckedBody {
 
 /**
  * Pipes `body` through the checks into a stream of known length, as R2's put requires. With no checks the
- * request body (whose length the runtime knows from Content-Length) goes to R2 untouched.
+ * request body (whose length the runtime knows from Content-Length) goes to R2 untouched. A body whose length
+ * the runtime does not vouch for comes with `lengthError`: it is always counted, and one that turns out not to
+ * be `length` bytes fails with that error (as soon as it runs past `length`).
  */
 export function checkedBody(
   body: ReadableStream<Uint8Array> | null,
   length: number,
   checks: StreamCheck[],
+  lengthError?: () => S3Error,
 ): CheckedBody {
   let failed: S3Error | null = null;
-  if (checks.length === 0) return { stream: body, failure: () => null };
+  if (checks.length === 0 && !lengthError) return { stream: body, failure: () => null };
+  const wrongLength = lengthError ?? s3Errors.incompleteBody;
   const source = body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
   let seen = 0;
   let held: Uint8Array | null = null;
   const verifier = new TransformStream<Uint8Array, Uint8Array>({
     async transform(chunk, controller) {
       seen += chunk.byteLength;
+      if (seen > length) {
+        failed = wrongLength();
+        throw failed;
+      }
       for (const check of checks) await check.update(chunk);
       if (held) controller.enqueue(held);
       held = chunk;
     },
     async flush(controller) {
       if (seen !== length) {
-        failed = s3Errors.incompleteBody();
+        failed = wrongLength();
       }
       for (const check of checks) failed ??= await check.finish();
       if (failed) controller.error(failed);

@@ -16,6 +16,7 @@ import {
   listParts,
   uploadPart,
 } from './multipart';
+import { postObject } from './post';
 import { putObject } from './put';
 import { deletePublicAccessBlock, getPublicAccessBlock, putPublicAccessBlock } from './public-access-block';
 
@@ -31,6 +32,7 @@ export const handlers: { [N in Implemented]: Handler<N> } = {
   ListObjects: listObjects,
   ListObjectsV2: listObjectsV2,
   PutObject: putObject,
+  PostObject: postObject,
   GetObject: getObject,
   HeadObject: headObject,
   DeleteObject: deleteObject,

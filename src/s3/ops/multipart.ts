@@ -25,6 +25,7 @@ import {
   checksumHeaders,
   contentLength,
   receiveBody,
+  requestUpload,
   refuseUnsupportedHeaders,
   writeConditions,
   type Received,
@@ -113,7 +114,7 @@ export const uploadPart: Handler<'UploadPart'> = async (call) => {
     partNumber,
     async (r2key) => {
       received = await receiveBody(
-        call,
+        requestUpload(call),
         length,
         (body) => call.site.bucket.put(r2key, body),
         parseAlgorithm(upload.checksum_algorithm) ?? null,

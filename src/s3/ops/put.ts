@@ -10,7 +10,7 @@ import { decodeAwsChunked, isAwsChunked, parseTrailerNames } from '../body/aws-c
 import { checksumCheck } from '../body/checksum-check';
 import { coalesced } from '../body/coalesce';
 import { checkedBody, digestCheck, type StreamCheck } from '../body/verify';
-import type { Handler, S3Call } from '../call';
+import type { Handler, RequestAuth, S3Call } from '../call';
 import { requestedAcl } from '../acl-request';
 import { algorithmOfHeader, headerName } from '../checksum-wire';
 import { etagListMatches } from '../conditions';
@@ -30,7 +30,7 @@ export const putObject: Handler<'PutObject'> = async (call) => {
   const metadata = metadataFromHeaders(request.headers);
   const target = storageKey(op.bucket, op.key);
   const onlyIf = await writeConditions(call, target);
-  const received = await receiveBody(call, length, (body, checksum) =>
+  const received = await receiveBody(requestUpload(call), length, (body, checksum) =>
     site.bucket.put(target, body, {
       httpMetadata: metadata.httpMetadata,
       customMetadata: { ...metadata.customMetadata, ...checksum },
@@ -56,16 +56,40 @@ export interface Received {
 }
 
 /**
- * Streams the request body into `write` with every check the request asks for — aws-chunked decoding (chunk and
- * trailer signatures), Content-MD5, the signed SHA-256, an x-amz-checksum-* header or trailer. A failed check
- * means nothing was stored, and its own S3 error is thrown. A write refused by its precondition (null) → 412.
+ * What receiveBody stores: a request's own body with its headers and signature (`requestUpload`), or the file of
+ * a POST form, whose fields stand for the headers (./post.ts).
+ */
+export interface Upload {
+  headers: Headers;
+  body: ReadableStream<Uint8Array> | null;
+  /** How the request was signed (a payload hash to check, aws-chunked framing); null for a form's file. */
+  auth: RequestAuth | null;
+  /**
+   * For a body whose length the runtime does not vouch for (unlike a request's, bound by its Content-Length): the
+   * error when it turns out not to be `length` bytes.
+   */
+  lengthError?: () => S3Error;
+  /** The error that ended the body itself, if one did. */
+  failure?: () => S3Error | null;
+}
+
+export const requestUpload = ({ request, auth }: S3Call): Upload => ({
+  headers: request.headers,
+  body: request.body,
+  auth,
+});
+
+/**
+ * Streams the body into `write` with every check the request asks for — aws-chunked decoding (chunk and trailer
+ * signatures), Content-MD5, the signed SHA-256, an x-amz-checksum-* header or trailer. A failed check means
+ * nothing was stored, and its own S3 error is thrown. A write refused by its precondition (null) → 412.
  * `write` gets the `ros:checksum` metadata to store: the value of a header checksum (known before the first
  * byte), or only the algorithm of a trailer one (its value is known at the end, and returned).
  * `algorithm` (a multipart upload's) is the checksum the body must carry: another one is refused, and when the
  * client sent none it is computed here, as S3 does for the parts of an upload created with an algorithm.
  */
 export async function receiveBody(
-  call: S3Call,
+  upload: Upload,
   length: number,
   write: (
     body: ReadableStream<Uint8Array> | null,
@@ -73,24 +97,25 @@ export async function receiveBody(
   ) => Promise<R2Object | null>,
   algorithm: ChecksumAlgorithm | null = null,
 ): Promise<Received> {
-  const { request, auth } = call;
-  const checks = payloadChecks(call);
-  const computes = algorithm !== null || CHECKSUM_ALGORITHMS.some((alg) => request.headers.has(headerName(alg)));
+  const { headers, auth } = upload;
+  const checks = payloadChecks(upload);
+  const chunked = auth !== null && isAwsChunked(auth.payload);
+  const computes = algorithm !== null || CHECKSUM_ALGORITHMS.some((alg) => headers.has(headerName(alg)));
   // A body ROS examines is read in large pieces (./body/coalesce.ts); one it does not goes to R2 untouched.
-  let source = checks.length > 0 || isAwsChunked(auth.payload) || computes ? coalesced(request.body) : request.body;
+  let source = checks.length > 0 || chunked || computes ? coalesced(upload.body) : upload.body;
   let decoded: ReturnType<typeof decodeAwsChunked> | null = null;
-  if (isAwsChunked(auth.payload)) {
+  if (auth && isAwsChunked(auth.payload)) {
     decoded = decodeAwsChunked(source, {
       payload: auth.payload,
       decodedLength: length,
-      trailer: request.headers.get('x-amz-trailer'),
+      trailer: headers.get('x-amz-trailer'),
       auth: auth.kind === 'anonymous' ? undefined : auth,
     });
     source = decoded.stream;
     checks.unshift(decoded.check);
   }
   const flexible =
-    flexibleChecksum(request.headers, decoded) ??
+    flexibleChecksum(headers, decoded) ??
     (algorithm && { check: checksumCheck(algorithm, null), fromHeader: null, source: 'computed' as const });
   if (flexible && algorithm && flexible.check.algorithm !== algorithm) {
     throw new S3Error(
@@ -106,13 +131,14 @@ export async function receiveBody(
           ? checksumMeta(flexible.check.algorithm, flexible.fromHeader)
           : deferredChecksumMeta(flexible.check.algorithm),
       };
-  const body = checkedBody(source, length, checks);
+  const body = checkedBody(source, length, checks, upload.lengthError);
   let object: R2Object | null;
   try {
     object = await write(body.stream, stored);
   } catch (err) {
-    // A failure inside the decoder errors its stream; the S3 error class does not survive the pipe, so ask it.
-    throw decoded?.failure() ?? body.failure() ?? err;
+    // A failure inside the decoder (or the form's parser) errors its stream; the S3 error class does not survive
+    // the pipe, so ask it.
+    throw decoded?.failure() ?? upload.failure?.() ?? body.failure() ?? err;
   }
   if (!object) throw preconditionFailed();
   const value = flexible?.check.resultBase64();
@@ -189,12 +215,7 @@ export function contentLength({ request, auth }: S3Call, max = MAX_PUT_BYTES): n
   }
   const length = Number(header);
   if (!Number.isSafeInteger(length) || length < 0) throw new S3Error('InvalidArgument', 'Invalid Content-Length.');
-  if (length > max) {
-    throw new S3Error('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', {
-      ProposedSize: String(length),
-      MaxSizeAllowed: String(max),
-    });
-  }
+  if (length > max) throw s3Errors.entityTooLarge(length, max);
   return length;
 }
 
@@ -207,15 +228,15 @@ export function refuseUnsupportedHeaders(headers: Headers): void {
 }
 
 /** The checks of the bytes as they arrive: Content-MD5, and the signed x-amz-content-sha256. */
-export function payloadChecks({ request, auth }: S3Call): StreamCheck[] {
+export function payloadChecks({ headers, auth }: Upload): StreamCheck[] {
   const checks: StreamCheck[] = [];
-  const md5 = request.headers.get('Content-MD5');
+  const md5 = headers.get('Content-MD5');
   if (md5 !== null) {
     const expected = fromBase64(md5.trim());
     if (expected?.length !== 16) throw s3Errors.invalidContentMd5();
     checks.push(digestCheck('MD5', expected, s3Errors.contentMd5Mismatch));
   }
-  if (auth.payload === 'signed') {
+  if (auth?.payload === 'signed') {
     checks.push(
       digestCheck(
         'SHA-256',

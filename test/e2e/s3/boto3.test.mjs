@@ -127,4 +127,34 @@ describe('boto3', () => {
     expect(out.location).toBeNull();
     expect(out.sent.PutObject.headers['credential-scope']).toMatch(/\/us-east-1\/s3\/aws4_request$/);
   });
+
+  it('uploads browser forms from generate_presigned_post, signed SigV2 by default and SigV4 with s3v4', async () => {
+    const out = await boto3('post', 'boto3-post');
+    // With an endpoint_url, botocore signs presigned POSTs the old way (AWSAccessKeyId, base64 HMAC-SHA1 signature)
+    // unless the client is told signature_version="s3v4".
+    expect(out.post.default.fields).toEqual([
+      'AWSAccessKeyId',
+      'Content-Type',
+      'key',
+      'policy',
+      'signature',
+      'x-amz-meta-via',
+    ]);
+    expect(out.post.s3v4.fields).toEqual([
+      'Content-Type',
+      'key',
+      'policy',
+      'x-amz-algorithm',
+      'x-amz-credential',
+      'x-amz-date',
+      'x-amz-meta-via',
+      'x-amz-signature',
+    ]);
+    for (const form of [out.post.default, out.post.s3v4]) {
+      expect(form.url).toBe(`${tenants.keys.main.endpoint}/boto3-post`);
+      expect(form.too_large).toEqual([400, 'EntityTooLarge']);
+      expect(form.wrong_prefix).toEqual([403, 'AccessDenied']);
+      expect(form.wrong_type).toEqual([403, 'AccessDenied']);
+    }
+  });
 });

@@ -5,6 +5,8 @@ Usage: python3 boto3_client.py SCENARIO < config.json
   SCENARIO: "full"      every operation ROS offers today, with its errors (region from the environment)
             "no-region" a few calls from a client given no region at all (AWS_DEFAULT_REGION unset by the caller)
             "cors"      put/get/delete_bucket_cors, with a browser's preflight (plain urllib) between them
+            "post"      browser form uploads: generate_presigned_post as boto3 signs it by default and with s3v4,
+                        sent with requests as a browser would (the file last)
 
 Prints one JSON object on stdout (what was observed, for the test to check too) and exits 0; on the first failed
 check, prints {"failed": step, "error": ...} and exits 1. Objects stay small: ROS has no multipart uploads yet,
@@ -22,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import boto3
 import botocore
+import requests
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
@@ -269,6 +272,60 @@ def cors():
     result["delete_status"] = s3.delete_bucket_cors(Bucket=BUCKET)["ResponseMetadata"]["HTTPStatusCode"]
     result["errors"]["cors_deleted"] = error_code(s3.get_bucket_cors, Bucket=BUCKET)
     s3.delete_object(Bucket=BUCKET, Key="upload.jpg")
+
+
+def post_form(post, data, filename="notes.txt", **overrides):
+    """Sends a presigned POST form with requests, the file last (requests puts `data` before `files`)."""
+    fields = {**post["fields"], **overrides}
+    res = requests.post(post["url"], data=fields, files={"file": (filename, data)}, timeout=60, allow_redirects=False)
+    return res.status_code, res.content
+
+
+def post():
+    """generate_presigned_post in both signature forms; the object reads back, the policy holds."""
+    global step
+    s3 = client()
+    s3.create_bucket(Bucket=BUCKET)
+    result["post"] = {}
+    for name, signer in (("default", s3), ("s3v4", client(signature_version="s3v4"))):
+        step = f"generate_presigned_post ({name})"
+        form = signer.generate_presigned_post(
+            BUCKET,
+            "forms/" + name + "/${filename}",
+            Fields={"Content-Type": "text/plain", "x-amz-meta-via": name},
+            Conditions=[
+                ["content-length-range", 1, 100_000],
+                {"Content-Type": "text/plain"},
+                {"x-amz-meta-via": name},
+            ],
+            ExpiresIn=600,
+        )
+        seen = {"url": form["url"], "fields": sorted(form["fields"])}
+        result["post"][name] = seen
+
+        step = f"POST form ({name})"
+        data = os.urandom(50_000)
+        status, body = post_form(form, data, filename="report.bin")
+        check(status == 204, f"{name} POST {status} {body[:300]}")
+        key = f"forms/{name}/report.bin"
+        got = s3.get_object(Bucket=BUCKET, Key=key)
+        check(got["Body"].read() == data, f"{name}: the object differs")
+        check(got["ContentType"] == "text/plain", f"{name}: ContentType {got['ContentType']}")
+        check(got["Metadata"] == {"via": name}, f"{name}: Metadata {got['Metadata']}")
+        check(got["ETag"] == f'"{md5(data)}"', f"{name}: ETag {got['ETag']}")
+
+        step = f"POST conditions ({name})"
+        status, body = post_form(form, os.urandom(100_001))
+        seen["too_large"] = [status, code_of(body)]
+        status, body = post_form(form, b"x", key="elsewhere/x.txt")
+        seen["wrong_prefix"] = [status, code_of(body)]
+        status, body = post_form(form, b"x", **{"Content-Type": "text/html"})
+        seen["wrong_type"] = [status, code_of(body)]
+        check(error_code(s3.head_object, Bucket=BUCKET, Key="elsewhere/x.txt")[1] == 404, "a refused form stored")
+
+    step = "clean up"
+    for key in [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET).get("Contents", [])]:
+        s3.delete_object(Bucket=BUCKET, Key=key)
     s3.delete_bucket(Bucket=BUCKET)
 
 
@@ -280,7 +337,7 @@ def code_of(body):
 if __name__ == "__main__":
     scenario = sys.argv[1] if len(sys.argv) > 1 else "full"
     try:
-        {"full": full, "no-region": no_region, "cors": cors}[scenario]()
+        {"full": full, "no-region": no_region, "cors": cors, "post": post}[scenario]()
     except Exception as e:  # noqa: BLE001 — report any failure with the step it happened in
         result.update(failed=step, error=f"{type(e).__name__}: {e}", traceback=traceback.format_exc())
         print(json.dumps(result, indent=1, default=str))

@@ -28,6 +28,11 @@ describe('classify', () => {
     ['GET', '/b?list-type=2&continuation-token=x', {}, { name: 'ListObjectsV2', bucket: 'b' }],
     ['GET', '/b?uploads', {}, { name: 'ListMultipartUploads', bucket: 'b' }],
     ['POST', '/b?delete', {}, { name: 'DeleteObjects', bucket: 'b' }],
+    ['POST', '/b', { 'content-type': 'multipart/form-data; boundary=x' }, { name: 'PostObject', bucket: 'b' }],
+    ['POST', '/b/', {}, { name: 'PostObject', bucket: 'b' }],
+    ['POST', '/b?uploads', {}, { name: 'Unsupported', what: 'POST on a bucket' }],
+    ['POST', '/b?uploadId=u', {}, { name: 'Unsupported', what: 'POST on a bucket' }],
+    ['POST', '/', {}, { name: 'Unsupported', what: 'POST /' }],
     ['PUT', '/b/k', {}, { name: 'PutObject', bucket: 'b', key: 'k' }],
     ['PUT', '/b/k?x-id=PutObject', {}, { name: 'PutObject', bucket: 'b', key: 'k' }],
     ['PUT', '/b/k', copy, { name: 'CopyObject', bucket: 'b', key: 'k' }],
@@ -85,6 +90,10 @@ describe('classify', () => {
     });
     expect(op('PUT', 'http://photos.thailand-1.localhost', {}, 'photos')).toEqual({
       name: 'CreateBucket',
+      bucket: 'photos',
+    });
+    expect(op('POST', 'http://photos.thailand-1.localhost/', {}, 'photos')).toEqual({
+      name: 'PostObject',
       bucket: 'photos',
     });
   });
