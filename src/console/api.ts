@@ -6,12 +6,14 @@ import { ServiceError } from '../service/errors';
 import { authorizeProject, authorizeSystem, type ProjectAction, type ProjectScope } from '../service/policy';
 import * as apps from '../service/apps';
 import * as buckets from '../service/buckets';
+import * as cors from '../service/cors';
 import * as keys from '../service/keys';
 import * as members from '../service/members';
 import * as objects from '../service/objects';
 import * as projects from '../service/projects';
 import { shareLink } from '../service/share-links';
 import * as users from '../service/users';
+import { corsRules } from '../storage/cors';
 import { quotedEtag } from '../storage/metadata';
 import { readBody } from './body';
 import { ApiError, apiErrorOf } from './errors';
@@ -315,6 +317,27 @@ router
     '/projects/:project/buckets/:site/:name',
     inProject('bucket:use', async (req, s, scope) => {
       await buckets.deleteBucket(s, scope, param(req, 'site'), param(req, 'name'));
+      return noContent();
+    }),
+  )
+
+  // CORS rules (docs/api.md, "Bucket CORS"): the same rules and checks as S3's PutBucketCors.
+  .get(
+    '/projects/:project/buckets/:site/:name/cors',
+    inBucket(async (_req, _s, _scope, ob) => json({ rules: corsRules(ob.bucket.cors) ?? [] })),
+  )
+  .put(
+    '/projects/:project/buckets/:site/:name/cors',
+    inBucket(async (req, s, _scope, ob) => {
+      const rules = cors.corsRulesFromBody(await readBody(req));
+      await cors.setBucketCors(s, ob.bucket, rules);
+      return json({ rules });
+    }),
+  )
+  .delete(
+    '/projects/:project/buckets/:site/:name/cors',
+    inBucket(async (_req, s, _scope, ob) => {
+      await cors.setBucketCors(s, ob.bucket, null);
       return noContent();
     }),
   )

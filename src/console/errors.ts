@@ -28,6 +28,8 @@ const STATUS: Record<Problem, number> = {
   bucket_name_settling: 409,
   bucket_not_empty: 409,
   confirmation_mismatch: 400,
+  malformed_cors: 400,
+  invalid_cors_rule: 400,
   no_such_key: 404,
   key_too_long: 400,
   object_exists: 409,

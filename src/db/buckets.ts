@@ -66,6 +66,10 @@ export async function insertBucket(
   return (await findBucket(db, b.site_id, b.name)) ? 'taken' : 'settling';
 }
 
+/** A bucket's CORS rules as JSON (src/storage/cors.ts), or null for none. */
+export const updateBucketCors = (db: D1Database, siteId: string, name: string, cors: string | null) =>
+  db.prepare('UPDATE buckets SET cors = ? WHERE site_id = ? AND name = ?').bind(cors, siteId, name).run();
+
 export const deleteTombstonesBefore = (db: D1Database, before: number) =>
   db.prepare('DELETE FROM bucket_tombstones WHERE deleted_at < ?').bind(before).run();
 

@@ -20,6 +20,9 @@ export type BucketOperationName =
   | 'GetPublicAccessBlock'
   | 'PutPublicAccessBlock'
   | 'DeletePublicAccessBlock'
+  | 'GetBucketCors'
+  | 'PutBucketCors'
+  | 'DeleteBucketCors'
   | 'PostObject';
 
 export type ObjectOperationName =
@@ -52,7 +55,6 @@ const UNSUPPORTED_SUBRESOURCES = [
   'acl',
   'analytics',
   'attributes',
-  'cors',
   'encryption',
   'intelligent-tiering',
   'inventory',
@@ -109,6 +111,11 @@ export function classify(method: string, target: Target, headers: Headers): Oper
         : ({ name, bucket: target.bucket, key: target.key } as Operation);
     }
   }
+  // ?cors is a bucket's sub-resource (read, set, deleted); on an object, or with another method, S3 has no such thing.
+  if (q.has('cors') && target.bucket !== null) {
+    const name = target.key === null ? corsOperation(method) : null;
+    return name ? { name, bucket: target.bucket } : { name: 'Unsupported', what: `${method} ?cors` };
+  }
   const unsupported = UNSUPPORTED_SUBRESOURCES.find((name) => q.has(name));
   if (unsupported) return { name: 'Unsupported', what: `${method} ?${unsupported}` };
 
@@ -122,6 +129,19 @@ export function classify(method: string, target: Target, headers: Headers): Oper
   }
   const name = objectOperation(method, q, headers);
   return name ? { name, bucket, key } : { name: 'Unsupported', what: `${method} on an object` };
+}
+
+function corsOperation(method: string): BucketOperationName | null {
+  switch (method) {
+    case 'GET':
+      return 'GetBucketCors';
+    case 'PUT':
+      return 'PutBucketCors';
+    case 'DELETE':
+      return 'DeleteBucketCors';
+    default:
+      return null;
+  }
 }
 
 function bucketOperation(method: string, q: URLSearchParams): BucketOperationName | null {

@@ -7,9 +7,13 @@ import type { ChecksumAlgorithm } from '../checksums';
  */
 const STATUS = {
   AccessDenied: 403,
+  /** A refused CORS preflight ("CORSResponse: ..."): not in AWS's table, but what S3 sends. */
+  AccessForbidden: 403,
   AuthorizationHeaderMalformed: 400,
   AuthorizationQueryParametersError: 400,
   BadDigest: 400,
+  /** A CORS preflight without Origin or Access-Control-Request-Method. */
+  BadRequest: 400,
   BucketAlreadyExists: 409,
   BucketAlreadyOwnedByYou: 409,
   BucketNotEmpty: 409,
@@ -41,6 +45,7 @@ const STATUS = {
   MissingContentLength: 411,
   MissingSecurityHeader: 400,
   NoSuchBucket: 404,
+  NoSuchCORSConfiguration: 404,
   NoSuchKey: 404,
   NoSuchPublicAccessBlockConfiguration: 404,
   NoSuchUpload: 404,

@@ -22,6 +22,8 @@ const CODE: Record<Problem, S3ErrorCode> = {
   bucket_name_settling: 'OperationAborted',
   bucket_not_empty: 'BucketNotEmpty',
   confirmation_mismatch: 'InvalidRequest',
+  malformed_cors: 'MalformedXML',
+  invalid_cors_rule: 'InvalidRequest',
   no_such_key: 'NoSuchKey',
   key_too_long: 'KeyTooLongError',
   object_exists: 'PreconditionFailed',

@@ -1,4 +1,4 @@
-import type { BucketRow } from '../db/buckets';
+import { findBucket, type BucketRow } from '../db/buckets';
 
 /**
  * Bucket rows cached in the isolate for BUCKET_CACHE_MS, so that an S3 request whose key is cached too costs no
@@ -8,6 +8,7 @@ import type { BucketRow } from '../db/buckets';
  *   new bucket can be reached through an old project's stale entry (migrations/0004_bucket_tombstones.sql);
  * - objects written through a stale entry after the delete are swept when the name is created again.
  * Only buckets that exist are cached: a bucket created a moment ago is usable at once everywhere.
+ * The row carries the bucket's settings too (CORS rules, ...): a change reaches other isolates within this time.
  */
 export const BUCKET_CACHE_MS = 5_000;
 export const BUCKET_SETTLE_MS = 2 * BUCKET_CACHE_MS;
@@ -15,7 +16,7 @@ export const BUCKET_SETTLE_MS = 2 * BUCKET_CACHE_MS;
 const cache = new Map<string, { row: BucketRow; until: number }>();
 const id = (siteId: string, name: string) => `${siteId}\n${name}`;
 
-export function cachedBucket(siteId: string, name: string, now: number): BucketRow | null {
+function cachedBucket(siteId: string, name: string, now: number): BucketRow | null {
   const hit = cache.get(id(siteId, name));
   return hit && hit.until > now ? hit.row : null;
 }
@@ -25,7 +26,19 @@ export function rememberBucket(row: BucketRow, now: number): void {
   cache.set(id(row.site_id, row.name), { row, until: now + BUCKET_CACHE_MS });
 }
 
-/** A bucket deleted through this isolate is forgotten here at once. */
+/** The bucket's row from the cache, or from D1 (and then cached); null when it does not exist. */
+export async function loadBucket(db: D1Database, siteId: string, name: string, now: number): Promise<BucketRow | null> {
+  const hit = cachedBucket(siteId, name, now);
+  if (hit) return hit;
+  const row = await findBucket(db, siteId, name);
+  if (row) rememberBucket(row, now);
+  return row;
+}
+
+/**
+ * A bucket deleted, or its settings changed, through this isolate is forgotten here at once; other isolates keep
+ * their row until it expires.
+ */
 export function forgetBucket(siteId: string, name: string): void {
   cache.delete(id(siteId, name));
 }

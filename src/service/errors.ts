@@ -24,6 +24,9 @@ export type Problem =
   | 'bucket_name_settling'
   | 'bucket_not_empty'
   | 'confirmation_mismatch'
+  // Bucket CORS rules (service/cors.ts): the shape of the rules, then what S3 refuses in them
+  | 'malformed_cors'
+  | 'invalid_cors_rule'
   // Objects
   | 'no_such_key'
   | 'key_too_long'

@@ -1,8 +1,9 @@
 // The console in a real browser, through the seed's walkthrough (shared/seed/ros-getting-started.md), word for
 // word: sign in → project → Object Storage ⇢ Access Keys → Add Own Key → the pane → an S3 client with those
 // credentials → Object Storage ⇢ Buckets → Add Bucket → the bucket's page and its endpoint URL → objects at the
-// bottom → the trash icon → the three vertical dots → Delete. Plus: the key-per-site rule, admin pages refused
-// to members, and a 20 MiB browser upload that goes multipart. Screenshots of each step, light and dark.
+// bottom → the trash icon → the three vertical dots → Delete; between them, CORS rules set in the console and a
+// real cross-origin upload from a page. Plus: the key-per-site rule, admin pages refused to members, and a 20 MiB
+// browser upload that goes multipart. Screenshots of each step, light and dark.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -11,11 +12,13 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
   CreateBucketCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { Api, launchBrowser, newPage, shot, startServer } from './support.mjs';
 
 const ALICE = { email: 'alice@example.com', password: 'alice-password-1', name: 'Alice Example' };
@@ -217,6 +220,115 @@ test('the seed walkthrough, word for word', async (t) => {
       .filter({ hasText: /^0 bytes$/ })
       .waitFor();
     await shot(page, '11-bucket-page');
+  });
+
+  await t.test(
+    "CORS: a web app's page may upload straight to the bucket once the preset allows its origin",
+    async () => {
+      const cors = page.getByRole('region', { name: 'CORS' });
+      await cors.getByText('No rules: browsers keep scripts on other sites from using this bucket.').waitFor();
+      // The earlier steps' toasts would cover the rules in the screenshots.
+      await page.waitForFunction(() => !document.querySelector('.toast'));
+      // The console's own page is the "web app": its origin (localhost:port) is not the S3 endpoint's (127.0.0.2).
+      const origin = new URL(ros.consoleUrl).origin;
+      const presigner = new S3Client({
+        endpoint: world.key.endpoint,
+        credentials: { accessKeyId: world.key.id, secretAccessKey: world.key.secret },
+        region: 'us-east-1',
+        forcePathStyle: true,
+        // A presigned PUT carries no checksum of a body it has not seen.
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+      });
+      const url = await getSignedUrl(
+        presigner,
+        new PutObjectCommand({ Bucket: 'example-bucket', Key: 'from-the-page.json' }),
+        {
+          expiresIn: 300,
+        },
+      );
+      /** A browser upload with a non-simple header, so the browser asks with a preflight first. */
+      const uploadFromPage = () =>
+        page.evaluate(async (target) => {
+          try {
+            const res = await fetch(target, {
+              method: 'PUT',
+              body: '{"from":"page"}',
+              headers: { 'Content-Type': 'application/json' },
+            });
+            return { status: res.status, etag: res.headers.get('ETag') };
+          } catch (err) {
+            return { error: String(err) };
+          }
+        }, url);
+      assert.deepEqual(await uploadFromPage(), { error: 'TypeError: Failed to fetch' });
+
+      await cors.getByRole('button', { name: 'Allow uploads from my web app' }).click();
+      const preset = page.getByRole('dialog', { name: 'Allow uploads from my web app' });
+      await preset.getByLabel('Your web app’s origin').fill(`${origin}/path`);
+      await preset.getByRole('button', { name: 'Allow uploads' }).click();
+      await preset.getByText('Give an origin such as https://app.example.com (no path).').waitFor();
+      await preset.getByLabel('Your web app’s origin').fill(origin);
+      await shot(page, '11a-cors-preset');
+      await preset.getByRole('button', { name: 'Allow uploads' }).click();
+      await preset.waitFor({ state: 'detached' });
+      const row = cors.getByRole('row').filter({ hasText: origin });
+      await row.getByText('GET, PUT, POST, HEAD').waitFor();
+      await row.getByText('3000 s').waitFor();
+      await shot(page, '11b-cors-rules');
+
+      const uploaded = await uploadFromPage();
+      assert.equal(uploaded.status, 200);
+      assert.match(uploaded.etag ?? '', /^"[0-9a-f]{32}"$/); // readable: the rule exposes ETag
+      await s3For(world.key).send(new DeleteObjectCommand({ Bucket: 'example-bucket', Key: 'from-the-page.json' }));
+    },
+  );
+
+  await t.test('CORS: edit the rules as a form or as JSON; refusals come with S3’s reason; remove all', async () => {
+    const cors = page.getByRole('region', { name: 'CORS' });
+    await cors.getByRole('button', { name: 'Edit rules' }).click();
+    const editor = page.getByRole('dialog', { name: 'Edit CORS rules' });
+    await editor.getByRole('group', { name: 'Rule 1' }).waitFor();
+    await editor.getByRole('button', { name: 'Add rule' }).click();
+    const second = editor.getByRole('group', { name: 'Rule 2' });
+    await second.getByLabel('Allowed origins').fill('*');
+    await second.getByLabel('ID', { exact: true }).fill('public reads');
+    await shot(page, '11c-cors-editor-form');
+
+    await editor.getByRole('tab', { name: 'JSON' }).click();
+    const json = editor.getByLabel('Rules as JSON');
+    const rules = JSON.parse(await json.inputValue()).rules;
+    assert.deepEqual(rules[1], {
+      id: 'public reads',
+      allowedOrigins: ['*'],
+      allowedMethods: ['GET'],
+      allowedHeaders: [],
+      exposeHeaders: [],
+    });
+    rules[1].allowedMethods.push('PATCH');
+    await json.fill(JSON.stringify({ rules }, null, 2));
+    await editor.getByRole('button', { name: 'Save rules' }).click();
+    await editor.getByText('Found unsupported HTTP method in CORS config. Unsupported method is PATCH').waitFor();
+    await shot(page, '11d-cors-editor-json');
+    rules[1].allowedMethods = ['GET', 'HEAD'];
+    await json.fill(JSON.stringify({ rules }));
+    await editor.getByRole('tab', { name: 'Form' }).click();
+    assert.equal(
+      await editor.getByRole('group', { name: 'Rule 2' }).getByRole('checkbox', { name: 'HEAD' }).isChecked(),
+      true,
+    );
+    await editor.getByRole('button', { name: 'Save rules' }).click();
+    await editor.waitFor({ state: 'detached' });
+    await cors.getByRole('row').filter({ hasText: 'public reads' }).getByText('GET, HEAD').waitFor();
+    assert.equal(await cors.getByRole('row').count(), 3);
+    await shot(page, '11e-cors-two-rules');
+
+    await cors.getByRole('button', { name: 'CORS actions' }).click();
+    await page.getByRole('menuitem', { name: 'Remove all rules' }).click();
+    await page
+      .getByRole('dialog', { name: 'Remove all CORS rules?' })
+      .getByRole('button', { name: 'Remove all' })
+      .click();
+    await cors.getByText('No rules: browsers keep scripts on other sites from using this bucket.').waitFor();
   });
 
   await t.test('upload a file in the browser: it appears at the bottom of the page', async () => {

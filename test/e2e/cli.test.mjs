@@ -308,6 +308,74 @@ describe('ros CLI', () => {
     await ok(['bucket', 'access', ...where, BUCKET, '--acl', 'private']);
   });
 
+  it("sets, shows and removes the bucket's CORS rules, from the API's JSON, AWS's JSON or S3's XML", async () => {
+    const where = ['--project', PROJECT, '--site', 'thailand-1', BUCKET];
+    const file = (name, text) => {
+      const at = path.join(homeDir, name);
+      fs.writeFileSync(at, text);
+      return at;
+    };
+    expect(await ok(['bucket', 'cors', 'get', ...where])).toBe(`Bucket ${BUCKET} has no CORS rules.\n`);
+    expect(await ok(['bucket', 'cors', 'get', ...where, '--json'])).toEqual([]);
+
+    // What `aws s3api put-bucket-cors --cors-configuration file://cors.json` takes.
+    const aws = file(
+      'cors.json',
+      JSON.stringify({
+        CORSRules: [
+          {
+            ID: 'web app',
+            AllowedOrigins: ['https://app.example.com'],
+            AllowedMethods: ['GET', 'PUT'],
+            AllowedHeaders: ['*'],
+            ExposeHeaders: ['ETag'],
+            MaxAgeSeconds: 3000,
+          },
+        ],
+      }),
+    );
+    const set = await ok(['bucket', 'cors', 'set', ...where, '--file', aws, '--json']);
+    const webApp = {
+      id: 'web app',
+      allowedOrigins: ['https://app.example.com'],
+      allowedMethods: ['GET', 'PUT'],
+      allowedHeaders: ['*'],
+      exposeHeaders: ['ETag'],
+      maxAgeSeconds: 3000,
+    };
+    expect(set).toEqual([webApp]);
+    const shown = await ok(['bucket', 'cors', 'get', ...where]);
+    expect(shown).toMatch(/^ID\s+ORIGINS\s+METHODS\s+HEADERS\s+EXPOSED\s+MAX AGE$/m);
+    expect(shown).toMatch(/^web app\s+https:\/\/app\.example\.com\s+GET, PUT\s+\*\s+ETag\s+3000$/m);
+
+    const xml = file(
+      'cors.xml',
+      '<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod>' +
+        '<MaxAgeSeconds>60</MaxAgeSeconds></CORSRule></CORSConfiguration>',
+    );
+    expect(await ok(['bucket', 'cors', 'set', ...where, '--file', xml, '--json'])).toEqual([
+      { allowedOrigins: ['*'], allowedMethods: ['GET'], allowedHeaders: [], exposeHeaders: [], maxAgeSeconds: 60 },
+    ]);
+    const own = file('rules.json', JSON.stringify({ rules: [webApp] }));
+    expect(await ok(['bucket', 'cors', 'set', ...where, '--file', own, '--json'])).toEqual([webApp]);
+
+    // The server's checks, with S3's words; and a file the CLI cannot read as rules at all.
+    const patch = file('patch.json', JSON.stringify({ rules: [{ allowedOrigins: ['*'], allowedMethods: ['PATCH'] }] }));
+    const refused = await fails(['bucket', 'cors', 'set', ...where, '--file', patch], 'invalid_cors_rule');
+    expect(refused.stderr).toContain('Unsupported method is PATCH');
+    const junk = await ros_(['bucket', 'cors', 'set', ...where, '--file', file('junk.json', '{"CORS": 1}')]);
+    expect([junk.code, junk.stderr]).toEqual([2, expect.stringContaining('holds no CORS rules')]);
+    expect(await ok(['bucket', 'cors', 'get', ...where, '--json'])).toEqual([webApp]);
+
+    expect(await ok(['bucket', 'cors', 'delete', ...where])).toBe(
+      `Removed the CORS rules of bucket ${BUCKET} at thailand-1.\n`,
+    );
+    expect(await ok(['bucket', 'cors', 'get', ...where, '--json'])).toEqual([]);
+    expect(await ok(['bucket', 'cors', '--help'])).toContain('ros bucket cors set');
+    const typo = await ros_(['bucket', 'cors', 'show', ...where]);
+    expect([typo.code, typo.stderr]).toEqual([2, expect.stringContaining('unknown command `ros bucket cors show`')]);
+  });
+
   it('deletes the bucket', async () => {
     await ok(['bucket', 'delete', '--project', PROJECT, '--site', 'thailand-1', BUCKET]);
     expect(await ok(['bucket', 'list', '--project', PROJECT, '--json'])).toEqual([]);

@@ -1,5 +1,7 @@
 // The command table. Command names and their --json shapes are a contract used by outside scripts:
 // change them only together with those scripts. Each command is one API call or a short sequence of them.
+import fs from 'node:fs';
+import { corsRulesFromFile } from './cors-file.mjs';
 import { CliError, usageError } from './errors.mjs';
 import { apiPath, RosClient } from './http.mjs';
 import { json, table, when } from './output.mjs';
@@ -409,6 +411,57 @@ export const commands = {
     },
   },
 
+  'bucket cors get': {
+    summary: "show a bucket's CORS rules: which web pages may use it from a browser",
+    args: [{ name: 'NAME', help: 'the bucket' }],
+    options: { project: PROJECT, site: SITE },
+    async run(ctx, opts, [name]) {
+      const site = await siteId(ctx, opts.site);
+      const { rules } = await (await ctx.client()).get(apiPath`/projects/${opts.project}/buckets/${site}/${name}/cors`);
+      done(ctx, rules, rules.length ? corsTable(rules) : `Bucket ${name} has no CORS rules.`);
+    },
+  },
+
+  'bucket cors set': {
+    summary: "replace a bucket's CORS rules with those in a file",
+    args: [{ name: 'NAME', help: 'the bucket' }],
+    options: {
+      project: PROJECT,
+      site: SITE,
+      file: {
+        type: 'string',
+        value: 'FILE',
+        help: 'the rules ("-": standard input) as the API\'s {"rules": [...]}, AWS\'s JSON ({"CORSRules": [...]}, as `aws s3api put-bucket-cors` takes it) or S3\'s CORSConfiguration XML',
+        required: true,
+      },
+    },
+    async run(ctx, opts, [name]) {
+      let text;
+      try {
+        text = fs.readFileSync(opts.file === '-' ? 0 : opts.file, 'utf8');
+      } catch (err) {
+        throw usageError(`cannot read ${opts.file}: ${err.message}`);
+      }
+      const site = await siteId(ctx, opts.site);
+      const { rules } = await (await ctx.client()).put(
+        apiPath`/projects/${opts.project}/buckets/${site}/${name}/cors`,
+        { rules: corsRulesFromFile(text, opts.file) },
+      );
+      done(ctx, rules, `Bucket ${name} at ${site} has ${rules.length} CORS rule(s) now:\n${corsTable(rules)}`);
+    },
+  },
+
+  'bucket cors delete': {
+    summary: "remove all of a bucket's CORS rules (browsers may then not use it from other pages)",
+    args: [{ name: 'NAME', help: 'the bucket' }],
+    options: { project: PROJECT, site: SITE },
+    async run(ctx, opts, [name]) {
+      const site = await siteId(ctx, opts.site);
+      await (await ctx.client()).delete(apiPath`/projects/${opts.project}/buckets/${site}/${name}/cors`);
+      done(ctx, { site, name, rules: [] }, `Removed the CORS rules of bucket ${name} at ${site}.`);
+    },
+  },
+
   'bucket access': {
     summary: 'show who may reach a bucket; with --acl, set its canned ACL',
     args: [{ name: 'NAME', help: 'the bucket' }],
@@ -560,4 +613,18 @@ function seconds(text) {
 /** Quotes a value for a copy-pasteable hint if the shell would split it. @param {string} s */
 function shellWord(s) {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** CORS rules as a table, one rule a row, lists joined by commas. @param {any[]} rules */
+function corsTable(rules) {
+  /** @param {string[]} list */
+  const list = (list) => list.join(', ');
+  return table(rules, [
+    { header: 'id', value: (r) => r.id },
+    { header: 'origins', value: (r) => list(r.allowedOrigins) },
+    { header: 'methods', value: (r) => list(r.allowedMethods) },
+    { header: 'headers', value: (r) => list(r.allowedHeaders) },
+    { header: 'exposed', value: (r) => list(r.exposeHeaders) },
+    { header: 'max age', value: (r) => r.maxAgeSeconds },
+  ]);
 }

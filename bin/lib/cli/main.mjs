@@ -14,14 +14,13 @@ const GLOBAL_OPTIONS = {
   help: { type: 'boolean', short: 'h', help: 'show help for the command' },
 };
 
-/** Top-level words that take a subcommand: `ros key create`. */
-const GROUPS = [
-  ...new Set(
-    Object.keys(commands)
-      .filter((n) => n.includes(' '))
-      .map((n) => n.split(' ')[0]),
-  ),
-];
+/** The leading words of longer command names, which take a subcommand: `ros key create`, `ros bucket cors get`. */
+const GROUPS = new Set(
+  Object.keys(commands).flatMap((n) => {
+    const words = n.split(' ');
+    return words.slice(1).map((_, j) => words.slice(0, j + 1).join(' '));
+  }),
+);
 
 /**
  * @param {string[]} argv the arguments after `ros`
@@ -87,7 +86,7 @@ function findCommand(argv) {
     else throw usageError(`unknown option ${a.split('=')[0]}`, 'Run `ros --help` for the commands and options.');
   }
   const without = (...idx) => argv.filter((_, j) => !idx.includes(j));
-  const [w1, w2] = [argv[i], argv[i + 1]];
+  const w1 = argv[i];
   if (w1 === undefined) return { rest: argv };
   if (w1 === 'help')
     return {
@@ -97,12 +96,18 @@ function findCommand(argv) {
         .join(' '),
       rest: [],
     };
-  if (commands[w1] && !GROUPS.includes(w1)) return { name: w1, rest: without(i) };
-  if (GROUPS.includes(w1)) {
-    if (w2 === undefined || w2.startsWith('-')) return { group: w1, rest: without(i) };
-    if (commands[`${w1} ${w2}`]) return { name: `${w1} ${w2}`, rest: without(i, i + 1) };
-    throw usageError(`unknown command \`ros ${w1} ${w2}\``, helpFor(w1));
+  // The longest run of words that names a command or a group; a group's name alone asks for its commands.
+  let name = w1;
+  let end = i + 1;
+  while (GROUPS.has(name) && argv[end] !== undefined && !argv[end].startsWith('-')) {
+    const longer = `${name} ${argv[end]}`;
+    if (!commands[longer] && !GROUPS.has(longer)) throw usageError(`unknown command \`ros ${longer}\``, helpFor(name));
+    name = longer;
+    end += 1;
   }
+  const words = Array.from({ length: end - i }, (_, j) => i + j);
+  if (GROUPS.has(name)) return { group: name, rest: without(...words) };
+  if (commands[name]) return { name, rest: without(...words) };
   throw usageError(`unknown command \`ros ${w1}\``, 'Run `ros --help` for the commands.');
 }
 
@@ -201,7 +206,7 @@ const GLOBAL_HELP = twoColumns(
 export function helpFor(what) {
   const name = what.trim();
   const command = commands[name];
-  if (command && !GROUPS.includes(name)) {
+  if (command && !GROUPS.has(name)) {
     const opts = Object.entries(command.options ?? {}).map(([k, o]) => [
       optionText(k, o),
       o.help + (o.required ? ' (required)' : ''),
@@ -219,7 +224,7 @@ export function helpFor(what) {
       '',
     ].join('\n');
   }
-  const names = Object.keys(commands).filter((n) => !name || n.split(' ')[0] === name);
+  const names = Object.keys(commands).filter((n) => !name || n.startsWith(`${name} `));
   if (!names.length) throw usageError(`unknown command \`ros ${name}\``, 'Run `ros --help` for the commands.');
   return [
     name

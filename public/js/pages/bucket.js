@@ -4,6 +4,7 @@ import { h, replace } from '../ui/dom.js';
 import { icon } from '../ui/icons.js';
 import { menuButton } from '../ui/menu.js';
 import { accessBadge, accessSection } from './bucket/access.js';
+import { bucketCors } from './bucket/cors.js';
 import { deleteBucketDialog } from './bucket/delete.js';
 import { bucketDetails } from './bucket/details.js';
 import { objectListing } from './bucket/objects.js';
@@ -12,7 +13,8 @@ import { bucketPaths } from './bucket/view.js';
 
 /**
  * A bucket's page: all details (endpoint URL, site, created, object count and size), the ⋮ menu with Delete,
- * and at the bottom its objects: paged, folders by "/", breadcrumbs, a prefix filter, download, the trash icon,
+ * its CORS rules (which web pages may use it from a browser), and at the bottom its objects: paged, folders by
+ * "/", breadcrumbs, a prefix filter, download, the trash icon,
  * and uploads by file picker or drag-and-drop.
  * @param {import('../app-state.js').Ctx} ctx
  */
@@ -31,6 +33,7 @@ export async function bucketPage(ctx) {
   const view = { project, bucket, base, route, folder: ctx.query.get('prefix') ?? '' };
 
   const details = bucketDetails(view);
+  const cors = bucketCors(view);
   const reloadAll = () => {
     objects.reload();
     details.loadStats();
@@ -89,10 +92,12 @@ export async function bucketPage(ctx) {
     ),
     details.section,
     access,
+    cors.section,
     objectsSection,
   );
   objects.reload();
   details.loadStats();
+  cors.load();
   return page;
 }
 

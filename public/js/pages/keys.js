@@ -9,7 +9,7 @@ import { h, replace } from '../ui/dom.js';
 import { when } from '../ui/format.js';
 import { busy, field, formError } from '../ui/forms.js';
 import { icon, iconButton } from '../ui/icons.js';
-import { tabList } from '../ui/tabs.js';
+import { selectTab, tabList } from '../ui/tabs.js';
 
 /**
  * An access key as the API lists it: `owner` is the member (a user or an app) it belongs to.
@@ -365,12 +365,7 @@ function keyPane({ key, secretAccessKey }, close) {
   let tabs;
   /** @param {string} id */
   const show = (id) => {
-    for (const t of tabs.querySelectorAll('[role=tab]')) {
-      const on = t.id === `tab-${id}`;
-      t.setAttribute('aria-selected', String(on));
-      t.setAttribute('tabindex', on ? '0' : '-1');
-    }
-    panel.setAttribute('aria-labelledby', `tab-${id}`);
+    selectTab(tabs, panel, id);
     replace(
       panel,
       h(

@@ -37,3 +37,17 @@ export function tabList({ label, tabs, selected, onSelect, panelId }) {
   });
   return list;
 }
+
+/**
+ * Marks tab `id` of `list` selected (and the only one reachable by Tab), and labels the panel with it: for tab lists
+ * whose panel is redrawn in place rather than by navigating.
+ * @param {HTMLElement} list @param {HTMLElement} panel @param {string} id
+ */
+export function selectTab(list, panel, id) {
+  for (const t of list.querySelectorAll('[role=tab]')) {
+    const on = t.id === `tab-${id}`;
+    t.setAttribute('aria-selected', String(on));
+    t.setAttribute('tabindex', on ? '0' : '-1');
+  }
+  panel.setAttribute('aria-labelledby', `tab-${id}`);
+}

@@ -1,6 +1,6 @@
 import { findKeyWithBucket, touchKey, type KeyRow } from '../../db/keys';
-import { findBucket, type BucketRow } from '../../db/buckets';
-import { cachedBucket, clearBucketCache, rememberBucket } from '../../service/bucket-cache';
+import type { BucketRow } from '../../db/buckets';
+import { clearBucketCache, loadBucket, rememberBucket } from '../../service/bucket-cache';
 import { keySecret } from '../../service/keys';
 import type { Services } from '../../service/context';
 import type { Site } from '../../sites';
@@ -49,7 +49,8 @@ export async function authenticate(
   const attempt = parseAuth(request);
   const now = s.now();
   if (attempt.kind === 'anonymous') {
-    return { key: null, bucket: await bucketRow(s, site, bucketName, now), auth: anonymousAuth(request.headers) };
+    const bucket = bucketName === null ? null : await loadBucket(s.db, site.id, bucketName, now);
+    return { key: null, bucket, auth: anonymousAuth(request.headers) };
   }
   // Stale requests are refused before any lookup.
   checkRequestTime(attempt, now);
@@ -76,17 +77,6 @@ export async function authenticateForm(
   await verifyFormSignature(signature, policy, secret);
   touch(s, key.id, now, waitUntil);
   return { key: callerKey(key), bucket };
-}
-
-/** The bucket a request names, from the isolate's cache or D1 (null when it names none or it does not exist). */
-export async function bucketRow(s: Services, site: Site, name: string | null, now: number): Promise<BucketRow | null> {
-  if (name === null) return null;
-  let bucket = cachedBucket(site.id, name, now);
-  if (!bucket) {
-    bucket = await findBucket(s.db, site.id, name);
-    if (bucket) rememberBucket(bucket, now);
-  }
-  return bucket;
 }
 
 /** An unsigned request's payload: a hex SHA-256 or an unsigned aws-chunked trailer can still be checked. */
@@ -120,9 +110,9 @@ export async function lookUpKey(
   now: number,
 ): Promise<{ key: KeyRow; secret: string; bucket: BucketRow | null }> {
   let cached = keyCache.get(accessKeyId);
-  let bucket: BucketRow | null;
+  let bucket: BucketRow | null = null;
   if (cached && cached.until > now) {
-    bucket = await bucketRow(s, site, bucketName, now);
+    if (bucketName !== null) bucket = await loadBucket(s.db, site.id, bucketName, now);
   } else {
     const found = await findKeyWithBucket(s.db, accessKeyId, site.id, bucketName);
     if (!found) {

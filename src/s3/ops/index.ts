@@ -3,6 +3,7 @@ import type { Operation } from '../classify';
 import { getBucketAcl, getBucketVersioning, getObjectAcl, putBucketAcl, putObjectAcl } from './acl';
 import { createBucket, deleteBucket, getBucketLocation, headBucket, listBuckets } from './bucket';
 import { copyObject, uploadPartCopy } from './copy';
+import { deleteBucketCors, getBucketCors, putBucketCors } from './cors';
 import { deleteObject } from './delete';
 import { deleteObjects } from './delete-objects';
 import { getObject, headObject } from './get';
@@ -52,4 +53,7 @@ export const handlers: { [N in Implemented]: Handler<N> } = {
   GetPublicAccessBlock: getPublicAccessBlock,
   PutPublicAccessBlock: putPublicAccessBlock,
   DeletePublicAccessBlock: deletePublicAccessBlock,
+  GetBucketCors: getBucketCors,
+  PutBucketCors: putBucketCors,
+  DeleteBucketCors: deleteBucketCors,
 };

@@ -298,6 +298,39 @@ describe('aws CLI', () => {
     expect(wrong.stdout).toBe('');
   });
 
+  it('s3api put-bucket-cors from a file, get-bucket-cors, delete-bucket-cors', async () => {
+    await fails(['s3api', 'get-bucket-cors', '--bucket', BUCKET], 'NoSuchCORSConfiguration');
+    const rules = {
+      CORSRules: [
+        {
+          AllowedOrigins: ['https://app.example.com', 'http://*.example.org'],
+          AllowedMethods: ['GET', 'PUT'],
+          AllowedHeaders: ['Content-Type', 'x-amz-*'],
+          ExposeHeaders: ['ETag', 'x-amz-request-id'],
+          MaxAgeSeconds: 600,
+        },
+      ],
+    };
+    fs.writeFileSync(local('cors.json'), JSON.stringify(rules));
+    expect(await ok(['s3api', 'put-bucket-cors', '--bucket', BUCKET, '--cors-configuration', 'file://cors.json'])).toBe(
+      '',
+    );
+    expect(await okJson(['s3api', 'get-bucket-cors', '--bucket', BUCKET])).toEqual(rules);
+
+    fs.writeFileSync(
+      local('bad-cors.json'),
+      JSON.stringify({ CORSRules: [{ AllowedOrigins: ['*'], AllowedMethods: ['OPTIONS'] }] }),
+    );
+    const bad = await fails(
+      ['s3api', 'put-bucket-cors', '--bucket', BUCKET, '--cors-configuration', 'file://bad-cors.json'],
+      'InvalidRequest',
+    );
+    expect(bad.stderr).toContain('Found unsupported HTTP method in CORS config. Unsupported method is OPTIONS');
+
+    expect(await ok(['s3api', 'delete-bucket-cors', '--bucket', BUCKET])).toBe('');
+    await fails(['s3api', 'get-bucket-cors', '--bucket', BUCKET], 'NoSuchCORSConfiguration');
+  });
+
   it('s3 rm, s3api delete-object and delete-bucket (only once empty)', async () => {
     expect(await ok(['s3', 'rm', `s3://${BUCKET}/small.txt`])).toContain(`delete: s3://${BUCKET}/small.txt`);
     const [, deletedAgain] = await Promise.all([

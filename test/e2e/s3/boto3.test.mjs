@@ -86,6 +86,40 @@ describe('boto3', () => {
     );
   });
 
+  it("sets, reads and deletes bucket CORS rules; a browser's preflight and upload then get their headers", async () => {
+    const out = await boto3('cors', 'boto3-cors');
+    expect(out.cors_rules).toEqual([
+      {
+        ID: 'web app',
+        AllowedHeaders: ['*'],
+        AllowedMethods: ['GET', 'PUT', 'POST', 'HEAD'],
+        AllowedOrigins: ['https://app.example.com'],
+        ExposeHeaders: ['ETag'],
+        MaxAgeSeconds: 3000,
+      },
+      { AllowedMethods: ['GET'], AllowedOrigins: ['*'] },
+    ]);
+    expect(out.preflight).toEqual({
+      status: 200,
+      'access-control-allow-origin': 'https://app.example.com',
+      'access-control-allow-methods': 'GET, PUT, POST, HEAD',
+      'access-control-allow-headers': 'content-type, x-amz-date',
+      'access-control-expose-headers': 'ETag',
+      'access-control-max-age': '3000',
+      'access-control-allow-credentials': 'true',
+    });
+    expect(out.actual).toEqual({ status: 200, allow_origin: 'https://app.example.com', expose: 'ETag' });
+    expect(out.delete_status).toBe(204);
+    expect(out.errors).toEqual({
+      cors_none: ['NoSuchCORSConfiguration', 404],
+      cors_patch: ['InvalidRequest', 400],
+      cors_empty: ['MalformedXML', 400],
+      cors_deleted: ['NoSuchCORSConfiguration', 404],
+    });
+    // botocore sends the document with a checksum (PutBucketCors requires one): a CRC32 header, by default.
+    expect(out.sent.PutBucketCors.headers['x-amz-checksum-crc32']).toMatch(/^[A-Za-z0-9+/]{6}==$/);
+  });
+
   it('works with no region configured at all', async () => {
     const out = await boto3('no-region', 'boto3-no-region', { region: null });
     // botocore falls back to us-east-1 for S3 with an endpoint_url.

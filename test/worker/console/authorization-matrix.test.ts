@@ -142,6 +142,18 @@ const matrix: Cell[] = [
     expect: { ...NO, member: 204, padmin: 204, sysadmin: 204 },
   },
   {
+    action: "set a bucket's CORS rules at a site where one holds a key",
+    run: async (c, w) => {
+      const name = unique('b');
+      await ownKey(w.padmin.client, w.project);
+      await w.padmin.client.post(`${p(w)}/buckets`, { site: 'thailand-1', name });
+      await c.post(`${p(w)}/keys`, { site: 'thailand-1', name: 'k' });
+      const rules = [{ allowedOrigins: ['*'], allowedMethods: ['GET'] }];
+      return c.call('PUT', `${p(w)}/buckets/thailand-1/${name}/cors`, { rules });
+    },
+    expect: { ...NO, member: 200, padmin: 200, sysadmin: 200 },
+  },
+  {
     action: 'make a bucket public and block public access (holding a key)',
     run: async (c, w) => {
       const name = unique('b');

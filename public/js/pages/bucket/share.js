@@ -42,7 +42,7 @@ export function shareDialog(view, object, changed) {
     title: `Share ${object.key.slice(object.key.lastIndexOf('/') + 1)}`,
     wide: true,
     content: () => {
-      const publicPart = h('div', { class: 'share-public' });
+      const publicPart = h('div', { class: 'share-section' });
       const drawPublic = () => replace(publicPart, ...publicSection(view, object, drawPublic, changed));
       drawPublic();
       return [publicPart, linkSection(view, object.key)];
@@ -123,7 +123,7 @@ function linkSection({ base }, key) {
   );
   return h(
     'div',
-    null,
+    { class: 'share-section' },
     h('h3', null, 'Share link'),
     notice('info', 'A link that lets anyone who has it download this object, for a limited time.'),
     field('Valid for', lifetime),
