@@ -14,9 +14,9 @@ import { handlers } from './ops';
 import { s3ErrorOf } from './service-errors';
 
 /**
- * The S3 pipeline of one site: address → classify → authenticate → authorize → the operation's handler, then the
- * bucket's CORS headers (./cors.ts). A CORS preflight (OPTIONS) is answered after address, without authentication;
- * POST Object's handler authenticates and authorizes its form itself.
+ * The S3 pipeline of one site: address → classify → authenticate → authorize → the operation's handler (POST
+ * Object's handler authenticates and authorizes its form itself), then the bucket's CORS headers (./cors.ts). A
+ * CORS preflight (OPTIONS) is answered after address, without authentication.
  * Every failure is rendered once here as AWS's XML <Error>: S3Errors as thrown, the service layer's refusals
  * translated (./service-errors.ts), anything else as InternalError.
  * `hostBucket` is set when the request came virtual-host style (`<bucket>.<site host>`).

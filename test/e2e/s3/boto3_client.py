@@ -4,9 +4,9 @@ Usage: python3 boto3_client.py SCENARIO < config.json
   config: {"endpoint", "bucket", "keys": {"main", "other", "finland"}: {"accessKeyId", "secretAccessKey"}}
   SCENARIO: "full"      every operation ROS offers today, with its errors (region from the environment)
             "no-region" a few calls from a client given no region at all (AWS_DEFAULT_REGION unset by the caller)
-            "cors"      put/get/delete_bucket_cors, with a browser's preflight (plain urllib) between them
             "post"      browser form uploads: generate_presigned_post as boto3 signs it by default and with s3v4,
                         sent with requests as a browser would (the file last)
+            "cors"      put/get/delete_bucket_cors, with a browser's preflight (plain urllib) between them
 
 Prints one JSON object on stdout (what was observed, for the test to check too) and exits 0; on the first failed
 check, prints {"failed": step, "error": ...} and exits 1. Objects stay small: ROS has no multipart uploads yet,
@@ -225,55 +225,6 @@ def no_region():
     s3.delete_bucket(Bucket=BUCKET)
 
 
-def cors():
-    global step
-    s3 = client()
-    s3.create_bucket(Bucket=BUCKET)
-    step = "get_bucket_cors before any"
-    result["errors"]["cors_none"] = error_code(s3.get_bucket_cors, Bucket=BUCKET)
-    rules = [
-        {
-            "ID": "web app",
-            "AllowedOrigins": ["https://app.example.com"],
-            "AllowedMethods": ["GET", "PUT", "POST", "HEAD"],
-            "AllowedHeaders": ["*"],
-            "ExposeHeaders": ["ETag"],
-            "MaxAgeSeconds": 3000,
-        },
-        {"AllowedOrigins": ["*"], "AllowedMethods": ["GET"]},
-    ]
-    step = "put_bucket_cors"
-    put = s3.put_bucket_cors(Bucket=BUCKET, CORSConfiguration={"CORSRules": rules})
-    check(put["ResponseMetadata"]["HTTPStatusCode"] == 200, "put_bucket_cors")
-    step = "get_bucket_cors"
-    result["cors_rules"] = s3.get_bucket_cors(Bucket=BUCKET)["CORSRules"]
-
-    step = "preflight"
-    url = f"{ENDPOINT}/{BUCKET}/upload.jpg"
-    ask = {"Origin": "https://app.example.com", "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "content-type,x-amz-date"}
-    req = urllib.request.Request(url, method="OPTIONS", headers=ask)
-    with urllib.request.urlopen(req, timeout=30) as res:
-        result["preflight"] = {"status": res.status, **{k.lower(): v for k, v in res.headers.items() if k.lower().startswith("access-control-")}}
-    step = "an actual request from the origin"
-    # A presigned PUT, as a web app's server hands one to the browser (SigV4: botocore's default is SigV2).
-    signed = client(signature_version="s3v4").generate_presigned_url("put_object", Params={"Bucket": BUCKET, "Key": "upload.jpg"})
-    req = urllib.request.Request(signed, data=b"jpeg", method="PUT", headers={"Origin": "https://app.example.com"})
-    with urllib.request.urlopen(req, timeout=30) as res:
-        result["actual"] = {"status": res.status, "allow_origin": res.headers.get("Access-Control-Allow-Origin"), "expose": res.headers.get("Access-Control-Expose-Headers")}
-
-    step = "put_bucket_cors refused"
-    result["errors"]["cors_patch"] = error_code(
-        s3.put_bucket_cors, Bucket=BUCKET, CORSConfiguration={"CORSRules": [{"AllowedOrigins": ["*"], "AllowedMethods": ["PATCH"]}]}
-    )
-    result["errors"]["cors_empty"] = error_code(s3.put_bucket_cors, Bucket=BUCKET, CORSConfiguration={"CORSRules": []})
-    check(s3.get_bucket_cors(Bucket=BUCKET)["CORSRules"] == result["cors_rules"], "a refused put changed the rules")
-
-    step = "delete_bucket_cors"
-    result["delete_status"] = s3.delete_bucket_cors(Bucket=BUCKET)["ResponseMetadata"]["HTTPStatusCode"]
-    result["errors"]["cors_deleted"] = error_code(s3.get_bucket_cors, Bucket=BUCKET)
-    s3.delete_object(Bucket=BUCKET, Key="upload.jpg")
-
-
 def post_form(post, data, filename="notes.txt", **overrides):
     """Sends a presigned POST form with requests, the file last (requests puts `data` before `files`)."""
     fields = {**post["fields"], **overrides}
@@ -329,6 +280,56 @@ def post():
     s3.delete_bucket(Bucket=BUCKET)
 
 
+def cors():
+    global step
+    s3 = client()
+    s3.create_bucket(Bucket=BUCKET)
+    step = "get_bucket_cors before any"
+    result["errors"]["cors_none"] = error_code(s3.get_bucket_cors, Bucket=BUCKET)
+    rules = [
+        {
+            "ID": "web app",
+            "AllowedOrigins": ["https://app.example.com"],
+            "AllowedMethods": ["GET", "PUT", "POST", "HEAD"],
+            "AllowedHeaders": ["*"],
+            "ExposeHeaders": ["ETag"],
+            "MaxAgeSeconds": 3000,
+        },
+        {"AllowedOrigins": ["*"], "AllowedMethods": ["GET"]},
+    ]
+    step = "put_bucket_cors"
+    put = s3.put_bucket_cors(Bucket=BUCKET, CORSConfiguration={"CORSRules": rules})
+    check(put["ResponseMetadata"]["HTTPStatusCode"] == 200, "put_bucket_cors")
+    step = "get_bucket_cors"
+    result["cors_rules"] = s3.get_bucket_cors(Bucket=BUCKET)["CORSRules"]
+
+    step = "preflight"
+    url = f"{ENDPOINT}/{BUCKET}/upload.jpg"
+    ask = {"Origin": "https://app.example.com", "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "content-type,x-amz-date"}
+    req = urllib.request.Request(url, method="OPTIONS", headers=ask)
+    with urllib.request.urlopen(req, timeout=30) as res:
+        result["preflight"] = {"status": res.status, **{k.lower(): v for k, v in res.headers.items() if k.lower().startswith("access-control-")}}
+    step = "an actual request from the origin"
+    # A presigned PUT, as a web app's server hands one to the browser (SigV4: botocore's default is SigV2).
+    signed = client(signature_version="s3v4").generate_presigned_url("put_object", Params={"Bucket": BUCKET, "Key": "upload.jpg"})
+    req = urllib.request.Request(signed, data=b"jpeg", method="PUT", headers={"Origin": "https://app.example.com"})
+    with urllib.request.urlopen(req, timeout=30) as res:
+        result["actual"] = {"status": res.status, "allow_origin": res.headers.get("Access-Control-Allow-Origin"), "expose": res.headers.get("Access-Control-Expose-Headers")}
+
+    step = "put_bucket_cors refused"
+    result["errors"]["cors_patch"] = error_code(
+        s3.put_bucket_cors, Bucket=BUCKET, CORSConfiguration={"CORSRules": [{"AllowedOrigins": ["*"], "AllowedMethods": ["PATCH"]}]}
+    )
+    result["errors"]["cors_empty"] = error_code(s3.put_bucket_cors, Bucket=BUCKET, CORSConfiguration={"CORSRules": []})
+    check(s3.get_bucket_cors(Bucket=BUCKET)["CORSRules"] == result["cors_rules"], "a refused put changed the rules")
+
+    step = "delete_bucket_cors"
+    result["delete_status"] = s3.delete_bucket_cors(Bucket=BUCKET)["ResponseMetadata"]["HTTPStatusCode"]
+    result["errors"]["cors_deleted"] = error_code(s3.get_bucket_cors, Bucket=BUCKET)
+    s3.delete_object(Bucket=BUCKET, Key="upload.jpg")
+    s3.delete_bucket(Bucket=BUCKET)
+
+
 def code_of(body):
     text = body.decode("utf-8", "replace")
     return text.split("<Code>")[1].split("</Code>")[0] if "<Code>" in text else None
@@ -337,7 +338,7 @@ def code_of(body):
 if __name__ == "__main__":
     scenario = sys.argv[1] if len(sys.argv) > 1 else "full"
     try:
-        {"full": full, "no-region": no_region, "cors": cors, "post": post}[scenario]()
+        {"full": full, "no-region": no_region, "post": post, "cors": cors}[scenario]()
     except Exception as e:  # noqa: BLE001 — report any failure with the step it happened in
         result.update(failed=step, error=f"{type(e).__name__}: {e}", traceback=traceback.format_exc())
         print(json.dumps(result, indent=1, default=str))

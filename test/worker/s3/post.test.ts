@@ -568,6 +568,31 @@ describe('POST Object (browser form uploads)', () => {
     expect((await env.R2_THAILAND_1.head(`${b}/big.bin`))?.etag).toBe(object?.etag);
   });
 
+  it('answers a browser on another origin with the bucket CORS rule for POST: preflight and the upload', async () => {
+    const w = await s3World();
+    const b = await w.newBucket();
+    const app = 'https://app.example.com';
+    const rules =
+      '<CORSConfiguration><CORSRule><AllowedOrigin>https://app.example.com</AllowedOrigin>' +
+      '<AllowedMethod>POST</AllowedMethod><ExposeHeader>ETag</ExposeHeader></CORSRule></CORSConfiguration>';
+    expect((await w.s3.fetch(`/${b}?cors`, { method: 'PUT', body: rules })).status).toBe(200);
+    const preflight = await SELF.fetch(bucketUrl(b), {
+      method: 'OPTIONS',
+      headers: { Origin: app, 'Access-Control-Request-Method': 'POST' },
+    });
+    expect(preflight.status).toBe(200);
+    expect(preflight.headers.get('Access-Control-Allow-Origin')).toBe(app);
+    const sig = await signed(w.s3, basic(b, 'cors.txt'));
+    const res = await SELF.fetch(bucketUrl(b), {
+      method: 'POST',
+      body: formBody([['key', 'cors.txt'], ...sig], { content: 'from the app' }),
+      headers: { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`, Origin: app },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('Access-Control-Allow-Origin')).toBe(app);
+    expect(res.headers.get('Access-Control-Expose-Headers')).toBe('ETag');
+  });
+
   it('refuses server-side encryption ROS cannot honour', async () => {
     const w = await s3World();
     const b = await w.newBucket();
