@@ -9,7 +9,7 @@ Usage: python3 boto3_client.py SCENARIO < config.json
             "cors"      put/get/delete_bucket_cors, with a browser's preflight (plain urllib) between them
 
 Prints one JSON object on stdout (what was observed, for the test to check too) and exits 0; on the first failed
-check, prints {"failed": step, "error": ...} and exits 1. Objects stay small: ROS has no multipart uploads yet,
+check, prints {"failed": step, "error": ...} and exits 1. Objects stay small (multipart is the client matrix's),
 so put_object / get_object only (not upload_file / download_file).
 """
 
