@@ -31,6 +31,12 @@ async function readObject(
   const { request, site, op, query } = call;
   const r2key = storageKey(op.bucket, op.key);
   const noSuchKey = () => s3Errors.noSuchKey(op.key);
+  // Readable only through its own ACL (authorize): only the version that ACL is for, not one written since.
+  const checkReadable = (o: R2Object) => {
+    if (call.readableVersion === undefined || o.version === call.readableVersion) return;
+    if ('body' in o) (o as R2ObjectBody).body.cancel();
+    throw new S3Error('AccessDenied', 'Access Denied');
+  };
   const rangeHeader = request.headers.get('Range');
   const partNumber = query.get('partNumber');
 
@@ -40,6 +46,7 @@ async function readObject(
   if (!withBody || rangeHeader !== null || partNumber !== null || hasConditions(request.headers)) {
     meta = await site.bucket.head(r2key);
     if (!meta) throw noSuchKey();
+    checkReadable(meta);
     const outcome = evaluateConditions(request.headers, { etag: s3Etag(meta), lastModified: meta.uploaded });
     if (outcome === 'not-modified') {
       return new Response(null, {
@@ -61,6 +68,7 @@ async function readObject(
       ...(meta && { onlyIf: { etagMatches: meta.etag } }),
     });
     if (!object) throw noSuchKey();
+    checkReadable(object);
     if (!('body' in object)) {
       // Replaced between the two reads: the validators we checked no longer describe it.
       throw new S3Error('PreconditionFailed', 'The object changed while it was being read; please retry');

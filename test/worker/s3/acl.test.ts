@@ -1,5 +1,9 @@
 import { env, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { findBucket } from '../../../src/db/buckets';
+import type { S3Call } from '../../../src/s3/call';
+import { handlers } from '../../../src/s3/ops';
+import { services } from '../../../src/service/context';
 import { SITES, s3World, xmlAll, xmlText, type S3World } from './s3-fixtures';
 
 // Canned ACLs, anonymous access and Block Public Access (src/service/acl.ts, src/s3/authorize.ts).
@@ -321,5 +325,39 @@ describe('Block Public Access', () => {
     expect((await w.s3.fetch(`/${b}-2`, { method: 'HEAD' })).status).toBe(404);
     expect((await w.admin.put(`/projects/${w.project}/public-access`, { blockPublicAccess: false })).status).toBe(200);
     expect((await anonymous(`/${b}/k`)).status).toBe(200);
+  });
+});
+
+describe('an object readable only through its own ACL', () => {
+  it('is read only in the version that ACL is for (one written since is refused)', async () => {
+    const w = await s3World();
+    const b = await w.newBucket();
+    await w.s3.fetch(`/${b}/k`, { method: 'PUT', body: 'v1', headers: { 'x-amz-acl': 'public-read' } });
+    const version = (await env.R2_THAILAND_1.head(`${b}/k`))!.version;
+    const s = services(env);
+    const bucket = (await findBucket(env.DB, 'thailand-1', b))!;
+    // The handler as the pipeline calls it for an unsigned GET that authorize() granted through the object's ACL.
+    const call = (readableVersion: string, name: 'GetObject' | 'HeadObject') =>
+      ({
+        request: new Request(`${SITES['thailand-1'].endpoint}/${b}/k`, {
+          method: name === 'GetObject' ? 'GET' : 'HEAD',
+        }),
+        op: { name, bucket: b, key: 'k' },
+        query: new URLSearchParams(),
+        site: s.sites.get('thailand-1')!,
+        s,
+        key: null,
+        bucket,
+        auth: { kind: 'anonymous', payload: 'unsigned', payloadHash: '', region: 'us-east-1' },
+        requestId: 'TEST',
+        waitUntil: () => {},
+        readableVersion,
+      }) as unknown as S3Call<never>;
+    expect(await (await handlers.GetObject(call(version, 'GetObject'))).text()).toBe('v1');
+    for (const name of ['GetObject', 'HeadObject'] as const) {
+      await expect(handlers[name](call('a-version-written-since', name))).rejects.toMatchObject({
+        code: 'AccessDenied',
+      });
+    }
   });
 });
