@@ -49,7 +49,14 @@ function errorResponse(err: unknown): Response {
   return json({ error: { code: 'internal', message: 'Something went wrong on our side; please try again' } }, 500);
 }
 
-const param = (req: IRequest, name: string) => decodeURIComponent(req.params[name]);
+/** A path parameter, percent-decoded; a malformed escape (`%E0%A4%A`) is the caller's mistake, a 400. */
+function param(req: IRequest, name: string): string {
+  try {
+    return decodeURIComponent(req.params[name]);
+  } catch {
+    throw new ApiError(400, 'invalid_input', `The path's ${name} is not well-formed (a bad percent-escape)`);
+  }
+}
 
 /** A project route: authorizes the declared action once, then hands the handler the scope. */
 function inProject(

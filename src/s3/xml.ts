@@ -75,11 +75,21 @@ const parser = new XMLParser({
   isArray: () => false,
 });
 
-/** Parses an XML request body; malformed XML → MalformedXML. Returns `{ <root element>: content }`. */
+/**
+ * Parses an XML request body; malformed XML → MalformedXML. Returns `{ <root element>: content }`.
+ * No S3 request body has a DOCTYPE, so none is accepted (no entity is ever declared, let alone expanded); what the
+ * parser itself refuses (nesting deeper than its limit, element names such as `__proto__`) is MalformedXML too,
+ * never an internal error.
+ */
 export function parseXml(text: string): Record<string, unknown> {
   const malformed = s3Errors.malformedXml();
-  if (!text.trim() || XMLValidator.validate(text) !== true) throw malformed;
-  const doc = parser.parse(text) as Record<string, unknown>;
+  if (!text.trim() || /<!DOCTYPE/i.test(text) || XMLValidator.validate(text) !== true) throw malformed;
+  let doc: Record<string, unknown>;
+  try {
+    doc = parser.parse(text) as Record<string, unknown>;
+  } catch {
+    throw malformed;
+  }
   const roots = Object.keys(doc).filter((k) => k !== '?xml');
   if (roots.length !== 1) throw malformed;
   return { [roots[0]]: doc[roots[0]] };

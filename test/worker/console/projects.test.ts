@@ -50,6 +50,14 @@ describe('users', () => {
 });
 
 describe('projects', () => {
+  it('answers a malformed percent-escape in the path with 400, not a server error', async () => {
+    const admin = await bootstrapAdmin();
+    for (const path of ['/projects/%E0%A4%A', '/projects/%/buckets', '/projects/a%ZZb/keys']) {
+      const res = await admin.get(path);
+      expect([res.status, res.body.error.code], path).toEqual([400, 'invalid_input']);
+    }
+  });
+
   it('lets any signed-in user create a project and become its admin', async () => {
     const admin = await bootstrapAdmin();
     const { client } = await memberOf(admin, null, 'member', `${unique('creator')}@example.com`);
