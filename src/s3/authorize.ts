@@ -1,10 +1,10 @@
-import { utf8 } from '../crypto/encoding';
 import type { BucketRow } from '../db/buckets';
 import { findObjectAcl } from '../db/object-records';
 import { aclAllows, asStoredAcl, type Permission, type Requester } from '../service/acl';
 import type { Services } from '../service/context';
+import { keyCanExist } from '../service/object-keys';
 import type { Site } from '../sites';
-import { objectKeyLimit, storageKey } from '../storage/layout';
+import { storageKey } from '../storage/layout';
 import type { CallerKey } from './call';
 import type { Operation } from './classify';
 import { S3Error, s3Errors } from './errors';
@@ -81,8 +81,7 @@ export async function authorize(
 
 /** The version of the object whose own ACL lets `who` read it, or null. */
 async function objectReadableBy(s: Services, site: Site, bucket: BucketRow, key: string, who: Requester) {
-  // A key R2 could not hold names no object (and must not reach R2 as an error).
-  if (utf8.encode(key).length > objectKeyLimit(bucket.name)) return null;
+  if (!keyCanExist(bucket.name, key)) return null;
   const r2key = storageKey(bucket.name, key);
   const object = await site.bucket.head(r2key);
   if (!object) return null;

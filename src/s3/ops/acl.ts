@@ -1,6 +1,6 @@
 import { asStoredAcl, grantsOf, type Grantee, type StoredAcl } from '../../service/acl';
 import { changeBucketAcl, changeObjectAcl, objectAcl } from '../../service/public-access';
-import { checkKeyLength } from '../../service/object-keys';
+import { keyCanExist } from '../../service/object-keys';
 import { storageKey } from '../../storage/layout';
 import { onlyCannedAcls, requestedAcl } from '../acl-request';
 import { readSmallBody } from '../body/small';
@@ -62,8 +62,8 @@ export const putObjectAcl: Handler<'PutObjectAcl'> = async (call) => {
 };
 
 async function existingObject(call: S3Call, key: string): Promise<R2Object> {
-  checkKeyLength(namedBucket(call).name, key);
-  const object = await call.site.bucket.head(storageKey(namedBucket(call).name, key));
+  const bucket = namedBucket(call).name;
+  const object = keyCanExist(bucket, key) ? await call.site.bucket.head(storageKey(bucket, key)) : null;
   if (!object) throw s3Errors.noSuchKey(key);
   return object;
 }

@@ -3,7 +3,7 @@ import { toBase64 } from '../../crypto/encoding';
 import { findBucket } from '../../db/buckets';
 import { MAX_PART_SIZE, parsePartNumber, storePart } from '../../service/multipart';
 import { recordObjectAcl } from '../../service/public-access';
-import { checkKeyLength } from '../../service/object-keys';
+import { checkKeyLength, keyCanExist } from '../../service/object-keys';
 import { assemble } from '../../storage/assemble';
 import { storageKey } from '../../storage/layout';
 import { CHECKSUM_META, ETAG_META, PARTS_META, quotedEtag, s3Etag, type ObjectMetadata } from '../../storage/metadata';
@@ -55,7 +55,7 @@ async function copySource(call: S3Call): Promise<CopySource> {
     bucket === call.bucket?.name ? call.bucket : await findBucket(call.s.db, call.site.id, bucket),
     signingKey(call),
   );
-  const object = await call.site.bucket.head(storageKey(bucket, key));
+  const object = keyCanExist(bucket, key) ? await call.site.bucket.head(storageKey(bucket, key)) : null;
   if (!object) throw s3Errors.noSuchKey(key);
   checkCopyConditions(call.request.headers, object);
   return { bucket, key, object };

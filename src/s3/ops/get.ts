@@ -1,3 +1,4 @@
+import { keyCanExist } from '../../service/object-keys';
 import { storageKey } from '../../storage/layout';
 import type { Handler, S3Call } from '../call';
 import { evaluateConditions, hasConditions } from '../conditions';
@@ -31,6 +32,7 @@ async function readObject(
   const { request, site, op, query } = call;
   const r2key = storageKey(op.bucket, op.key);
   const noSuchKey = () => s3Errors.noSuchKey(op.key);
+  if (!keyCanExist(op.bucket, op.key)) throw noSuchKey();
   // Readable only through its own ACL (authorize): only the version that ACL is for, not one written since.
   const checkReadable = (o: R2Object) => {
     if (call.readableVersion === undefined || o.version === call.readableVersion) return;

@@ -325,3 +325,27 @@ describe('GetObject ranges and preconditions', () => {
     expect(await env.R2_THAILAND_1.head(`${b}/chunked`)).toBeNull();
   });
 });
+
+describe('keys longer than a bucket can hold', () => {
+  it('name no object (404, or 204 for DELETE); past S3’s 1024 bytes they are KeyTooLongError; never an R2 error', async () => {
+    const w = await s3World();
+    const b = await w.newBucket();
+    const fitsS3 = 'k'.repeat(1020); // S3 would take it; this bucket's limit is 1023 − its name's length
+    const pastS3 = 'k'.repeat(1100);
+    const code = async (res: Response) => [res.status, xmlText(await res.text(), 'Code')];
+    expect(await code(await w.s3.fetch(`/${b}/${fitsS3}`))).toEqual([404, 'NoSuchKey']);
+    expect((await w.s3.fetch(`/${b}/${fitsS3}`, { method: 'HEAD' })).status).toBe(404);
+    expect((await w.s3.fetch(`/${b}/${fitsS3}`, { method: 'DELETE' })).status).toBe(204);
+    const copy = await w.s3.fetch(`/${b}/dst`, { method: 'PUT', headers: { 'x-amz-copy-source': `/${b}/${fitsS3}` } });
+    expect(await code(copy)).toEqual([404, 'NoSuchKey']);
+    expect(await code(await w.s3.fetch(`/${b}/${fitsS3}?acl`))).toEqual([404, 'NoSuchKey']);
+    expect(await code(await w.s3.fetch(`/${b}/${fitsS3}`, { method: 'PUT', body: 'x' }))).toEqual([
+      400,
+      'KeyTooLongError',
+    ]);
+    for (const method of ['GET', 'DELETE']) {
+      expect(await code(await w.s3.fetch(`/${b}/${pastS3}`, { method }))).toEqual([400, 'KeyTooLongError']);
+    }
+    expect((await w.s3.fetch(`/${b}/${pastS3}`, { method: 'HEAD' })).status).toBe(400);
+  });
+});
