@@ -7,7 +7,7 @@ import {
 } from '../checksums';
 import { fromBase64, fromHex, toHex } from '../crypto/encoding';
 import { ALNUM, LOWER_ALNUM, randomString } from '../crypto/random';
-import { putObjectAcl, putObjectEtag } from '../db/object-records';
+import { putObjectEtag } from '../db/object-records';
 import {
   deleteUpload,
   findUpload,
@@ -22,9 +22,10 @@ import { assemble } from '../storage/assemble';
 import { storageKey } from '../storage/layout';
 import { CHECKSUM_META, ETAG_META, PARTS_META, encodeParts, type ObjectMetadata } from '../storage/metadata';
 import { checksumMeta, type ObjectChecksum } from '../storage/stored-checksum';
-import type { StoredAcl } from './acl';
+import { asStoredAcl, type StoredAcl } from './acl';
 import type { Services } from './context';
 import { ServiceError } from './errors';
+import { recordObjectAcl } from './public-access';
 
 /**
  * Multipart uploads, shared by the S3 API and the console's browser uploads.
@@ -215,7 +216,7 @@ export async function completeUpload(
   if (!object) return null;
   // For listings, which read no metadata (migrations/0005_object_etags.sql).
   await putObjectEtag(s.db, site.id, object.key, object.version, etag);
-  if (upload.acl) await putObjectAcl(s.db, site.id, object.key, object.version, upload.acl);
+  await recordObjectAcl(s, site, object, upload.acl ? asStoredAcl(upload.acl) : null);
   const staged = await deleteUpload(s.db, upload.upload_id);
   waitUntil(deleteStaged(site.bucket, staged));
   return { object, etag, parts: chosen, checksum };

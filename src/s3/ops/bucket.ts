@@ -1,5 +1,6 @@
 import { findBucket, listProjectBucketsAtSite, updateBucketAcl } from '../../db/buckets';
 import { findProject } from '../../db/projects';
+import { checkAclMayBeSet, isPublicAcl } from '../../service/acl';
 import { bucketNameProblem } from '../../service/bucket-names';
 import { bucketIsEmpty, claimBucket, removeBucket } from '../../service/buckets';
 import { signingKey, type Handler } from '../call';
@@ -49,11 +50,15 @@ export const createBucket: Handler<'CreateBucket'> = async (call) => {
   const problem = bucketNameProblem(op.bucket);
   if (problem)
     throw new S3Error('InvalidBucketName', `The specified bucket is not valid. ${problem}.`, { BucketName: op.bucket });
-  const project = await findProject(s.db, key.project_id);
-  const acl = requestedAcl(call.request.headers, {
-    public_access_block: null,
-    project_block_public_access: project?.block_public_access ?? 0,
-  });
+  const acl = requestedAcl(call.request.headers, null);
+  // A new bucket has no flags of its own: only its project's switch can refuse a public ACL (read only then).
+  if (acl && isPublicAcl(acl)) {
+    const project = await findProject(s.db, key.project_id);
+    checkAclMayBeSet(
+      { public_access_block: null, project_block_public_access: project?.block_public_access ?? 0 },
+      acl,
+    );
+  }
   const configuration = await readSmallBody(call, 64 << 10);
   if (configuration.trim()) {
     if (!('CreateBucketConfiguration' in parseXml(configuration))) {
