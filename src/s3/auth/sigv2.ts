@@ -249,6 +249,9 @@ const unfold = (value: string) => value.replace(/\s*\r?\n\s*/g, ' ').trim();
  */
 function canonicalResources(rawPath: string, rawQuery: string, hostBucket: string | null): string[] {
   const path = `${hostBucket === null ? '' : `/${hostBucket}`}${rawPath || '/'}`;
+  // A bucket addressed path style without its trailing slash (`/bucket?list-type=2`) is the resource `/bucket/`,
+  // as for virtual-host style: what botocore signs. The path exactly as sent is tried too.
+  const paths = hostBucket === null && /^\/[^/]+$/.test(path) ? [`${path}/`, path] : [path];
   const sub: Array<{ name: string; value: string | null }> = [];
   for (const part of rawQuery.split('&')) {
     if (part === '') continue;
@@ -257,7 +260,7 @@ function canonicalResources(rawPath: string, rawQuery: string, hostBucket: strin
     if (ALL.has(name)) sub.push({ name, value: eq < 0 ? null : decodeLoosely(part.slice(eq + 1)) });
   }
   sub.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const render = (list: typeof sub, keepEmptyEquals: boolean) => {
+  const render = (path: string, list: typeof sub, keepEmptyEquals: boolean) => {
     if (list.length === 0) return path;
     const items = list.map(({ name, value }) =>
       value === null || (value === '' && !keepEmptyEquals) ? name : `${name}=${value}`,
@@ -266,8 +269,8 @@ function canonicalResources(rawPath: string, rawQuery: string, hostBucket: strin
   };
   const documented = sub.filter(({ name }) => DOCUMENTED.has(name));
   const lists = documented.length === sub.length ? [sub] : [sub, documented];
-  const forms = lists.map((list) => render(list, false));
-  if (sub.some(({ value }) => value === '')) forms.push(...lists.map((list) => render(list, true)));
+  const keepEquals = sub.some(({ value }) => value === '') ? [false, true] : [false];
+  const forms = paths.flatMap((p) => keepEquals.flatMap((keep) => lists.map((list) => render(p, list, keep))));
   return [...new Set(forms)];
 }
 

@@ -207,9 +207,16 @@ describe('the string to sign, where signers differ', () => {
   });
 
   it('a sub-resource sent as `name=` is signed bare, then as sent', () => {
-    expect(stringsToSign(parsed('https://h/b?acl='))).toEqual([
-      'GET\n\n\nTue, 27 Mar 2007 19:36:42 +0000\n/b?acl',
-      'GET\n\n\nTue, 27 Mar 2007 19:36:42 +0000\n/b?acl=',
+    expect(stringsToSign(parsed('https://h/b/k?acl='))).toEqual([
+      'GET\n\n\nTue, 27 Mar 2007 19:36:42 +0000\n/b/k?acl',
+      'GET\n\n\nTue, 27 Mar 2007 19:36:42 +0000\n/b/k?acl=',
+    ]);
+  });
+
+  it('a bucket addressed path style without a trailing slash is /bucket/ (botocore), then as sent', () => {
+    expect(stringsToSign(parsed('https://h/b?list-type=2&prefix=p'))).toEqual([
+      'GET\n\n\nTue, 27 Mar 2007 19:36:42 +0000\n/b/',
+      'GET\n\n\nTue, 27 Mar 2007 19:36:42 +0000\n/b',
     ]);
   });
 
