@@ -3,6 +3,7 @@ import type { KeyRow } from '../db/keys';
 import type { Services } from '../service/context';
 import type { Site } from '../sites';
 import type { Operation } from './classify';
+import type { SigV2VerifiedAuth } from './auth/sigv2';
 import type { VerifiedAuth } from './auth/sigv4';
 
 /**
@@ -17,7 +18,7 @@ export interface AnonymousAuth {
   region: 'us-east-1';
 }
 
-export type RequestAuth = VerifiedAuth | AnonymousAuth;
+export type RequestAuth = VerifiedAuth | SigV2VerifiedAuth | AnonymousAuth;
 
 /** The access key a request was signed with, as the handlers may use it (never the secret). */
 export type CallerKey = Pick<KeyRow, 'id' | 'project_id' | 'site_id' | 'status'>;

@@ -168,10 +168,10 @@ def full():
     check(v1 == many, "list_objects (v1) paginator")
 
     step = "presigned URLs"
-    # botocore presigns S3 with SigV2 unless told s3v4; ROS, like AWS's newer regions, takes only SigV4.
+    # botocore presigns S3 with SigV2 unless told s3v4 (region us-east-1 or none); ROS verifies both.
     legacy = s3.generate_presigned_url("get_object", Params={"Bucket": BUCKET, "Key": "greetings/hello.txt"}, ExpiresIn=300)
     status, body = http(legacy)
-    result["presign_default"] = {"sigv2": "AWSAccessKeyId=" in legacy, "status": status, "code": code_of(body)}
+    result["presign_default"] = {"sigv2": "AWSAccessKeyId=" in legacy, "status": status, "body_ok": body == text}
     v4 = client(signature_version="s3v4")
     url = v4.generate_presigned_url("get_object", Params={"Bucket": BUCKET, "Key": "greetings/hello.txt"}, ExpiresIn=300)
     check("X-Amz-Signature=" in url, url)
