@@ -107,6 +107,19 @@ describe('multipart upload', () => {
     }
   });
 
+  it('ListMultipartUploads with encoding-type=url encodes as the other listings do (space %20, / kept)', async () => {
+    const w = await s3World();
+    const b = await w.newBucket();
+    const created = await w.s3.fetch(`/${b}/a%20b/c%2Bd~?uploads`, { method: 'POST' });
+    expect(xmlText(await created.text(), 'Key')).toBe('a b/c+d~');
+    const xml = await (await w.s3.fetch(`/${b}?uploads&encoding-type=url&prefix=a%20`)).text();
+    expect([xmlText(xml, 'Key'), xmlText(xml, 'Prefix'), xmlText(xml, 'EncodingType')]).toEqual([
+      'a%20b/c%2Bd%7E',
+      'a%20',
+      'url',
+    ]);
+  });
+
   it('re-uploading a part number replaces it', async () => {
     const w = await s3World();
     const b = await w.newBucket();
