@@ -12,7 +12,9 @@ import { S3Error, s3Errors } from './errors';
 /**
  * The permission an operation needs when the caller is not the bucket's owner, as S3's ACL grants map to
  * operations (https://docs.aws.amazon.com/AmazonS3/latest/userguide/acl-overview.html#permissions):
- * READ on the bucket lists it; WRITE on the bucket creates, overwrites and deletes objects. ROS also lets READ on
+ * READ on the bucket lists it (objects, versions, uploads); WRITE on the bucket creates, overwrites and deletes
+ * objects; READ on an object reads it, its attributes included (AWS: "you must have READ access to the object" for
+ * GetObjectAttributes). ROS also lets READ on
  * the bucket read its objects (the issue's "public bucket"; on AWS that takes a policy) — see docs/s3.md.
  * Every operation not listed is the owner's alone.
  */
@@ -20,10 +22,12 @@ const GRANTABLE: Partial<Record<Operation['name'], Permission>> = {
   HeadBucket: 'READ',
   ListObjects: 'READ',
   ListObjectsV2: 'READ',
+  ListObjectVersions: 'READ',
   ListMultipartUploads: 'READ',
   ListParts: 'READ',
   GetObject: 'READ',
   HeadObject: 'READ',
+  GetObjectAttributes: 'READ',
   PutObject: 'WRITE',
   PostObject: 'WRITE',
   DeleteObject: 'WRITE',
@@ -72,7 +76,10 @@ export async function authorize(
   if (!permission) throw denied();
   const who: Requester = key ? 'authenticated' : 'anonymous';
   if (aclAllows(asStoredAcl(bucket.acl), bucket, who, permission)) return {};
-  if (permission === 'READ' && (op.name === 'GetObject' || op.name === 'HeadObject')) {
+  if (
+    permission === 'READ' &&
+    (op.name === 'GetObject' || op.name === 'HeadObject' || op.name === 'GetObjectAttributes')
+  ) {
     const version = await objectReadableBy(s, site, bucket, op.key, who);
     if (version !== null) return { readableVersion: version };
   }
