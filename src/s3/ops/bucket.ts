@@ -1,5 +1,4 @@
-import { findBucket, listProjectBucketsAtSite, updateBucketAcl, type BucketRow } from '../../db/buckets';
-import { changeBucketAcl } from '../../service/public-access';
+import { findBucket, listProjectBucketsAtSite, updateBucketAcl } from '../../db/buckets';
 import { findProject } from '../../db/projects';
 import { checkAclMayBeSet, isPublicAcl } from '../../service/acl';
 import { bucketNameProblem } from '../../service/bucket-names';
@@ -45,9 +44,11 @@ export const listBuckets: Handler<'ListBuckets'> = async (call) => {
  * Names follow S3's rules and are unique per site across projects. A CreateBucketConfiguration body is accepted
  * (any LocationConstraint: the site is the location), but must be well-formed.
  * Creating a bucket the caller's project already owns answers 200, as AWS's default region (us-east-1) does for
- * legacy compatibility — tools create buckets idempotently — and, as there, resets the bucket's ACL to the one
- * the request asks for (private when none); nothing else changes. Another project's name is 409
- * BucketAlreadyExists. (AWS's other regions answer 409 BucketAlreadyOwnedByYou; the console keeps refusing.)
+ * legacy compatibility — tools create buckets idempotently — and changes nothing. (us-east-1 also resets the
+ * bucket's ACL then; ROS does not, so that a tool re-running its "make bucket" step cannot turn a bucket the
+ * owner made public private, or the reverse: the ACL changes only through PutBucketAcl or the console.) Another
+ * project's name is 409 BucketAlreadyExists. (AWS's other regions answer 409 BucketAlreadyOwnedByYou; the console
+ * keeps refusing.)
  */
 export const createBucket: Handler<'CreateBucket'> = async (call) => {
   const { s, site, op } = call;
@@ -78,12 +79,9 @@ export const createBucket: Handler<'CreateBucket'> = async (call) => {
     );
   // Read afresh, not from the isolate's bucket cache: a create is rare and must see a delete made elsewhere.
   let bucket = await findBucket(s.db, site.id, op.bucket);
-  const recreated = async (own: BucketRow) => {
-    await changeBucketAcl(s, own, acl ?? 'private');
-    return new Response(null, { status: 200, headers: { Location: `/${op.bucket}` } });
-  };
+  const recreated = () => new Response(null, { status: 200, headers: { Location: `/${op.bucket}` } });
   if (bucket) {
-    if (bucket.project_id === key.project_id) return recreated(bucket);
+    if (bucket.project_id === key.project_id) return recreated();
     throw taken();
   }
   const outcome = await claimBucket(s, site, {
@@ -102,7 +100,7 @@ export const createBucket: Handler<'CreateBucket'> = async (call) => {
   if (outcome === 'taken') {
     // Lost a race with another CreateBucket: report as AWS would, from the row that won.
     bucket = await findBucket(s.db, site.id, op.bucket);
-    if (bucket && bucket.project_id === key.project_id) return recreated(bucket);
+    if (bucket && bucket.project_id === key.project_id) return recreated();
     throw taken();
   }
   if (acl && acl !== 'private') await updateBucketAcl(s.db, site.id, op.bucket, acl);
