@@ -10,20 +10,23 @@ import { deleteTombstonesBefore } from './db/buckets';
 export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
     const s = services(env);
-    const url = new URL(request.url);
-    const target = s.sites.route(request.headers.get('Host') ?? url.host);
+    // The URL is parsed only where it is used: an S3 request splits its raw URL itself (src/s3/addressing.ts).
+    const host = request.headers.get('Host');
+    const target = s.sites.route(host ?? new URL(request.url).host);
     switch (target.kind) {
-      case 'console':
+      case 'console': {
+        const url = new URL(request.url);
         if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
           return handleApi(request, s, url, env.ROS_BOOTSTRAP_TOKEN);
         }
         return env.ASSETS.fetch(request);
+      }
       case 'site':
         return handleS3(request, s, target.site, target.bucket, (p) => ctx.waitUntil(p));
       case 'unknown': {
         // Never the console: an unknown host gets an S3-style answer, as a misconfigured S3 client expects.
         const err = new S3Error('InvalidRequest', `The host "${target.host}" is not an endpoint of this service`);
-        return errorResponse(err, url.pathname, newRequestId(), request.method);
+        return errorResponse(err, new URL(request.url).pathname, newRequestId(), request.method);
       }
     }
   },

@@ -103,7 +103,7 @@ const OBJECT_SUBRESOURCES: Record<string, Partial<Record<string, ObjectOperation
 };
 
 export function classify(method: string, target: Target, headers: Headers): Operation {
-  const q = target.query;
+  const q = queryNames(target.query);
   if (target.bucket !== null) {
     const table = target.key === null ? BUCKET_SUBRESOURCES : OBJECT_SUBRESOURCES;
     const sub = Object.keys(table).find((name) => q.has(name));
@@ -135,6 +135,18 @@ export function classify(method: string, target: Target, headers: Headers): Oper
   return name ? { name, bucket, key } : { name: 'Unsupported', what: `${method} on an object` };
 }
 
+/**
+ * The query's parameter names, read once: the lookups below ask for some forty names, and each URLSearchParams.has
+ * is a call into the runtime. Only `list-type`'s value is ever needed (bucketOperation asks the params for it).
+ */
+function queryNames(params: URLSearchParams): { has(name: string): boolean; get(name: string): string | null } {
+  const names = new Set<string>();
+  for (const name of params.keys()) names.add(name);
+  return { has: (name) => names.has(name), get: (name) => (names.has(name) ? params.get(name) : null) };
+}
+
+type QueryNames = ReturnType<typeof queryNames>;
+
 function corsOperation(method: string): BucketOperationName | null {
   switch (method) {
     case 'GET':
@@ -148,7 +160,7 @@ function corsOperation(method: string): BucketOperationName | null {
   }
 }
 
-function bucketOperation(method: string, q: URLSearchParams): BucketOperationName | null {
+function bucketOperation(method: string, q: QueryNames): BucketOperationName | null {
   switch (method) {
     case 'GET':
       if (q.has('location')) return 'GetBucketLocation';
@@ -170,7 +182,7 @@ function bucketOperation(method: string, q: URLSearchParams): BucketOperationNam
   }
 }
 
-function objectOperation(method: string, q: URLSearchParams, headers: Headers): ObjectOperationName | null {
+function objectOperation(method: string, q: QueryNames, headers: Headers): ObjectOperationName | null {
   const copy = headers.has('x-amz-copy-source');
   switch (method) {
     case 'GET':

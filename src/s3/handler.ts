@@ -67,8 +67,9 @@ export async function handleS3(
   } catch (err) {
     response = errorResponse(toS3Error(err, `${request.method} ${resource}`), resource, requestId, request.method);
   }
-  // A preflight's answer has its headers already; every other answer, an error too, gets the matching rule's.
-  if (request.method !== 'OPTIONS') {
+  // A preflight's answer has its headers already; every other answer, an error too, gets the matching rule's. Without
+  // an Origin there is nothing to add: checked here so the common request skips the call and its await.
+  if (request.method !== 'OPTIONS' && request.headers.has('Origin')) {
     await addCorsHeaders(request, response, s, site, bucketName, bucket).catch((err) =>
       console.error('CORS headers failed', err),
     );

@@ -1,3 +1,4 @@
+import { utf8 } from '../crypto/encoding';
 import type { ObjectMetadata } from '../storage/metadata';
 import { s3Errors } from './errors';
 
@@ -36,7 +37,7 @@ export function metadataFromHeaders(headers: Headers): ObjectMetadata {
     if (!name.startsWith(USER_PREFIX)) continue;
     const short = name.slice(USER_PREFIX.length);
     custom[short] = value;
-    size += short.length + new TextEncoder().encode(value).length;
+    size += short.length + utf8.encode(value).length;
   }
   if (size > USER_METADATA_LIMIT) {
     throw s3Errors.metadataTooLarge(size, USER_METADATA_LIMIT);

@@ -23,6 +23,8 @@ export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca49
 
 const HEX = '0123456789ABCDEF';
 const utf8 = new TextEncoder();
+/** Not fatal: invalid UTF-8 decodes to U+FFFD, as URLSearchParams does. Stateless between calls (no streaming). */
+const decoder = new TextDecoder();
 
 /** RFC 3986 unreserved: A-Z a-z 0-9 - . _ ~ — the only bytes SigV4 leaves unencoded. */
 function isUnreserved(b: number): boolean {
@@ -115,7 +117,8 @@ function splitQuery(rawQuery: string): Array<[string, string]> {
 
 /** The query as decoded name/value pairs in wire order (what URLSearchParams would give). */
 export function parseQuery(rawQuery: string): Array<[string, string]> {
-  const decoder = new TextDecoder();
+  // Every request's auth is parsed through here, most with no query: nothing to split or decode then.
+  if (rawQuery === '') return [];
   return splitQuery(rawQuery).map(([n, v]) => [
     decoder.decode(percentDecode(n, true)),
     decoder.decode(percentDecode(v, true)),
@@ -176,9 +179,13 @@ export function canonicalHeaders(
   headers: Iterable<readonly [string, string]>,
   signedHeaders: readonly string[],
 ): string {
+  // Only the signed headers are canonicalized: a request carries unsigned ones too (user-agent, …), and the
+  // value folding is two regular expressions per value.
+  const signed = new Set(signedHeaders);
   const byName = new Map<string, string[]>();
   for (const [name, value] of headers) {
     const key = name.toLowerCase();
+    if (!signed.has(key)) continue;
     const list = byName.get(key);
     if (list) list.push(canonicalHeaderValue(value));
     else byName.set(key, [canonicalHeaderValue(value)]);

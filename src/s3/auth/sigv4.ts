@@ -145,7 +145,8 @@ function canonicalVariants(auth: SignedAuth, opts: VerifyOptions): CanonicalRequ
   };
   const variants = [base];
   if (/%2f/i.test(auth.request.rawPath)) variants.push({ ...base, keepEncodedSlash: true });
-  const names = parseQuery(auth.request.rawQuery).map(([n]) => n);
+  // Most requests have no query at all (GET/HEAD/PUT of an object): nothing to decode then.
+  const names = auth.request.rawQuery === '' ? [] : parseQuery(auth.request.rawQuery).map(([n]) => n);
   if (new Set(names).size !== names.length) {
     for (const v of [...variants]) variants.push({ ...v, firstValueOnly: true });
   }

@@ -26,6 +26,10 @@ describe('classify', () => {
     ['GET', '/b?prefix=a&delimiter=%2F', {}, { name: 'ListObjects', bucket: 'b' }],
     ['GET', '/b?list-type=2', {}, { name: 'ListObjectsV2', bucket: 'b' }],
     ['GET', '/b?list-type=2&continuation-token=x', {}, { name: 'ListObjectsV2', bucket: 'b' }],
+    // classify reads the query's names once (no URLSearchParams call per name): a value still decides list-type.
+    ['GET', '/b?list-type=1', {}, { name: 'ListObjects', bucket: 'b' }],
+    ['GET', '/b?list-type=2&list-type=1', {}, { name: 'ListObjectsV2', bucket: 'b' }],
+    ['GET', '/b?list-type', {}, { name: 'ListObjects', bucket: 'b' }],
     ['GET', '/b?uploads', {}, { name: 'ListMultipartUploads', bucket: 'b' }],
     ['POST', '/b?delete', {}, { name: 'DeleteObjects', bucket: 'b' }],
     ['POST', '/b', { 'content-type': 'multipart/form-data; boundary=x' }, { name: 'PostObject', bucket: 'b' }],

@@ -12,6 +12,7 @@ import {
   type SignedAuth,
   SigV4Error,
   SigningKeyCache,
+  canonicalHeaders,
   canonicalQuery,
   canonicalRequest,
   canonicalUri,
@@ -27,6 +28,7 @@ import {
 } from '../../../../src/s3/auth/sigv4';
 import { timingSafeEqualFallback, timingSafeEqualStrings } from '../../../../src/crypto/compare';
 import { sha256Hex } from '../../../../src/crypto/encoding';
+import { parseQuery } from '../../../../src/s3/auth/canonical';
 import { HEADER_VECTORS, PRESIGN_VECTORS, S3_DOCS, SUITE, type SuiteVector } from './fixtures/aws-sigv4-vectors';
 
 // ---------------------------------------------------------------------------------------------
@@ -877,6 +879,29 @@ describe('canonicalization details', () => {
   it('encodes everything but the unreserved set, with upper-case hex', () => {
     expect(uriEncode("aZ09-._~ /!*'()+=&$")).toBe('aZ09-._~%20%2F%21%2A%27%28%29%2B%3D%26%24');
     expect(uriEncode('a/b', true)).toBe('a/b');
+  });
+
+  it('canonicalizes the signed headers only, matching names in any case, joining repeats', () => {
+    const headers: Array<[string, string]> = [
+      ['X-Amz-Date', '  20130524T000000Z '],
+      ['user-agent', 'not  signed\t at all'],
+      ['x-amz-meta-a', ' one '],
+      ['host', 'h'],
+      ['X-AMZ-META-A', 'two   words'],
+    ];
+    expect(canonicalHeaders(headers, ['host', 'x-amz-date', 'x-amz-meta-a', 'x-amz-missing'])).toBe(
+      'host:h\nx-amz-date:20130524T000000Z\nx-amz-meta-a:one,two words\nx-amz-missing:\n',
+    );
+  });
+
+  it('parses a query to decoded pairs in wire order; an empty one to none', () => {
+    expect(parseQuery('')).toEqual([]);
+    expect(parseQuery('b=1&a=x+y%2B&c&&%E2%82%AC=%FF')).toEqual([
+      ['b', '1'],
+      ['a', 'x y+'],
+      ['c', ''],
+      ['€', '\uFFFD'],
+    ]);
   });
 
   it("reads the raw path without the URL parser's dot-segment resolution", () => {
