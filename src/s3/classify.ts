@@ -23,6 +23,9 @@ export type BucketOperationName =
   | 'GetBucketCors'
   | 'PutBucketCors'
   | 'DeleteBucketCors'
+  | 'GetBucketTagging'
+  | 'PutBucketTagging'
+  | 'DeleteBucketTagging'
   | 'PostObject';
 
 export type ObjectOperationName =
@@ -38,7 +41,10 @@ export type ObjectOperationName =
   | 'AbortMultipartUpload'
   | 'ListParts'
   | 'GetObjectAcl'
-  | 'PutObjectAcl';
+  | 'PutObjectAcl'
+  | 'GetObjectTagging'
+  | 'PutObjectTagging'
+  | 'DeleteObjectTagging';
 
 export type Operation =
   | { name: 'ListBuckets' }
@@ -92,10 +98,12 @@ const UNSUPPORTED_SUBRESOURCES = [
 const BUCKET_SUBRESOURCES: Record<string, Partial<Record<string, BucketOperationName>>> = {
   acl: { GET: 'GetBucketAcl', PUT: 'PutBucketAcl' },
   publicAccessBlock: { GET: 'GetPublicAccessBlock', PUT: 'PutPublicAccessBlock', DELETE: 'DeletePublicAccessBlock' },
+  tagging: { GET: 'GetBucketTagging', PUT: 'PutBucketTagging', DELETE: 'DeleteBucketTagging' },
   versioning: { GET: 'GetBucketVersioning' },
 };
 const OBJECT_SUBRESOURCES: Record<string, Partial<Record<string, ObjectOperationName>>> = {
   acl: { GET: 'GetObjectAcl', PUT: 'PutObjectAcl' },
+  tagging: { GET: 'GetObjectTagging', PUT: 'PutObjectTagging', DELETE: 'DeleteObjectTagging' },
 };
 
 export function classify(method: string, target: Target, headers: Headers): Operation {

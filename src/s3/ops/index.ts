@@ -18,6 +18,14 @@ import {
 } from './multipart';
 import { postObject } from './post';
 import { putObject } from './put';
+import {
+  deleteBucketTagging,
+  deleteObjectTagging,
+  getBucketTagging,
+  getObjectTagging,
+  putBucketTagging,
+  putObjectTagging,
+} from './tagging';
 import { deletePublicAccessBlock, getPublicAccessBlock, putPublicAccessBlock } from './public-access-block';
 
 type Implemented = Exclude<Operation['name'], 'Unsupported'>;
@@ -56,4 +64,10 @@ export const handlers: { [N in Implemented]: Handler<N> } = {
   GetBucketCors: getBucketCors,
   PutBucketCors: putBucketCors,
   DeleteBucketCors: deleteBucketCors,
+  GetObjectTagging: getObjectTagging,
+  PutObjectTagging: putObjectTagging,
+  DeleteObjectTagging: deleteObjectTagging,
+  GetBucketTagging: getBucketTagging,
+  PutBucketTagging: putBucketTagging,
+  DeleteBucketTagging: deleteBucketTagging,
 };
