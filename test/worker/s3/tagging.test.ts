@@ -109,7 +109,14 @@ describe('PutObjectTagging, GetObjectTagging, DeleteObjectTagging', () => {
       'Cannot provide multiple Tags with the same key',
       { TagKey: 'a' },
     ],
-    ['an empty key', tagging([['', 'v']]), 400, 'InvalidTag', 'The TagKey you have provided is invalid', { TagKey: '' }],
+    [
+      'an empty key',
+      tagging([['', 'v']]),
+      400,
+      'InvalidTag',
+      'The TagKey you have provided is invalid',
+      { TagKey: '' },
+    ],
     [
       'a key of 129 characters',
       tagging([['k'.repeat(129), 'v']]),
@@ -154,10 +161,24 @@ describe('PutObjectTagging, GetObjectTagging, DeleteObjectTagging', () => {
       'System tags cannot be added/updated by requester',
       { TagKey: 'aws:cost' },
     ],
-    ['the key AWS:x', tagging([['AWS:x', '1']]), 400, 'InvalidTag', 'System tags cannot be added/updated by requester', {}],
+    [
+      'the key AWS:x',
+      tagging([['AWS:x', '1']]),
+      400,
+      'InvalidTag',
+      'System tags cannot be added/updated by requester',
+      {},
+    ],
     ['no TagSet', '<Tagging></Tagging>', 400, 'MalformedXML', '', {}],
     ['a Tag without Value', '<Tagging><TagSet><Tag><Key>a</Key></Tag></TagSet></Tagging>', 400, 'MalformedXML', '', {}],
-    ['a Tag without Key', '<Tagging><TagSet><Tag><Value>a</Value></Tag></TagSet></Tagging>', 400, 'MalformedXML', '', {}],
+    [
+      'a Tag without Key',
+      '<Tagging><TagSet><Tag><Value>a</Value></Tag></TagSet></Tagging>',
+      400,
+      'MalformedXML',
+      '',
+      {},
+    ],
     [
       'two Keys in a Tag',
       '<Tagging><TagSet><Tag><Key>a</Key><Key>b</Key><Value/></Tag></TagSet></Tagging>',
@@ -258,7 +279,9 @@ describe('PutBucketTagging, GetBucketTagging, DeleteBucketTagging', () => {
     await put(w, `/${b}/k`, 'x', { 'x-amz-tagging': 'a=1' });
     await w.s3.fetch(`/${b}/k`, { method: 'DELETE' });
     // A row left behind by an object deleted outside S3 (the console) still goes with the bucket.
-    await env.DB.prepare(`INSERT INTO object_tags VALUES ('thailand-1', ?, 'v', '[["a","1"]]')`).bind(`${b}/other`).run();
+    await env.DB.prepare(`INSERT INTO object_tags VALUES ('thailand-1', ?, 'v', '[["a","1"]]')`)
+      .bind(`${b}/other`)
+      .run();
     expect((await w.s3.fetch(`/${b}`, { method: 'DELETE' })).status).toBe(204);
     const rows = await env.DB.prepare('SELECT count(*) AS n FROM object_tags WHERE r2_key LIKE ?')
       .bind(`${b}/%`)
@@ -271,18 +294,27 @@ describe('PutBucketTagging, GetBucketTagging, DeleteBucketTagging', () => {
 
 describe('x-amz-tagging on PutObject', () => {
   it.each<[string, Pairs]>([
-    ['a=1&b=2', [
-      ['a', '1'],
-      ['b', '2'],
-    ]],
-    ['a&b=', [
-      ['a', ''],
-      ['b', ''],
-    ]],
-    ['a%20b=c%2Bd&e+f=g=h', [
-      ['a b', 'c+d'],
-      ['e f', 'g=h'],
-    ]],
+    [
+      'a=1&b=2',
+      [
+        ['a', '1'],
+        ['b', '2'],
+      ],
+    ],
+    [
+      'a&b=',
+      [
+        ['a', ''],
+        ['b', ''],
+      ],
+    ],
+    [
+      'a%20b=c%2Bd&e+f=g=h',
+      [
+        ['a b', 'c+d'],
+        ['e f', 'g=h'],
+      ],
+    ],
     ['%C3%BC=%E6%96%87', [['ü', '文']]],
     ['', []],
   ])('stores the tags of %j', async (header, tags) => {
@@ -297,7 +329,7 @@ describe('x-amz-tagging on PutObject', () => {
   const headerRefusal = (value: string) => ({
     code: 'InvalidArgument',
     message:
-      "The header &apos;x-amz-tagging&apos; shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.",
+      'The header &apos;x-amz-tagging&apos; shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.',
     ArgumentName: 'x-amz-tagging',
     ArgumentValue: value.replace(/&/g, '&amp;'),
   });
@@ -306,7 +338,12 @@ describe('x-amz-tagging on PutObject', () => {
     ['=1', headerRefusal('=1')],
     ['a=%FF', headerRefusal('a=%FF')],
     ['a=%zz', headerRefusal('a=%zz')],
-    [many(11).map(([k]) => `${k}=`).join('&'), { code: 'BadRequest', message: 'Object tags cannot be greater than 10' }],
+    [
+      many(11)
+        .map(([k]) => `${k}=`)
+        .join('&'),
+      { code: 'BadRequest', message: 'Object tags cannot be greater than 10' },
+    ],
     ['a,b=1', { code: 'InvalidTag', message: 'The TagKey you have provided is invalid', TagKey: 'a,b' }],
     [`k=${'v'.repeat(257)}`, { code: 'InvalidTag', message: 'The TagValue you have provided is invalid' }],
     ['aws:cost=1', { code: 'InvalidTag', TagKey: 'aws:cost' }],
@@ -336,7 +373,9 @@ describe('x-amz-tagging on PutObject', () => {
 
     expect((await w.s3.fetch(path, { method: 'DELETE' })).status).toBe(204);
     const row = () =>
-      env.DB.prepare('SELECT tags FROM object_tags WHERE site_id = ? AND r2_key = ?').bind('thailand-1', `${b}/k`).first();
+      env.DB.prepare('SELECT tags FROM object_tags WHERE site_id = ? AND r2_key = ?')
+        .bind('thailand-1', `${b}/k`)
+        .first();
     // The row goes with the object (after the response: poll briefly).
     for (let i = 0; i < 50 && (await row()) !== null; i++) await new Promise((r) => setTimeout(r, 10));
     expect(await row()).toBeNull();
@@ -397,9 +436,7 @@ describe('x-amz-tagging-directive on CopyObject', () => {
       ['a', '1'],
       ['b', '2'],
     ]);
-    expect((await copy('replaced', { 'x-amz-tagging-directive': 'REPLACE', 'x-amz-tagging': 'c=3' })).status).toBe(
-      200,
-    );
+    expect((await copy('replaced', { 'x-amz-tagging-directive': 'REPLACE', 'x-amz-tagging': 'c=3' })).status).toBe(200);
     expect(await tagsOf(w, `/${b}/replaced`)).toEqual([['c', '3']]);
     expect((await copy('bare', { 'x-amz-tagging-directive': 'replace' })).status).toBe(200);
     expect(await tagsOf(w, `/${b}/bare`)).toEqual([]);
@@ -411,7 +448,9 @@ describe('x-amz-tagging-directive on CopyObject', () => {
       'Unknown tagging directive.',
       'x-amz-tagging-directive',
     ]);
-    const invalid = await errorOf(await copy('bad', { 'x-amz-tagging-directive': 'REPLACE', 'x-amz-tagging': 'a=1&a=2' }));
+    const invalid = await errorOf(
+      await copy('bad', { 'x-amz-tagging-directive': 'REPLACE', 'x-amz-tagging': 'a=1&a=2' }),
+    );
     expect(invalid.code).toBe('InvalidArgument');
     expect((await w.s3.fetch(`/${b}/bad`, { method: 'HEAD' })).status).toBe(404);
     // Tags of an untagged source: none.
@@ -425,7 +464,10 @@ describe('x-amz-tagging on CreateMultipartUpload', () => {
   it('applies the tags asked for at creation when the upload completes; refuses bad ones before any upload exists', async () => {
     const w = await s3World();
     const b = await w.newBucket();
-    const created = await w.s3.fetch(`/${b}/big?uploads`, { method: 'POST', headers: { 'x-amz-tagging': 'kind=big&n=1' } });
+    const created = await w.s3.fetch(`/${b}/big?uploads`, {
+      method: 'POST',
+      headers: { 'x-amz-tagging': 'kind=big&n=1' },
+    });
     const id = xmlText(await created.text(), 'UploadId');
     expect(created.status).toBe(200);
     const part = await w.s3.fetch(`/${b}/big?partNumber=1&uploadId=${id}`, { method: 'PUT', body: 'part one' });
