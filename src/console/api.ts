@@ -7,6 +7,7 @@ import { authorizeProject, authorizeSystem, type ProjectAction, type ProjectScop
 import * as apps from '../service/apps';
 import * as buckets from '../service/buckets';
 import * as cors from '../service/cors';
+import * as objectTags from '../service/object-tags';
 import * as tagging from '../service/tagging';
 import * as keys from '../service/keys';
 import * as members from '../service/members';
@@ -420,19 +421,19 @@ router
   .get(
     '/projects/:project/buckets/:site/:name/object/tags',
     inBucket(async (_req, s, _scope, ob, via) =>
-      json({ tags: await tagging.getObjectTagsOf(s, ob, via.searchParams.get('key') ?? '') }),
+      json({ tags: await objectTags.getObjectTagsOf(s, ob, via.searchParams.get('key') ?? '') }),
     ),
   )
   .put(
     '/projects/:project/buckets/:site/:name/object/tags',
     inBucket(async (req, s, _scope, ob, via) =>
-      json({ tags: await tagging.setObjectTagsOf(s, ob, via.searchParams.get('key') ?? '', await readBody(req)) }),
+      json({ tags: await objectTags.setObjectTagsOf(s, ob, via.searchParams.get('key') ?? '', await readBody(req)) }),
     ),
   )
   .delete(
     '/projects/:project/buckets/:site/:name/object/tags',
     inBucket(async (_req, s, _scope, ob, via) => {
-      await tagging.setObjectTagsOf(s, ob, via.searchParams.get('key') ?? '', { tags: [] });
+      await objectTags.setObjectTagsOf(s, ob, via.searchParams.get('key') ?? '', { tags: [] });
       return noContent();
     }),
   )

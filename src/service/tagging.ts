@@ -5,7 +5,6 @@ import { forgetBucket } from './bucket-cache';
 import type { Services } from './context';
 import { ServiceError, invalidInput } from './errors';
 import type { Body } from './input';
-import { getObject, type OpenBucket } from './objects';
 
 /**
  * Object and bucket tags, for the S3 API and the console alike: one check with AWS's limits and wording, one
@@ -169,17 +168,4 @@ export function tagsFromBody(body: Body, target: TagTarget): Tag[] {
     return { key: tag.key, value: (tag.value as string | undefined) ?? '' };
   });
   return checkTagSet(tags, target);
-}
-
-/** The console: one object's tags (its current version). */
-export async function getObjectTagsOf(s: Services, ob: OpenBucket, key: string): Promise<Tag[]> {
-  return objectTags(s, ob.site, await getObject(ob, key, false));
-}
-
-/** The console: replaces one object's tags (an empty list removes them). */
-export async function setObjectTagsOf(s: Services, ob: OpenBucket, key: string, body: Body): Promise<Tag[]> {
-  const tags = tagsFromBody(body, 'object');
-  const object = await getObject(ob, key, false);
-  await setObjectTags(s, ob.site, ob.bucket.name, object, tags);
-  return tags;
 }
