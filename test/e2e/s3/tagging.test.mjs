@@ -129,7 +129,7 @@ describe('tagging with real clients', () => {
     });
     await awsJson(['s3api', 'delete-bucket-tagging', '--bucket', b]);
     expect((await aws(['s3api', 'get-bucket-tagging', '--bucket', b])).stderr).toContain('NoSuchTagSet');
-  });
+  }, 300_000); // a dozen runs of the aws CLI, each a second or more on a busy machine
 
   it('boto3: put_object(Tagging=...), upload_file(ExtraArgs={"Tagging": ...}) multipart, copy_object, limits', async () => {
     const config = { endpoint: tenants.keys.main.endpoint, bucket: 'boto3-tagging', key: tenants.keys.main, work };
