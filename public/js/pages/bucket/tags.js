@@ -175,8 +175,9 @@ function tagsDialog({ title, tags, limit, note, save, saved }) {
             .filter((t) => t.key !== '' || t.value !== '');
           try {
             const res = await save(next);
-            saved(res.tags);
+            // Closed first: an announcement made while the dialog is open speaks through the dialog's own region.
             d.close();
+            saved(res.tags);
           } catch (err) {
             error.show(/** @type {Error} */ (err).message);
           }
