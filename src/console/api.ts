@@ -7,6 +7,8 @@ import { authorizeProject, authorizeSystem, type ProjectAction, type ProjectScop
 import * as apps from '../service/apps';
 import * as buckets from '../service/buckets';
 import * as cors from '../service/cors';
+import * as objectTags from '../service/object-tags';
+import * as tagging from '../service/tagging';
 import * as keys from '../service/keys';
 import * as members from '../service/members';
 import * as objects from '../service/objects';
@@ -349,6 +351,27 @@ router
     }),
   )
 
+  // Bucket tags (docs/api.md, "Tags"): the same rules and checks as S3's PutBucketTagging.
+  .get(
+    '/projects/:project/buckets/:site/:name/tags',
+    inBucket(async (_req, _s, _scope, ob) => json({ tags: tagging.bucketTags(ob.bucket) ?? [] })),
+  )
+  .put(
+    '/projects/:project/buckets/:site/:name/tags',
+    inBucket(async (req, s, _scope, ob) => {
+      const tags = tagging.tagsFromBody(await readBody(req), 'bucket');
+      await tagging.setBucketTags(s, ob.bucket, tags);
+      return json({ tags });
+    }),
+  )
+  .delete(
+    '/projects/:project/buckets/:site/:name/tags',
+    inBucket(async (_req, s, _scope, ob) => {
+      await tagging.setBucketTags(s, ob.bucket, null);
+      return noContent();
+    }),
+  )
+
   // Objects (docs/api.md, "Objects"): the console's view of a bucket; keys are passed as ?key=.
   .get(
     '/projects/:project/buckets/:site/:name/stats',
@@ -394,6 +417,25 @@ router
     inBucket(async (req, s, _scope, ob, via) =>
       json({ object: await objects.setObjectAcl(s, ob, via.searchParams.get('key') ?? '', await readBody(req)) }),
     ),
+  )
+  .get(
+    '/projects/:project/buckets/:site/:name/object/tags',
+    inBucket(async (_req, s, _scope, ob, via) =>
+      json({ tags: await objectTags.getObjectTagsOf(s, ob, via.searchParams.get('key') ?? '') }),
+    ),
+  )
+  .put(
+    '/projects/:project/buckets/:site/:name/object/tags',
+    inBucket(async (req, s, _scope, ob, via) =>
+      json({ tags: await objectTags.setObjectTagsOf(s, ob, via.searchParams.get('key') ?? '', await readBody(req)) }),
+    ),
+  )
+  .delete(
+    '/projects/:project/buckets/:site/:name/object/tags',
+    inBucket(async (_req, s, _scope, ob, via) => {
+      await objectTags.setObjectTagsOf(s, ob, via.searchParams.get('key') ?? '', { tags: [] });
+      return noContent();
+    }),
   )
   .post(
     '/projects/:project/buckets/:site/:name/object/share',

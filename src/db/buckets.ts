@@ -16,6 +16,10 @@ export interface BucketRow extends NewBucket {
   cors: string | null;
   /** The PublicAccessBlock flags as JSON, or null. */
   public_access_block: string | null;
+  /** The bucket's own tags as JSON [[key, value], ...], or null (migrations/0007_tagging.sql). */
+  tags: string | null;
+  /** 1 once any object of the bucket was given tags: only then do reads look up an object's tags. */
+  tagged_objects: number;
   /** 1 when the project's admins forbid public access to all its buckets. */
   project_block_public_access: number;
 }
@@ -75,7 +79,7 @@ export const deleteTombstonesBefore = (db: D1Database, before: number) =>
 
 /**
  * Deletes the bucket row, leaving a tombstone (migrations/0004_bucket_tombstones.sql), and the per-version records
- * (trailer checksums, multipart ETags, ACLs) of its (already deleted) objects still recorded.
+ * (trailer checksums, multipart ETags, ACLs, tags) of its (already deleted) objects still recorded.
  */
 export const deleteBucket = (db: D1Database, siteId: string, name: string, now: number) =>
   db.batch([

@@ -109,6 +109,7 @@ export async function findKeyWithBucket(
       `SELECT k.*, (SELECT json_object('site_id', b.site_id, 'name', b.name, 'project_id', b.project_id,
                      'created_at', b.created_at, 'acl', b.acl, 'cors', b.cors,
                      'public_access_block', b.public_access_block,
+                     'tags', b.tags, 'tagged_objects', b.tagged_objects,
                      'project_block_public_access', p.block_public_access)
                    FROM buckets b JOIN projects p ON p.id = b.project_id
                    WHERE b.site_id = ?2 AND b.name = ?3) AS bucket_json

@@ -9,6 +9,8 @@ export interface UploadRow {
   created_at: number;
   /** The canned ACL for the completed object, when one was asked for. */
   acl: string | null;
+  /** The tags for the completed object (x-amz-tagging) as JSON [[key, value], ...], when some were asked for. */
+  tagging: string | null;
 }
 
 export interface PartRow {
@@ -25,8 +27,8 @@ export const insertUpload = (db: D1Database, u: UploadRow) =>
   db
     .prepare(
       `INSERT INTO multipart_uploads
-         (upload_id, site_id, bucket, key, metadata, checksum_algorithm, checksum_type, created_at, acl)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         (upload_id, site_id, bucket, key, metadata, checksum_algorithm, checksum_type, created_at, acl, tagging)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .bind(
       u.upload_id,
@@ -38,6 +40,7 @@ export const insertUpload = (db: D1Database, u: UploadRow) =>
       u.checksum_type,
       u.created_at,
       u.acl,
+      u.tagging,
     )
     .run();
 

@@ -1,11 +1,11 @@
 /**
  * What D1 keeps about single R2 object versions, where the object's own metadata cannot hold it: trailer
  * checksums, known only after R2 fixed the metadata (migrations/0003_object_checksums.sql), multipart ETags
- * for listings, which read no metadata (migrations/0005_object_etags.sql), and ACLs, which change after the write
- * (migrations/0006_bucket_access.sql). Each row names the R2 object version it describes; a row of another
+ * for listings, which read no metadata (migrations/0005_object_etags.sql), and ACLs and tags, which change after
+ * the write (migrations/0006_bucket_access.sql, 0007_tagging.sql; tags are read and written in ./tags.ts). Each row names the R2 object version it describes; a row of another
  * version is stale and never counts.
  */
-const TABLES = { object_checksums: 'checksum', object_etags: 'etag', object_acls: 'acl' } as const;
+const TABLES = { object_checksums: 'checksum', object_etags: 'etag', object_acls: 'acl', object_tags: 'tags' } as const;
 type Table = keyof typeof TABLES;
 export const OBJECT_RECORD_TABLES = Object.keys(TABLES) as Table[];
 
@@ -64,7 +64,7 @@ export const objectEtagsBetween = (db: D1Database, siteId: string, first: string
 export const objectAclsBetween = (db: D1Database, siteId: string, first: string, last: string) =>
   between(db, 'object_acls', siteId, first, last);
 
-/** Forgets the records of deleted objects, in both tables. Up to 99 keys a statement: D1 caps bound parameters at 100. */
+/** Forgets the records of deleted objects, in every table. Up to 99 keys a statement: D1 caps bound parameters at 100. */
 export async function deleteObjectRecords(db: D1Database, siteId: string, r2keys: string[]): Promise<void> {
   const statements: D1PreparedStatement[] = [];
   for (let i = 0; i < r2keys.length; i += 99) {

@@ -24,6 +24,9 @@ export type BucketOperationName =
   | 'GetBucketCors'
   | 'PutBucketCors'
   | 'DeleteBucketCors'
+  | 'GetBucketTagging'
+  | 'PutBucketTagging'
+  | 'DeleteBucketTagging'
   | 'PostObject';
 
 export type ObjectOperationName =
@@ -40,7 +43,10 @@ export type ObjectOperationName =
   | 'ListParts'
   | 'GetObjectAcl'
   | 'PutObjectAcl'
-  | 'GetObjectAttributes';
+  | 'GetObjectAttributes'
+  | 'GetObjectTagging'
+  | 'PutObjectTagging'
+  | 'DeleteObjectTagging';
 
 export type Operation =
   | { name: 'ListBuckets' }
@@ -94,12 +100,14 @@ const UNSUPPORTED_SUBRESOURCES = [
 const BUCKET_SUBRESOURCES: Record<string, Partial<Record<string, BucketOperationName>>> = {
   acl: { GET: 'GetBucketAcl', PUT: 'PutBucketAcl' },
   publicAccessBlock: { GET: 'GetPublicAccessBlock', PUT: 'PutPublicAccessBlock', DELETE: 'DeletePublicAccessBlock' },
+  tagging: { GET: 'GetBucketTagging', PUT: 'PutBucketTagging', DELETE: 'DeleteBucketTagging' },
   versioning: { GET: 'GetBucketVersioning' },
   versions: { GET: 'ListObjectVersions' },
 };
 const OBJECT_SUBRESOURCES: Record<string, Partial<Record<string, ObjectOperationName>>> = {
   acl: { GET: 'GetObjectAcl', PUT: 'PutObjectAcl' },
   attributes: { GET: 'GetObjectAttributes' },
+  tagging: { GET: 'GetObjectTagging', PUT: 'PutObjectTagging', DELETE: 'DeleteObjectTagging' },
 };
 
 export function classify(method: string, target: Target, headers: Headers): Operation {

@@ -27,6 +27,10 @@ export type Problem =
   // Bucket CORS rules (service/cors.ts): the shape of the rules, then what S3 refuses in them
   | 'malformed_cors'
   | 'invalid_cors_rule'
+  // Object and bucket tags (service/tagging.ts)
+  | 'invalid_tag'
+  | 'too_many_tags'
+  | 'invalid_tagging_header'
   // Objects
   | 'no_such_key'
   | 'key_too_long'

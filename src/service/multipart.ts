@@ -26,6 +26,7 @@ import { asStoredAcl, type StoredAcl } from './acl';
 import type { Services } from './context';
 import { ServiceError } from './errors';
 import { recordObjectAcl } from './public-access';
+import { decodeTags, encodeTags, recordObjectTags, type Tag } from './tagging';
 
 /**
  * Multipart uploads, shared by the S3 API and the console's browser uploads.
@@ -46,9 +47,9 @@ export async function startUpload(
   bucket: string,
   key: string,
   metadata: ObjectMetadata,
-  options: { checksum?: { algorithm: string; type: string } | null; acl?: StoredAcl | null } = {},
+  options: { checksum?: { algorithm: string; type: string } | null; acl?: StoredAcl | null; tags?: Tag[] | null } = {},
 ): Promise<string> {
-  const { checksum = null, acl = null } = options;
+  const { checksum = null, acl = null, tags = null } = options;
   const uploadId = randomString(48, ALNUM);
   await insertUpload(s.db, {
     upload_id: uploadId,
@@ -60,6 +61,7 @@ export async function startUpload(
     checksum_type: checksum?.type ?? null,
     created_at: s.now(),
     acl,
+    tagging: tags?.length ? encodeTags(tags) : null,
   });
   return uploadId;
 }
@@ -217,6 +219,7 @@ export async function completeUpload(
   // For listings, which read no metadata (migrations/0005_object_etags.sql).
   await putObjectEtag(s.db, site.id, object.key, object.version, etag);
   await recordObjectAcl(s, site, object, upload.acl ? asStoredAcl(upload.acl) : null);
+  await recordObjectTags(s, site, upload.bucket, object, decodeTags(upload.tagging));
   const staged = await deleteUpload(s.db, upload.upload_id);
   waitUntil(deleteStaged(site.bucket, staged));
   return { object, etag, parts: chosen, checksum };

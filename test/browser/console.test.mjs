@@ -344,6 +344,36 @@ test('the seed walkthrough, word for word', async (t) => {
     await shot(page, '12-object-uploaded');
   });
 
+  await t.test("tags: the bucket's Tags card and an object's tag editor, with S3's refusals shown", async () => {
+    const card = page.getByRole('region', { name: 'Tags' });
+    await card.getByText('No tags.').waitFor();
+    await card.getByRole('button', { name: 'Add tags' }).click();
+    const bucketEditor = page.getByRole('dialog', { name: /^Tags of / });
+    await bucketEditor.getByRole('textbox', { name: 'Key of tag 1' }).fill('team');
+    await bucketEditor.getByRole('textbox', { name: 'Value of tag 1' }).fill('data ops');
+    await bucketEditor.getByRole('button', { name: 'Save tags' }).click();
+    await card.getByRole('row').filter({ hasText: 'data ops' }).waitFor();
+
+    await objectRow(page, 'hello-browser.txt').getByRole('button', { name: 'Tags of hello-browser.txt' }).click();
+    const editor = page.getByRole('dialog', { name: 'Tags of hello-browser.txt' });
+    await editor.getByText('Keys are 1–128 characters').waitFor();
+    await editor.getByRole('textbox', { name: 'Key of tag 1' }).fill('a,b');
+    await editor.getByRole('button', { name: 'Save tags' }).click();
+    await editor.getByText('The TagKey you have provided is invalid').waitFor();
+    await editor.getByRole('textbox', { name: 'Key of tag 1' }).fill('stage');
+    await editor.getByRole('textbox', { name: 'Value of tag 1' }).fill('draft');
+    await editor.getByRole('button', { name: 'Add tag' }).click();
+    await editor.getByRole('textbox', { name: 'Key of tag 2' }).fill('reviewed');
+    await shot(page, '12b-object-tags');
+    await editor.getByRole('button', { name: 'Save tags' }).click();
+    await page.getByText('Saved 2 tags on hello-browser.txt').first().waitFor();
+    await objectRow(page, 'hello-browser.txt').getByRole('button', { name: 'Tags of hello-browser.txt' }).click();
+    const again = page.getByRole('dialog', { name: 'Tags of hello-browser.txt' });
+    assert.equal(await again.getByRole('textbox', { name: 'Value of tag 1' }).inputValue(), 'draft');
+    assert.equal(await again.getByRole('textbox', { name: 'Key of tag 2' }).inputValue(), 'reviewed');
+    await again.getByRole('button', { name: 'Cancel' }).click();
+  });
+
   await t.test('the trash icon on the far right deletes the object after confirmation', async () => {
     const row = objectRow(page, 'hello-browser.txt');
     const trash = row.getByRole('button', { name: 'Delete hello-browser.txt' });

@@ -376,6 +376,46 @@ describe('ros CLI', () => {
     expect([typo.code, typo.stderr]).toEqual([2, expect.stringContaining('unknown command `ros bucket cors show`')]);
   });
 
+  it("sets, shows and removes a bucket's tags and an object's", async () => {
+    const where = ['--project', PROJECT, '--site', 'thailand-1'];
+    expect(await ok(['bucket', 'tags', 'get', ...where, BUCKET])).toBe(`Bucket ${BUCKET} has no tags.\n`);
+    expect(
+      await ok(['bucket', 'tags', 'set', ...where, BUCKET, '--tags', 'team=ops&cost+center=42', '--json']),
+    ).toEqual([
+      { key: 'team', value: 'ops' },
+      { key: 'cost center', value: '42' },
+    ]);
+    expect(await ok(['bucket', 'tags', 'get', ...where, BUCKET])).toMatch(/^team\s+ops$/m);
+    const tooMany = Array.from({ length: 51 }, (_, i) => `k${i}=`).join('&');
+    const refused = await fails(['bucket', 'tags', 'set', ...where, BUCKET, '--tags', tooMany], 'too_many_tags');
+    expect(refused.stderr).toContain('Bucket tags cannot be greater than 50');
+    expect(await ok(['bucket', 'tags', 'delete', ...where, BUCKET])).toBe(
+      `Removed the tags of bucket ${BUCKET} at thailand-1.\n`,
+    );
+    expect(await ok(['bucket', 'tags', 'get', ...where, BUCKET, '--json'])).toEqual([]);
+
+    // An object to tag, written as anyone may write to a public-read-write bucket.
+    const url = `http://127.0.0.2:${port}/${BUCKET}/tagged.txt`;
+    await ok(['bucket', 'access', ...where, BUCKET, '--acl', 'public-read-write']);
+    expect((await fetch(url, { method: 'PUT', body: 'x' })).status).toBe(200);
+    const object = [...where, '--bucket', BUCKET, '--key', 'tagged.txt'];
+    expect(await ok(['object', 'tags', 'get', ...object])).toBe('tagged.txt has no tags.\n');
+    expect(await ok(['object', 'tags', 'set', ...object, '--tags', 'stage=raw&empty'])).toMatch(
+      /^tagged\.txt has 2 tag\(s\) now:\n/,
+    );
+    expect(await ok(['object', 'tags', 'get', ...object, '--json'])).toEqual([
+      { key: 'stage', value: 'raw' },
+      { key: 'empty', value: '' },
+    ]);
+    await fails(['object', 'tags', 'set', ...object, '--tags', 'a,b=1'], 'invalid_tag');
+    const missing = await ros_(['object', 'tags', 'set', ...object]);
+    expect([missing.code, missing.stderr]).toEqual([2, expect.stringContaining('--tags is needed')]);
+    expect(await ok(['object', 'tags', 'delete', ...object])).toBe('Removed the tags of tagged.txt.\n');
+    expect(await ok(['object', 'tags', 'get', ...object, '--json'])).toEqual([]);
+    expect((await fetch(url, { method: 'DELETE' })).status).toBe(204);
+    await ok(['bucket', 'access', ...where, BUCKET, '--acl', 'private']);
+  });
+
   it('deletes the bucket', async () => {
     await ok(['bucket', 'delete', '--project', PROJECT, '--site', 'thailand-1', BUCKET]);
     expect(await ok(['bucket', 'list', '--project', PROJECT, '--json'])).toEqual([]);

@@ -24,6 +24,16 @@ import { loadSession, removeSession, saveSession, sessionsFile } from './session
 const PROJECT = { type: 'string', value: 'PROJECT', help: 'project name or id', required: true };
 /** @type {OptionSpec} */
 const SITE = { type: 'string', value: 'SITE', help: 'site id or name (see `ros site list`)', required: true };
+/** --tags, as `aws s3api put-object --tagging` takes them ("" removes every tag, hence not `required`). @type {OptionSpec} */
+const TAGS = {
+  type: 'string',
+  value: 'TAGS',
+  help: 'the tags, URL-query style: "team=ops&cost+center=42" (a key alone: an empty value; "": none)',
+};
+/** @type {OptionSpec} */
+const BUCKET = { type: 'string', value: 'BUCKET', help: 'the bucket', required: true };
+/** @type {OptionSpec} */
+const KEY = { type: 'string', value: 'KEY', help: 'the object key', required: true };
 
 /** @param {Context} ctx @param {unknown} data @param {string} human */
 function done(ctx, data, human) {
@@ -462,6 +472,45 @@ export const commands = {
     },
   },
 
+  'bucket tags get': {
+    summary: "show a bucket's tags",
+    args: [{ name: 'NAME', help: 'the bucket' }],
+    options: { project: PROJECT, site: SITE },
+    async run(ctx, opts, [name]) {
+      const site = await siteId(ctx, opts.site);
+      const { tags } = await (await ctx.client()).get(apiPath`/projects/${opts.project}/buckets/${site}/${name}/tags`);
+      done(ctx, tags, tags.length ? tagTable(tags) : `Bucket ${name} has no tags.`);
+    },
+  },
+
+  'bucket tags set': {
+    summary: "replace a bucket's tags (at most 50)",
+    args: [{ name: 'NAME', help: 'the bucket' }],
+    options: { project: PROJECT, site: SITE, tags: TAGS },
+    async run(ctx, opts, [name]) {
+      const site = await siteId(ctx, opts.site);
+      const { tags } = await (await ctx.client()).put(apiPath`/projects/${opts.project}/buckets/${site}/${name}/tags`, {
+        tags: parseTags(opts.tags),
+      });
+      done(
+        ctx,
+        tags,
+        `Bucket ${name} at ${site} has ${tags.length} tag(s) now${tags.length ? `:\n${tagTable(tags)}` : '.'}`,
+      );
+    },
+  },
+
+  'bucket tags delete': {
+    summary: "remove all of a bucket's tags",
+    args: [{ name: 'NAME', help: 'the bucket' }],
+    options: { project: PROJECT, site: SITE },
+    async run(ctx, opts, [name]) {
+      const site = await siteId(ctx, opts.site);
+      await (await ctx.client()).delete(apiPath`/projects/${opts.project}/buckets/${site}/${name}/tags`);
+      done(ctx, [], `Removed the tags of bucket ${name} at ${site}.`);
+    },
+  },
+
   'bucket access': {
     summary: 'show who may reach a bucket; with --acl, set its canned ACL',
     args: [{ name: 'NAME', help: 'the bucket' }],
@@ -532,6 +581,34 @@ export const commands = {
         acl: opts.acl,
       });
       done(ctx, object, `${object.key}: ${object.acl}`);
+    },
+  },
+
+  'object tags get': {
+    summary: "show one object's tags",
+    options: { project: PROJECT, site: SITE, bucket: BUCKET, key: KEY },
+    async run(ctx, opts) {
+      const { tags } = await (await ctx.client()).get(await objectTagsPath(ctx, opts));
+      done(ctx, tags, tags.length ? tagTable(tags) : `${opts.key} has no tags.`);
+    },
+  },
+
+  'object tags set': {
+    summary: "replace one object's tags (at most 10; its current version)",
+    options: { project: PROJECT, site: SITE, bucket: BUCKET, key: KEY, tags: TAGS },
+    async run(ctx, opts) {
+      const path = await objectTagsPath(ctx, opts);
+      const { tags } = await (await ctx.client()).put(path, { tags: parseTags(opts.tags) });
+      done(ctx, tags, `${opts.key} has ${tags.length} tag(s) now${tags.length ? `:\n${tagTable(tags)}` : '.'}`);
+    },
+  },
+
+  'object tags delete': {
+    summary: "remove all of one object's tags",
+    options: { project: PROJECT, site: SITE, bucket: BUCKET, key: KEY },
+    async run(ctx, opts) {
+      await (await ctx.client()).delete(await objectTagsPath(ctx, opts));
+      done(ctx, [], `Removed the tags of ${opts.key}.`);
     },
   },
 
@@ -613,6 +690,27 @@ function seconds(text) {
 /** Quotes a value for a copy-pasteable hint if the shell would split it. @param {string} s */
 function shellWord(s) {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** "k1=v1&k2=v2" as the API's [{key, value}]; the server checks the tags themselves. @param {string | undefined} text */
+function parseTags(text) {
+  if (text === undefined) throw usageError('--tags is needed: "k1=v1&k2=v2", or "" to remove every tag');
+  return [...new URLSearchParams(text)].map(([key, value]) => ({ key, value }));
+}
+
+/** @param {Context} ctx @param {Record<string, any>} opts */
+async function objectTagsPath(ctx, opts) {
+  const site = await siteId(ctx, opts.site);
+  const path = apiPath`/projects/${opts.project}/buckets/${site}/${opts.bucket}/object/tags`;
+  return `${path}?key=${encodeURIComponent(opts.key)}`;
+}
+
+/** Tags as a two-column table. @param {{ key: string, value: string }[]} tags */
+function tagTable(tags) {
+  return table(tags, [
+    { header: 'key', value: (t) => t.key },
+    { header: 'value', value: (t) => t.value },
+  ]);
 }
 
 /** CORS rules as a table, one rule a row, lists joined by commas. @param {any[]} rules */

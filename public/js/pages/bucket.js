@@ -5,6 +5,7 @@ import { icon } from '../ui/icons.js';
 import { menuButton } from '../ui/menu.js';
 import { accessBadge, accessSection } from './bucket/access.js';
 import { bucketCors } from './bucket/cors.js';
+import { bucketTags } from './bucket/tags.js';
 import { deleteBucketDialog } from './bucket/delete.js';
 import { bucketDetails } from './bucket/details.js';
 import { objectListing } from './bucket/objects.js';
@@ -34,6 +35,7 @@ export async function bucketPage(ctx) {
 
   const details = bucketDetails(view);
   const cors = bucketCors(view);
+  const tags = bucketTags(view);
   const reloadAll = () => {
     objects.reload();
     details.loadStats();
@@ -93,11 +95,13 @@ export async function bucketPage(ctx) {
     details.section,
     access,
     cors.section,
+    tags.section,
     objectsSection,
   );
   objects.reload();
   details.loadStats();
   cors.load();
+  tags.load();
   return page;
 }
 

@@ -3,6 +3,7 @@ import { toBase64 } from '../../crypto/encoding';
 import { findBucket } from '../../db/buckets';
 import { MAX_PART_SIZE, parsePartNumber, storePart } from '../../service/multipart';
 import { recordObjectAcl } from '../../service/public-access';
+import { objectTags, recordObjectTags } from '../../service/tagging';
 import { checkKeyLength, keyCanExist } from '../../service/object-keys';
 import { assemble } from '../../storage/assemble';
 import { storageKey } from '../../storage/layout';
@@ -19,6 +20,7 @@ import { checkVersionId } from '../version-id';
 import { xmlResponse } from '../xml';
 import { requireUpload } from './multipart';
 import { refuseUnsupportedHeaders, writeConditions } from './put';
+import { requestedTags } from './tagging';
 
 /** The object named by x-amz-copy-source, authorized like the request's own bucket. */
 interface CopySource {
@@ -112,6 +114,15 @@ export const copyObject: Handler<'CopyObject'> = async (call) => {
     });
   }
   const acl = requestedAcl(request.headers, call.bucket);
+  const taggingDirective = (request.headers.get('x-amz-tagging-directive') ?? 'COPY').toUpperCase();
+  if (taggingDirective !== 'COPY' && taggingDirective !== 'REPLACE') {
+    throw new S3Error('InvalidArgument', 'Unknown tagging directive.', {
+      ArgumentName: 'x-amz-tagging-directive',
+      ArgumentValue: taggingDirective,
+    });
+  }
+  // REPLACE: the request's x-amz-tagging (none without it); COPY: the source's tags, read once it is found.
+  const replacedTags = taggingDirective === 'REPLACE' ? (requestedTags(request.headers, call) ?? []) : null;
   const source = await copySource(call);
   if (source.bucket === op.bucket && source.key === op.key && directive === 'COPY') {
     throw new S3Error(
@@ -121,6 +132,7 @@ export const copyObject: Handler<'CopyObject'> = async (call) => {
   }
   const metadata = directive === 'REPLACE' ? metadataFromHeaders(request.headers) : copiedMetadata(source.object);
   const checksum = await copiedChecksum(call, source);
+  const sourceTags = replacedTags ? null : await objectTags(call.s, site, source.object);
   if (checksum) metadata.customMetadata[CHECKSUM_META] = checksumMeta(checksum.algorithm, checksum.value);
   const target = storageKey(op.bucket, op.key);
   const onlyIf = await writeConditions(call, target);
@@ -132,6 +144,7 @@ export const copyObject: Handler<'CopyObject'> = async (call) => {
   );
   if (!copied) throw s3Errors.preconditionFailed();
   await recordObjectAcl(call.s, site, copied, acl);
+  await recordObjectTags(call.s, site, op.bucket, copied, replacedTags ?? sourceTags);
   return xmlResponse('CopyObjectResult', [
     ['LastModified', copied.uploaded.toISOString()],
     ['ETag', quotedEtag(copied)],

@@ -1,4 +1,6 @@
+import type { BucketRow } from '../../db/buckets';
 import { keyCanExist } from '../../service/object-keys';
+import { tagCountLookup } from '../../service/tagging';
 import { storageKey } from '../../storage/layout';
 import type { Handler, S3Call } from '../call';
 import { evaluateConditions, hasConditions } from '../conditions';
@@ -44,6 +46,8 @@ async function readObject(
   };
   const rangeHeader = request.headers.get('Range');
   const partNumber = query.get('partNumber');
+  // x-amz-tagging-count, for whoever may read the tags (the bucket's owner), looked up alongside the R2 read.
+  const tagCount = ownerCall(call) ? tagCountLookup(call.s, site, call.bucket, r2key) : null;
 
   // The plain GET, by far the most common, is one R2 read. Ranges and preconditions need the object's size and
   // validators first; the body is then read only if that same version is still there.
@@ -88,8 +92,14 @@ async function readObject(
       for (const [name, value] of Object.entries(checksumResponseHeaders(checksum))) response.headers.set(name, value);
   }
   if (part) response.headers.set('x-amz-mp-parts-count', String(part.count));
+  const tags = tagCount ? await tagCount(object!) : 0;
+  if (tags > 0) response.headers.set('x-amz-tagging-count', String(tags));
   return response;
 }
+
+/** Whether the caller is the bucket's owner (a key of its project), not someone an ACL lets read. */
+const ownerCall = (call: S3Call): call is S3Call & { bucket: BucketRow } =>
+  call.key !== null && call.bucket !== null && call.key.project_id === call.bucket.project_id;
 
 /**
  * GetObject/HeadObject with partNumber: the bytes of one part of a multipart object (a simple object is one part).

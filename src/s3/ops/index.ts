@@ -20,6 +20,14 @@ import {
 } from './multipart';
 import { postObject } from './post';
 import { putObject } from './put';
+import {
+  deleteBucketTagging,
+  deleteObjectTagging,
+  getBucketTagging,
+  getObjectTagging,
+  putBucketTagging,
+  putObjectTagging,
+} from './tagging';
 import { deletePublicAccessBlock, getPublicAccessBlock, putPublicAccessBlock } from './public-access-block';
 
 type Implemented = Exclude<Operation['name'], 'Unsupported'>;
@@ -60,4 +68,10 @@ export const handlers: { [N in Implemented]: Handler<N> } = {
   DeleteBucketCors: deleteBucketCors,
   GetObjectAttributes: getObjectAttributes,
   ListObjectVersions: listObjectVersions,
+  GetObjectTagging: getObjectTagging,
+  PutObjectTagging: putObjectTagging,
+  DeleteObjectTagging: deleteObjectTagging,
+  GetBucketTagging: getBucketTagging,
+  PutBucketTagging: putBucketTagging,
+  DeleteBucketTagging: deleteBucketTagging,
 };

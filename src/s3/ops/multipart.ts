@@ -21,6 +21,7 @@ import { S3Error, s3Errors } from '../errors';
 import { metadataFromHeaders } from '../object-headers';
 import { asArray, parseXml, xmlResponse, type XmlNode } from '../xml';
 import { owner } from './bucket';
+import { requestedTags } from './tagging';
 import {
   checksumHeaders,
   contentLength,
@@ -47,9 +48,11 @@ export const createMultipartUpload: Handler<'CreateMultipartUpload'> = async (ca
   refuseUnsupportedHeaders(request.headers);
   const checksum = requestedChecksum(request.headers);
   const acl = requestedAcl(request.headers, call.bucket);
+  const tags = requestedTags(request.headers, call);
   const uploadId = await startUpload(s, site, op.bucket, op.key, metadataFromHeaders(request.headers), {
     checksum,
     acl,
+    tags,
   });
   const response = xmlResponse('InitiateMultipartUploadResult', [
     ['Bucket', op.bucket],

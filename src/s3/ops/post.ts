@@ -3,6 +3,7 @@ import { checkKeyLength } from '../../service/object-keys';
 import { storageKey } from '../../storage/layout';
 import { quotedEtag } from '../../storage/metadata';
 import { recordObjectAcl } from '../../service/public-access';
+import { checkTagSet, recordObjectTags } from '../../service/tagging';
 import { authenticateForm } from '../auth/authenticate';
 import { formSignature } from '../auth/post-signature';
 import { requestedAcl } from '../acl-request';
@@ -15,6 +16,7 @@ import { metadataFromHeaders } from '../object-headers';
 import { checkPolicy, parsePolicy } from '../post-policy';
 import { xmlResponse } from '../xml';
 import { MAX_PUT_BYTES, type Upload, checksumHeaders, receiveBody, refuseUnsupportedHeaders } from './put';
+import { checkTaggingAllowed, tagSetOfXml } from './tagging';
 
 /** S3's cap: "The form data and boundaries (excluding the contents of the file) cannot exceed 20 KB." */
 export const MAX_FORM_FIELDS_BYTES = 20 * 1024;
@@ -73,12 +75,12 @@ async function storeForm(call: S3Call<OpNamed<'PostObject'>>, form: Form, bounda
     });
   }
 
-  const bucket = await authenticateAndAuthorize(call, fields);
+  const { bucket, signer } = await authenticateAndAuthorize(call, fields);
   // An unsigned form has no policy to meet (S3 takes it only where the ACL lets anyone write).
   const policy = fields.has('policy') ? parsePolicy(fields.get('policy')!) : null;
-  if (fields.has('tagging')) {
-    throw new S3Error('NotImplemented', 'ROS does not implement object tags: remove the tagging field from the form.');
-  }
+  // The object's tags, as a <Tagging> document (PutObject's x-amz-tagging); the bucket owner's to set.
+  const tagging = fields.get('tagging');
+  const tags = tagging === undefined ? null : checkTaggingAllowed(formTags(tagging), bucket, signer);
   checkKeyLength(op.bucket, key);
   const headers = headersOf(fields);
   refuseUnsupportedHeaders(headers);
@@ -102,6 +104,7 @@ async function storeForm(call: S3Call<OpNamed<'PostObject'>>, form: Form, bounda
     }),
   );
   await recordObjectAcl(call.s, site, received.object, acl);
+  await recordObjectTags(call.s, site, op.bucket, received.object, tags);
   return answer(call, fields, key, {
     ETag: quotedEtag(received.object),
     Location: objectUrl(request.url, key),
@@ -137,8 +140,11 @@ async function authenticateAndAuthorize(call: S3Call<OpNamed<'PostObject'>>, fie
     ? await authenticateForm(s, site, op.bucket, signature, fields.get('policy')!, call.waitUntil)
     : { key: null, bucket: call.bucket };
   await authorize(s, site, op, key, bucket);
-  return bucket;
+  return { bucket, signer: key };
 }
+
+/** The form's `tagging` field: a <Tagging> document, checked as PutObjectTagging checks its body. */
+const formTags = (xml: string) => checkTagSet(tagSetOfXml(xml), 'object');
 
 /** Header-like fields as the headers PutObject would have had, in the same byte form (UTF-8 bytes, one a char). */
 function headersOf(fields: Map<string, string>): Headers {

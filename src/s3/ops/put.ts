@@ -2,6 +2,7 @@ import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from '../../checksums';
 import { fromBase64, fromHex } from '../../crypto/encoding';
 import { putObjectChecksum } from '../../db/object-records';
 import { recordObjectAcl } from '../../service/public-access';
+import { recordObjectTags } from '../../service/tagging';
 import { checkKeyLength } from '../../service/object-keys';
 import { storageKey } from '../../storage/layout';
 import { CHECKSUM_META, quotedEtag, s3Etag } from '../../storage/metadata';
@@ -16,6 +17,7 @@ import { algorithmOfHeader, headerName } from '../checksum-wire';
 import { etagListMatches } from '../conditions';
 import { S3Error, s3Errors } from '../errors';
 import { metadataFromHeaders } from '../object-headers';
+import { requestedTags } from './tagging';
 
 /** S3's largest single PUT. (Workers' own request-body cap, 100–500 MB by plan, is lower: see README.) */
 export const MAX_PUT_BYTES = 5 * 1024 ** 3;
@@ -26,6 +28,7 @@ export const putObject: Handler<'PutObject'> = async (call) => {
   checkKeyLength(op.bucket, op.key);
   refuseUnsupportedHeaders(request.headers);
   const acl = requestedAcl(request.headers, call.bucket);
+  const tags = requestedTags(request.headers, call);
   const length = contentLength(call);
   const metadata = metadataFromHeaders(request.headers);
   const target = storageKey(op.bucket, op.key);
@@ -43,6 +46,7 @@ export const putObject: Handler<'PutObject'> = async (call) => {
     await putObjectChecksum(call.s.db, site.id, target, received.object.version, checksumMeta(algorithm, value));
   }
   await recordObjectAcl(call.s, site, received.object, acl);
+  await recordObjectTags(call.s, site, op.bucket, received.object, tags);
   return new Response(null, {
     status: 200,
     headers: { ETag: quotedEtag(received.object), ...checksumHeaders(received) },

@@ -167,6 +167,22 @@ const matrix: Cell[] = [
     expect: { ...NO, member: 200, padmin: 200, sysadmin: 200 },
   },
   {
+    action: 'tag a bucket and one of its objects (holding a key)',
+    run: async (c, w) => {
+      const name = unique('b');
+      await ownKey(w.padmin.client, w.project);
+      await w.padmin.client.post(`${p(w)}/buckets`, { site: 'thailand-1', name });
+      const base = `${p(w)}/buckets/thailand-1/${name}`;
+      await w.padmin.client.call('PUT', `${base}/object?key=k`, 'x', { 'Content-Type': 'text/plain' });
+      await c.post(`${p(w)}/keys`, { site: 'thailand-1', name: 'k' });
+      const tags = [{ key: 'team', value: 'ops' }];
+      const bucket = await c.put(`${base}/tags`, { tags });
+      const object = await c.put(`${base}/object/tags?key=k`, { tags });
+      return { status: bucket.status === object.status ? bucket.status : -1 };
+    },
+    expect: { ...NO, member: 200, padmin: 200, sysadmin: 200 },
+  },
+  {
     action: 'forbid public access for the whole project',
     run: (c, w) => c.put(`${p(w)}/public-access`, { blockPublicAccess: true }),
     expect: { ...NO, member: 403, padmin: 200, sysadmin: 200 },

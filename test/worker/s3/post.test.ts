@@ -399,6 +399,40 @@ describe('POST Object (browser form uploads)', () => {
     expect(await (await SELF.fetch(`${bucketUrl(b)}/shared.txt`)).text()).toBe('hi');
   });
 
+  it('applies the tagging field (a <Tagging> document) as PutObject applies x-amz-tagging; the owner’s alone', async () => {
+    const w = await s3World();
+    const b = await w.newBucket();
+    const doc =
+      '<Tagging><TagSet><Tag><Key>source</Key><Value>form</Value></Tag><Tag><Key>n</Key><Value>1</Value></Tag></TagSet></Tagging>';
+    const send = async (bucket: string, key: string, tagging: string, sign = true) => {
+      const sig = sign ? await signed(w.s3, basic(bucket, key, [{ tagging }])) : [];
+      return post(bucketUrl(bucket), formBody([['key', key], ['tagging', tagging], ...sig], { content: 'hi' }));
+    };
+    expect((await send(b, 'tagged.txt', doc)).status).toBe(204);
+    const tags = await (await w.s3.fetch(`/${b}/tagged.txt?tagging`)).text();
+    expect(tags).toContain(
+      '<TagSet><Tag><Key>source</Key><Value>form</Value></Tag><Tag><Key>n</Key><Value>1</Value></Tag></TagSet>',
+    );
+    expect((await w.s3.fetch(`/${b}/tagged.txt`, { method: 'HEAD' })).headers.get('x-amz-tagging-count')).toBe('2');
+
+    const invalid = await errorOf(
+      await send(b, 'bad.txt', '<Tagging><TagSet><Tag><Key>a,b</Key><Value/></Tag></TagSet></Tagging>'),
+    );
+    expect(invalid).toMatchObject({ status: 400, code: 'InvalidTag' });
+    const malformed = await errorOf(await send(b, 'bad.txt', '<Tagging><TagSet>'));
+    expect(malformed).toMatchObject({ status: 400, code: 'MalformedXML' });
+    expect((await w.s3.fetch(`/${b}/bad.txt`, { method: 'HEAD' })).status).toBe(404);
+
+    // Anyone may write to a public-read-write bucket, but not tag what they write.
+    const open = `${b}-open`;
+    await w.s3.fetch(`/${open}`, { method: 'PUT', headers: { 'x-amz-acl': 'public-read-write' } });
+    expect(await errorOf(await send(open, 'anon.txt', doc, false))).toMatchObject({
+      status: 403,
+      code: 'AccessDenied',
+    });
+    expect((await w.s3.fetch(`/${open}/anon.txt`, { method: 'HEAD' })).status).toBe(404);
+  });
+
   it('holds the file to content-length-range (EntityTooLarge / EntityTooSmall with the sizes)', async () => {
     const w = await s3World();
     const b = await w.newBucket();
@@ -456,7 +490,7 @@ describe('POST Object (browser form uploads)', () => {
     });
   });
 
-  it('refuses a key too long for the bucket, a tagging field (501), an unknown canned ACL and metadata over 2 KB', async () => {
+  it('refuses a key too long for the bucket, a tagging field without a tag set, an unknown canned ACL and metadata over 2 KB', async () => {
     const w = await s3World();
     const b = await w.newBucket();
     const send = async (fields: Field[], conditions: unknown[]) => {
@@ -472,8 +506,7 @@ describe('POST Object (browser form uploads)', () => {
       ],
       [{ key: 'k' }, { tagging: '<Tagging/>' }],
     );
-    expect(tags).toMatchObject({ status: 501, code: 'NotImplemented' });
-    expect(tags.message).toContain('tagging');
+    expect(tags).toMatchObject({ status: 400, code: 'MalformedXML' });
     const acl = await send(
       [
         ['key', 'k'],

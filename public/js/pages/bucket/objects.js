@@ -8,6 +8,7 @@ import { h, replace } from '../../ui/dom.js';
 import { bytes, when } from '../../ui/format.js';
 import { icon, iconButton } from '../../ui/icons.js';
 import { isPublic, shareDialog } from './share.js';
+import { objectTagsDialog } from './tags.js';
 
 const PAGE_SIZE = 100;
 
@@ -214,6 +215,7 @@ function objectRow(list, object) {
       'td',
       { class: 'actions' },
       iconButton('share', `Share ${key}`, () => shareDialog(list.view, object, reload)),
+      iconButton('tag', `Tags of ${key}`, () => objectTagsDialog(list.view, key)),
       downloadLink(list.view.base, key),
       iconButton('trash', `Delete ${key}`, () => deleteObject(list, key), 'icon-button danger'),
     ),
