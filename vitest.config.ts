@@ -30,6 +30,8 @@ export default defineConfig({
           testTimeout: 20_000,
           include: ['test/unit/**/*.test.ts', 'test/worker/**/*.test.ts'],
           setupFiles: ['./test/worker/apply-migrations.ts'],
+          // The generated-input test's size and seed (test/worker/s3/generated-input.test.ts); read there with inject().
+          provide: { fuzzRuns: process.env.FUZZ_RUNS ?? '', fuzzSeed: process.env.FUZZ_SEED ?? '' },
         },
       },
       {

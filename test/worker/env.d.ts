@@ -10,3 +10,11 @@ declare global {
     }
   }
 }
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** FUZZ_RUNS / FUZZ_SEED from the shell (vitest.config.ts), for the generated-input test. */
+    fuzzRuns: string;
+    fuzzSeed: string;
+  }
+}
