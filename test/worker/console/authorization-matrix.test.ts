@@ -51,7 +51,7 @@ const matrix: Cell[] = [
     action: 'add a member',
     run: async (c, w) => {
       const email = `${unique('new')}@example.com`;
-      await w.admin.post('/users', { email, password: 'password-1' });
+      await w.admin.post('/users', { email, password: 'a-password-for-tests' });
       return c.post(`${p(w)}/members`, { email, role: 'member' });
     },
     expect: { ...NO, member: 403, padmin: 201, sysadmin: 201 },

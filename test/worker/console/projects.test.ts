@@ -13,7 +13,7 @@ describe('users', () => {
     expect(JSON.stringify(created.body)).not.toContain('pbkdf2');
     expect((await w.admin.get('/users')).body.users.map((u: any) => u.email)).toContain(email);
     for (const c of [w.padmin.client, w.member.client, w.outsider.client]) {
-      expect((await c.post('/users', { email: `${unique('x')}@example.com`, password: 'password-1' })).status).toBe(
+      expect((await c.post('/users', { email: `${unique('x')}@example.com`, password: 'a-password-for-tests' })).status).toBe(
         403,
       );
       expect((await c.get('/users')).body.error.code).toBe('forbidden');
@@ -23,10 +23,10 @@ describe('users', () => {
   it('refuses a duplicate email (any case), a bad email and a short password', async () => {
     const admin = await bootstrapAdmin();
     const email = `${unique('dup')}@example.com`;
-    expect((await admin.post('/users', { email, password: 'password-1' })).status).toBe(201);
-    const dup = await admin.post('/users', { email: email.toUpperCase(), password: 'password-1' });
+    expect((await admin.post('/users', { email, password: 'a-password-for-tests' })).status).toBe(201);
+    const dup = await admin.post('/users', { email: email.toUpperCase(), password: 'a-password-for-tests' });
     expect([dup.status, dup.body.error.code]).toEqual([409, 'conflict']);
-    const bad = await admin.post('/users', { email: 'not-an-email', password: 'password-1' });
+    const bad = await admin.post('/users', { email: 'not-an-email', password: 'a-password-for-tests' });
     expect([bad.status, bad.body.error.code]).toEqual([400, 'invalid_input']);
     const short = await admin.post('/users', { email: `${unique('s')}@example.com`, password: 'short' });
     expect([short.status, short.body.error.message]).toEqual([400, '"password" must be at least 8 characters']);
@@ -36,13 +36,13 @@ describe('users', () => {
     const admin = await bootstrapAdmin();
     const res = await admin.post('/users', {
       email: `${unique('sa')}@example.com`,
-      password: 'password-1',
+      password: 'a-password-for-tests',
       isAdmin: true,
     });
     expect(res.body.user.isAdmin).toBe(true);
     const notBool = await admin.post('/users', {
       email: `${unique('sa')}@example.com`,
-      password: 'password-1',
+      password: 'a-password-for-tests',
       isAdmin: 'yes',
     });
     expect(notBool.status).toBe(400);
