@@ -147,9 +147,10 @@ function parse(name, command, args) {
     }
   }
   const expected = command.args ?? [];
-  if (positionals.length !== expected.length) {
+  const required = expected.filter((a) => !a.optional).length;
+  if (positionals.length < required || positionals.length > expected.length) {
     const problem =
-      positionals.length < expected.length
+      positionals.length < required
         ? `\`ros ${name}\` needs ${expected
             .slice(positionals.length)
             .map((a) => a.name)

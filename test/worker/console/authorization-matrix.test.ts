@@ -172,6 +172,16 @@ const matrix: Cell[] = [
     expect: { ...NO, member: 403, padmin: 200, sysadmin: 200 },
   },
   {
+    action: 'rename the project',
+    run: (c, w) => c.patch(p(w), { name: unique('renamed') }),
+    expect: { ...NO, member: 403, padmin: 200, sysadmin: 200 },
+  },
+  {
+    action: 'delete the project (no buckets)',
+    run: (c, w) => c.delete(p(w)),
+    expect: { ...NO, member: 403, padmin: 204, sysadmin: 204 },
+  },
+  {
     action: 'share an object and make it public (holding a key)',
     run: async (c, w) => {
       const name = unique('b');
