@@ -449,18 +449,27 @@ describe('ros CLI', () => {
 
   it('lists and revokes sessions', async () => {
     const asBob = { ROS_EMAIL: BOB.email, ROS_PASSWORD: BOB.password };
-    await ok(['whoami'], asBob); // each environment sign-in is a session of its own
+    // A session of Bob's elsewhere (an environment sign-in ends with its command, so it would not stay listed).
+    const elsewhere = () =>
+      fetch(`${ros.consoleUrl}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'User-Agent': 'another-browser' },
+        body: JSON.stringify({ email: BOB.email, password: BOB.password }),
+      });
+    expect((await elsewhere()).status).toBe(200);
     const sessions = await ok(['session', 'list', '--json'], asBob);
-    expect(sessions.length).toBeGreaterThanOrEqual(2);
+    expect(sessions).toHaveLength(2);
     const current = sessions.filter((x) => x.current);
     expect(current).toHaveLength(1);
     expect(current[0].client).toMatch(/^ros CLI \(Node\.js v\d+/);
     expect(current[0].address).toBe(''); // no CF-Connecting-IP in local development
     const other = sessions.find((x) => !x.current);
+    expect(other.client).toBe('another-browser');
     expect(await ok(['session', 'revoke', other.id, '--json'], asBob)).toMatchObject({ id: other.id, revoked: true });
     await fails(['session', 'revoke', other.id], 'not_found', asBob);
-    const ended = await ok(['session', 'revoke', '--others', '--json'], asBob);
-    expect(ended.endedSessions).toBeGreaterThanOrEqual(0);
+    expect((await ok(['session', 'list', '--json'], asBob)).map((x) => x.current)).toEqual([true]);
+    expect((await elsewhere()).status).toBe(200);
+    expect(await ok(['session', 'revoke', '--others', '--json'], asBob)).toEqual({ endedSessions: 1 });
     expect((await ros_(['session', 'revoke'])).code).toBe(2);
     // The admin's own list: the saved session is the current one.
     expect(await ok(['session', 'list'])).toMatch(/ \*\s/);

@@ -188,7 +188,7 @@ function usageLine(name, command) {
     `ros ${name}`,
     ...opts.filter(([, o]) => o.required).map(([k, o]) => optionText(k, o)),
     ...opts.filter(([, o]) => !o.required).map(([k, o]) => `[${optionText(k, o)}]`),
-    ...(command.args ?? []).map((a) => a.name),
+    ...(command.args ?? []).map((a) => (a.optional ? `[${a.name}]` : a.name)),
   ];
   return `Usage: ${parts.join(' ')}`;
 }
