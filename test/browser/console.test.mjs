@@ -730,7 +730,8 @@ test('Your Account: a password change with the policy explained, sessions listed
   await adminPage.getByRole('dialog', { name: 'Disable user?' }).getByRole('button', { name: 'Disable' }).click();
   await adminPage.getByRole('row').filter({ hasText: BOB.email }).getByText('Disabled').waitFor();
   await shot(adminPage, '44-user-disabled');
-  await page.getByRole('link', { name: 'Access Keys' }).click();
+  // Bob's page learns it at its next request: the session is gone.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Projects', exact: true }).click();
   await page.getByRole('heading', { name: 'Sign in to the console' }).waitFor();
   await signIn(page, BOB);
   await page.getByText('This account is disabled').waitFor();

@@ -251,8 +251,8 @@ function resetPasswordDialog(u) {
             busy(submit, async () => {
               try {
                 await api('PUT', `/users/${seg(u.id)}/password`, { password: password.value });
+                close(); // first: while the dialog is open, announcements speak inside it
                 announce(`New password set for ${u.email}; their sessions were signed out`);
-                close();
               } catch (err) {
                 if (err.code === 'invalid_input') passwordField.setError(err.message);
                 else error.show(err.message);
