@@ -668,7 +668,7 @@ test('Your Account: a password change with the policy explained, sessions listed
   const elsewhere = await Api.login(ros.consoleUrl, BOB.email, BOB.password);
   const page = await newPage(browser, ros.consoleUrl);
   await signIn(page, BOB);
-  await page.getByRole('heading', { name: 'Buckets', level: 1 }).waitFor();
+  // The user menu at the top right (the name) leads to Your Account, whatever page the sign-in lands on.
   await page.getByRole('link', { name: BOB.name }).click();
   await page.getByRole('heading', { name: 'Your Account', level: 1 }).waitFor();
   const form = page.getByRole('region', { name: 'Change Password' });

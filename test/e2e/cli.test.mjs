@@ -462,7 +462,7 @@ describe('ros CLI', () => {
     const current = sessions.filter((x) => x.current);
     expect(current).toHaveLength(1);
     expect(current[0].client).toMatch(/^ros CLI \(Node\.js v\d+/);
-    expect(current[0].address).toBe(''); // no CF-Connecting-IP in local development
+    expect(current[0].address).toBe('127.0.0.1'); // wrangler dev sets CF-Connecting-IP to the client's address
     const other = sessions.find((x) => !x.current);
     expect(other.client).toBe('another-browser');
     expect(await ok(['session', 'revoke', other.id, '--json'], asBob)).toMatchObject({ id: other.id, revoked: true });
