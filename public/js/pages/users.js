@@ -116,7 +116,7 @@ export async function usersPage() {
       h('h2', { id: 'users-title' }, 'Accounts'),
       h(
         'div',
-        { class: 'table-wrap' },
+        { class: 'table-wrap with-menus' },
         h(
           'table',
           { class: 'table' },
