@@ -10,6 +10,8 @@ import { promisify } from 'node:util';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const WRANGLER = path.join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
+// The dev login printed by `npm start`; it satisfies the password policy (13 characters, no common word), as the
+// e2e and browser tests, which sign in with it, show.
 const DEV_ADMIN = { email: 'admin@ros.local', password: 'ros-admin-dev' };
 
 /** @typedef {{ id: string, name: string, endpoint: string, hostnames: string[] }} Site as GET /api/sites lists it */
@@ -324,7 +326,11 @@ async function ensureAdmin(consoleUrl, token, options) {
     body: JSON.stringify({ email, password, name: 'Administrator' }),
   });
   if (res.status === 201) return { email, password, created: true, passwordShown: password };
-  const body = /** @type {{ error?: { code: string } }} */ (await res.json().catch(() => ({})));
+  const body = /** @type {{ error?: { code: string, message: string } }} */ (await res.json().catch(() => ({})));
+  if (body.error?.code === 'invalid_input') {
+    // The first admin's password follows the same policy as every other (docs/api.md, "Password policy").
+    throw new Error(`Could not create the first admin ${email}: ${body.error.message} (set ROS_ADMIN_PASSWORD)`);
+  }
   if (body.error?.code === 'already_bootstrapped') {
     return { email, password, created: false, passwordShown: '(the password set on first run)' };
   }

@@ -2,12 +2,14 @@
 import { api } from './api.js';
 import { app } from './app-state.js';
 import { navigate } from './nav.js';
+import { accountPage } from './pages/account.js';
 import { bucketPage } from './pages/bucket.js';
 import { bucketsPage } from './pages/buckets.js';
 import { keysPage } from './pages/keys.js';
 import { projectPage } from './pages/project.js';
 import { projectsPage } from './pages/projects.js';
 import { signinPage } from './pages/signin.js';
+import { systemSettingsPage } from './pages/system-settings.js';
 import { usersPage } from './pages/users.js';
 import { failurePage, notFoundPage, showShell } from './shell.js';
 import { h, replace } from './ui/dom.js';
@@ -22,6 +24,8 @@ const ROUTES = [
   { re: /^\/signin$/, page: signinPage, bare: true },
   { re: /^\/projects$/, page: projectsPage },
   { re: /^\/users$/, page: usersPage },
+  { re: /^\/account$/, page: accountPage },
+  { re: /^\/system$/, page: systemSettingsPage },
   { re: /^\/p\/([^/]+)\/keys$/, page: keysPage, section: 'keys' },
   { re: /^\/p\/([^/]+)\/buckets$/, page: bucketsPage, section: 'buckets' },
   { re: /^\/p\/([^/]+)\/buckets\/([^/]+)\/([^/]+)$/, page: bucketPage, section: 'buckets' },

@@ -70,7 +70,16 @@ export function showShell(root, project, section, content) {
       h(
         'div',
         { class: 'topbar-user' },
-        h('span', { class: 'user-name', title: user.email }, user.name || user.email),
+        h(
+          'a',
+          {
+            href: '#/account',
+            class: 'user-name',
+            title: `${user.email}: Your Account (password, sessions)`,
+            'aria-current': section === 'account' ? 'page' : null,
+          },
+          user.name || user.email,
+        ),
         h('button', { type: 'button', class: 'button subtle', onclick: signOut }, icon('logout'), 'Sign out'),
       ),
     ),
@@ -103,7 +112,12 @@ export function showShell(root, project, section, content) {
         user.isAdmin
           ? [
               h('p', { class: 'nav-group', id: 'nav-admin' }, 'Administration'),
-              h('ul', { 'aria-labelledby': 'nav-admin' }, navLink('/users', 'Users', 'users', section === 'users')),
+              h(
+                'ul',
+                { 'aria-labelledby': 'nav-admin' },
+                navLink('/users', 'Users', 'users', section === 'users'),
+                navLink('/system', 'System Settings', 'lock', section === 'system'),
+              ),
             ]
           : null,
       ),

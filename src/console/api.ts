@@ -13,6 +13,8 @@ import * as keys from '../service/keys';
 import * as members from '../service/members';
 import * as objects from '../service/objects';
 import * as projects from '../service/projects';
+import * as sessions from '../service/sessions';
+import * as settings from '../service/settings';
 import { shareLink } from '../service/share-links';
 import * as users from '../service/users';
 import { corsRules } from '../storage/cors';
@@ -146,8 +148,8 @@ router
   })
   .post('/auth/login', async (req, s, via) => {
     const user = await users.checkCredentials(s, await readBody(req));
-    const token = await startSession(s, user);
-    const csrf = await csrfToken(s, { user, token });
+    const token = await startSession(s, user, req as unknown as Request);
+    const csrf = await csrfToken(s, { token });
     return json({ user: present.user(user), csrfToken: csrf }, 200, { 'Set-Cookie': sessionCookie(token, via) });
   })
   // Everything below needs a session, and a CSRF token for changes.
@@ -165,6 +167,31 @@ router
     json({ user: present.user(req.session.user), csrfToken: await csrfToken(s, req.session) }),
   )
 
+  // Accounts (docs/api.md, "Your account"): one's own password and sessions.
+  .put('/me/password', async (req, s) =>
+    json({ endedSessions: await users.changeOwnPassword(s, req.session.user, req.session.id, await readBody(req)) }),
+  )
+  .get('/sessions', async (req, s) =>
+    json({
+      sessions: (await sessions.listSessions(s, req.session.user)).map((r) => present.session(r, req.session.id)),
+    }),
+  )
+  .delete('/sessions/others', async (req, s) =>
+    json({ endedSessions: await sessions.revokeOtherSessions(s, req.session.user, req.session.id) }),
+  )
+  .delete('/sessions/:session', async (req, s, via) => {
+    const id = param(req, 'session');
+    await sessions.revokeSession(s, req.session.user, id);
+    // Ending the session one is using is signing out.
+    return noContent(id === req.session.id ? { 'Set-Cookie': clearedSessionCookie(via) } : {});
+  })
+
+  .get('/settings', async (_req, s) => json({ settings: await settings.getSettings(s) }))
+  .put('/settings', async (req, s) => {
+    authorizeSystem(req.session.user, 'settings:manage');
+    return json({ settings: await settings.changeSettings(s, await readBody(req)) });
+  })
+
   .get('/users', async (req, s) => {
     authorizeSystem(req.session.user, 'user:manage');
     return json({ users: (await users.listUsers(s)).map(present.user) });
@@ -172,6 +199,21 @@ router
   .post('/users', async (req, s) => {
     authorizeSystem(req.session.user, 'user:manage');
     return json({ user: present.user(await users.createUser(s, await readBody(req))) }, 201);
+  })
+  // :user is the user's id or email.
+  .patch('/users/:user', async (req, s) => {
+    authorizeSystem(req.session.user, 'user:manage');
+    const body = await readBody(req);
+    return json({ user: present.user(await users.setUserDisabled(s, req.session.user, param(req, 'user'), body)) });
+  })
+  .put('/users/:user/password', async (req, s) => {
+    authorizeSystem(req.session.user, 'user:manage');
+    return json({ user: present.user(await users.resetPassword(s, param(req, 'user'), await readBody(req))) });
+  })
+  .delete('/users/:user', async (req, s) => {
+    authorizeSystem(req.session.user, 'user:manage');
+    await users.deleteUser(s, req.session.user, param(req, 'user'));
+    return noContent();
   })
 
   .get('/projects', async (req, s) =>
@@ -186,6 +228,20 @@ router
     inProject('project:read', async (_req, _s, scope) =>
       json({ project: present.project({ ...scope.project, role: scope.role }) }),
     ),
+  )
+  .patch(
+    '/projects/:project',
+    inProject('project:manage', async (req, s, scope) => {
+      const project = await projects.renameProject(s, scope, await readBody(req));
+      return json({ project: present.project({ ...project, role: scope.role }) });
+    }),
+  )
+  .delete(
+    '/projects/:project',
+    inProject('project:manage', async (_req, s, scope) => {
+      await projects.deleteProject(s, scope);
+      return noContent();
+    }),
   )
 
   .put(

@@ -2,6 +2,7 @@ import type { AppRow } from '../db/apps';
 import type { BucketRow } from '../db/buckets';
 import type { KeyListRow } from '../db/keys';
 import type { MemberRow, ProjectRow, Role } from '../db/projects';
+import type { SessionRow } from '../db/sessions';
 import type { UserRow } from '../db/users';
 import { aclAllows, asStoredAcl, bucketPublicAccessBlock } from '../service/acl';
 import type { SiteRegistry } from '../sites';
@@ -14,7 +15,20 @@ export const user = (u: UserRow) => ({
   email: u.email,
   name: u.name,
   isAdmin: u.is_admin === 1,
+  disabled: u.disabled_at !== null,
+  disabledAt: iso(u.disabled_at ?? null),
   createdAt: iso(u.created_at),
+});
+
+/** One of the caller's sessions: `current` marks the one making the request. Never the token. */
+export const session = (row: SessionRow, currentId: string) => ({
+  id: row.id,
+  current: row.id === currentId,
+  createdAt: iso(row.created_at),
+  lastSeenAt: iso(row.last_seen_at),
+  expiresAt: iso(row.expires_at),
+  client: row.user_agent,
+  address: row.address,
 });
 
 export const project = (p: ProjectRow & { role?: Role | null }) => ({
@@ -33,7 +47,7 @@ export const member = (m: MemberRow) => ({
   createdAt: iso(m.created_at),
 });
 
-export const app = (a: AppRow) => ({ id: a.id, name: a.name, createdAt: iso(a.created_at) });
+export const app = (a: AppRow) => ({ id: a.id, name: a.name, createdBy: a.created_by, createdAt: iso(a.created_at) });
 
 export function key(k: KeyListRow, sites: SiteRegistry, via: URL) {
   const site = sites.get(k.site_id);

@@ -1,8 +1,8 @@
 import { timingSafeEqualStrings } from '../crypto/compare';
 import { sha256Hex } from '../crypto/encoding';
 import { csrfTokenFor } from '../crypto/master-key';
-import { newToken } from '../crypto/random';
-import { deleteSession, findSessionUser, insertSession } from '../db/sessions';
+import { newId, newToken } from '../crypto/random';
+import { deleteSession, findSessionUser, insertSession, touchSession } from '../db/sessions';
 import type { UserRow } from '../db/users';
 import type { Services } from '../service/context';
 import { ApiError } from './errors';
@@ -10,30 +10,51 @@ import { ApiError } from './errors';
 const COOKIE = 'ros_session';
 const TTL_MS = 14 * 24 * 3600 * 1000;
 
+const TOUCH_EVERY_MS = 60_000;
+
 export interface Session {
   user: UserRow;
   token: string;
+  /** The session's public id (GET /api/sessions): never the token or its hash. */
+  id: string;
 }
 
-export async function startSession(s: Services, user: UserRow): Promise<string> {
+/** What a person needs to recognise the session later: the browser and the address it signed in from. */
+const clientOf = (request: Request) => ({
+  user_agent: (request.headers.get('User-Agent') ?? '').slice(0, 512),
+  address: (request.headers.get('CF-Connecting-IP') ?? '').slice(0, 64),
+});
+
+export async function startSession(s: Services, user: UserRow, request: Request): Promise<string> {
   const token = newToken();
   const now = s.now();
-  await insertSession(s.db, await sha256Hex(token), user.id, now, now + TTL_MS);
+  await insertSession(s.db, await sha256Hex(token), {
+    id: newId('s'),
+    user_id: user.id,
+    created_at: now,
+    expires_at: now + TTL_MS,
+    ...clientOf(request),
+  });
   return token;
 }
 
+/** The session a request's cookie proves; its "last seen" is written at most once a minute, not per request. */
 export async function readSession(s: Services, request: Request): Promise<Session | null> {
   const token = cookieValue(request.headers.get('Cookie'), COOKIE);
   if (!token) return null;
-  const user = await findSessionUser(s.db, await sha256Hex(token), s.now());
-  return user ? { user, token } : null;
+  const now = s.now();
+  const row = await findSessionUser(s.db, await sha256Hex(token), now);
+  if (!row) return null;
+  const { session_id, session_last_seen_at, ...user } = row;
+  if (now - session_last_seen_at >= TOUCH_EVERY_MS) await touchSession(s.db, session_id, now);
+  return { user, token, id: session_id };
 }
 
 export async function endSession(s: Services, session: Session): Promise<void> {
   await deleteSession(s.db, await sha256Hex(session.token));
 }
 
-export const csrfToken = (s: Services, session: Session) => csrfTokenFor(s.masterKey, session.token);
+export const csrfToken = (s: Services, session: Pick<Session, 'token'>) => csrfTokenFor(s.masterKey, session.token);
 
 /**
  * State-changing requests must prove they come from our own pages (or the CLI): the X-CSRF-Token header, which

@@ -3,6 +3,8 @@ export interface AppRow {
   project_id: string;
   name: string;
   created_at: number;
+  /** The user who created it and answers for it: disabling them stops its keys (null before migration 0009). */
+  created_by: string | null;
 }
 
 export const listApps = async (db: D1Database, projectId: string) =>
@@ -19,8 +21,10 @@ export const findApp = (db: D1Database, projectId: string, idOrName: string) =>
 export const insertApp = async (db: D1Database, a: AppRow) =>
   (
     await db
-      .prepare('INSERT INTO apps (id, project_id, name, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING')
-      .bind(a.id, a.project_id, a.name, a.created_at)
+      .prepare(
+        'INSERT INTO apps (id, project_id, name, created_at, created_by) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      )
+      .bind(a.id, a.project_id, a.name, a.created_at, a.created_by)
       .run()
   ).meta.changes === 1;
 

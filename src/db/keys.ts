@@ -97,6 +97,8 @@ export const findKeyById = (db: D1Database, id: string) =>
  * An access key with the bucket a request names, in one read: the S3 hot path. `bucket` is null when the request
  * names none or the bucket does not exist. (The bucket comes back as one JSON column, so the key's columns and
  * the bucket's never collide.)
+ * A key whose owner is a disabled user — the user who holds it, or for an app's key the user who created the app —
+ * comes back `inactive`, so that it answers AccessDenied like any inactive key (docs/api.md, "Users").
  */
 export async function findKeyWithBucket(
   db: D1Database,
@@ -112,13 +114,17 @@ export async function findKeyWithBucket(
                      'tags', b.tags, 'tagged_objects', b.tagged_objects,
                      'project_block_public_access', p.block_public_access)
                    FROM buckets b JOIN projects p ON p.id = b.project_id
-                   WHERE b.site_id = ?2 AND b.name = ?3) AS bucket_json
+                   WHERE b.site_id = ?2 AND b.name = ?3) AS bucket_json,
+              EXISTS (SELECT 1 FROM users u WHERE u.disabled_at IS NOT NULL AND u.id =
+                        COALESCE(k.owner_user_id, (SELECT a.created_by FROM apps a WHERE a.id = k.owner_app_id)))
+                AS owner_disabled
        FROM access_keys k WHERE k.id = ?1`,
     )
     .bind(id, siteId, bucket)
-    .first<KeyRow & { bucket_json: string | null }>();
+    .first<KeyRow & { bucket_json: string | null; owner_disabled: number }>();
   if (!row) return null;
-  const { bucket_json, ...key } = row;
+  const { bucket_json, owner_disabled, ...key } = row;
+  if (owner_disabled) key.status = 'inactive';
   return { key, bucket: bucket_json === null ? null : (JSON.parse(bucket_json) as BucketRow) };
 }
 

@@ -142,3 +142,31 @@ export const updateProjectBlockPublicAccess = (db: D1Database, projectId: string
     .prepare('UPDATE projects SET block_public_access = ? WHERE id = ?')
     .bind(block ? 1 : 0, projectId)
     .run();
+
+/** Renames a project unless another one has the name (case-insensitively); returns whether it was renamed. */
+export const renameProjectRow = async (db: D1Database, projectId: string, name: string) =>
+  (
+    await db
+      .prepare(
+        `UPDATE projects SET name = ?2 WHERE id = ?1
+         AND NOT EXISTS (SELECT 1 FROM projects WHERE name = ?2 AND id <> ?1)`,
+      )
+      .bind(projectId, name)
+      .run()
+  ).meta.changes === 1;
+
+/**
+ * Deletes a project with its keys, apps and memberships, only while it holds no bucket at any site: every
+ * statement carries the condition and the batch is one transaction, so a bucket created meanwhile keeps it all.
+ * Returns whether the project was deleted.
+ */
+export async function deleteProjectWithoutBuckets(db: D1Database, projectId: string): Promise<boolean> {
+  const empty = 'NOT EXISTS (SELECT 1 FROM buckets WHERE project_id = ?1)';
+  const results = await db.batch([
+    db.prepare(`DELETE FROM access_keys WHERE project_id = ?1 AND ${empty}`).bind(projectId),
+    db.prepare(`DELETE FROM apps WHERE project_id = ?1 AND ${empty}`).bind(projectId),
+    db.prepare(`DELETE FROM memberships WHERE project_id = ?1 AND ${empty}`).bind(projectId),
+    db.prepare(`DELETE FROM projects WHERE id = ?1 AND ${empty}`).bind(projectId),
+  ]);
+  return results[results.length - 1].meta.changes === 1;
+}

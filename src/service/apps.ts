@@ -19,6 +19,7 @@ export async function createApp(s: Services, scope: ProjectScope, body: Body): P
     project_id: scope.project.id,
     name: text(body, 'name', APP_NAME),
     created_at: s.now(),
+    created_by: scope.user.id,
   };
   if (!(await insertApp(s.db, app))) throw conflict(`An app named "${app.name}" exists already in this project`);
   return app;

@@ -11,8 +11,11 @@ export type Problem =
   | 'forbidden'
   | 'conflict'
   | 'invalid_credentials'
+  | 'account_disabled'
+  | 'wrong_password'
   | 'already_bootstrapped'
   | 'last_admin'
+  | 'project_has_buckets'
   | 'unknown_site'
   // The own-key-at-site rule (service/buckets.ts)
   | 'no_key_for_site'

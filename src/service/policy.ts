@@ -25,7 +25,7 @@ const ROLE_NEEDED: Record<ProjectAction, Role> = {
   'project:manage': 'admin',
 };
 
-export type SystemAction = 'user:manage';
+export type SystemAction = 'user:manage' | 'settings:manage';
 
 /** An authorized actor in one project. */
 export interface ProjectScope {

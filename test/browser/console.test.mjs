@@ -692,3 +692,93 @@ test('public access: a bucket made public, a share link, and the project switch 
   await page.getByText("This project's admins forbid public access").waitFor();
   await page.context().close();
 });
+
+test('Your Account: a password change with the policy explained, sessions listed and revoked; an admin disables a user', async () => {
+  // Bob is signed in elsewhere too (the CLI's way): that session ends when he changes his password.
+  const elsewhere = await Api.login(ros.consoleUrl, BOB.email, BOB.password);
+  const page = await newPage(browser, ros.consoleUrl);
+  await signIn(page, BOB);
+  // The user menu at the top right (the name) leads to Your Account, whatever page the sign-in lands on.
+  await page.getByRole('link', { name: BOB.name }).click();
+  await page.getByRole('heading', { name: 'Your Account', level: 1 }).waitFor();
+  const form = page.getByRole('region', { name: 'Change Password' });
+  await form.getByText('At least 12 characters; not a common password').waitFor();
+  await form.getByLabel('Current Password').fill('not-my-password');
+  await form.getByLabel('New Password', { exact: true }).fill('short');
+  await form.getByRole('button', { name: 'Change Password' }).click();
+  await form.getByText('The password must be at least 12 characters.').waitFor();
+  await form.getByLabel('New Password', { exact: true }).fill('Password-2024!');
+  await form.getByLabel('Repeat New Password').fill('Password-2024!');
+  await form.getByRole('button', { name: 'Change Password' }).click();
+  await form.getByText('That is not your current password.').waitFor();
+  await form.getByLabel('Current Password').fill(BOB.password);
+  await form.getByRole('button', { name: 'Change Password' }).click();
+  await form.getByText('This password is too common').waitFor();
+  await shot(page, '40-account-password-refused');
+  const sessions = page.getByRole('region', { name: 'Sessions' });
+  assert.ok((await sessions.getByRole('row').count()) >= 3); // header, this one, the other
+  await sessions.getByText('This session').waitFor();
+
+  await form.getByLabel('New Password', { exact: true }).fill('quiet-harbour-lantern');
+  await form.getByLabel('Repeat New Password').fill('quiet-harbour-lantern');
+  await form.getByRole('button', { name: 'Change Password' }).click();
+  await page
+    .getByText(/Password changed\. \d+ other sessions? (was|were) signed out\./)
+    .first()
+    .waitFor();
+  await assert.rejects(elsewhere.api('GET', '/me'), (err) => err.status === 401);
+  BOB.password = 'quiet-harbour-lantern';
+  // Only this session is left: nothing else to sign out.
+  await page.getByRole('region', { name: 'Sessions' }).getByText('This session').waitFor();
+  assert.equal(await page.getByRole('region', { name: 'Sessions' }).getByRole('row').count(), 2);
+  assert.ok(await page.getByRole('button', { name: 'Sign Out All Other Sessions' }).isDisabled());
+  await shot(page, '41-account-changed');
+
+  // A new session elsewhere appears in the list and can be revoked from here.
+  const another = await Api.login(ros.consoleUrl, BOB.email, BOB.password);
+  await page.reload();
+  const list = page.getByRole('region', { name: 'Sessions' });
+  await list.getByRole('row').filter({ hasText: 'ros CLI' }).waitFor();
+  await shot(page, '42-account-sessions');
+  await list.getByRole('row').filter({ hasText: 'ros CLI' }).getByRole('button', { name: 'Revoke' }).click();
+  await page
+    .getByRole('dialog', { name: 'Sign out this session?' })
+    .getByRole('button', { name: 'Sign Out Session' })
+    .click();
+  await page.getByText('Session signed out').first().waitFor();
+  await assert.rejects(another.api('GET', '/me'), (err) => err.status === 401);
+
+  // The admin disables Bob from the Users page's three-dots menu: Bob's page is signed out.
+  const adminPage = await newPage(browser, ros.consoleUrl);
+  await signIn(adminPage, ros.admin);
+  await adminPage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).waitFor();
+  await adminPage.goto(`${ros.consoleUrl}/#/users`);
+  await adminPage.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
+  await adminPage.getByRole('button', { name: `Actions for ${BOB.email}` }).click();
+  await shot(adminPage, '43-users-menu', { fullPage: false });
+  await adminPage.getByRole('menuitem', { name: 'Disable' }).click();
+  await adminPage.getByRole('dialog', { name: 'Disable user?' }).getByRole('button', { name: 'Disable' }).click();
+  await adminPage.getByRole('row').filter({ hasText: BOB.email }).getByText('Disabled').waitFor();
+  await shot(adminPage, '44-user-disabled');
+  // Bob's page learns it at its next request: the session is gone.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Projects', exact: true }).click();
+  await page.getByRole('heading', { name: 'Sign in to the console' }).waitFor();
+  await signIn(page, BOB);
+  await page.getByText('This account is disabled').waitFor();
+  await shot(page, '45-sign-in-disabled');
+  // Enabled again, and a password reset from the same menu.
+  await adminPage.getByRole('button', { name: `Actions for ${BOB.email}` }).click();
+  await adminPage.getByRole('menuitem', { name: 'Enable' }).click();
+  await adminPage.getByRole('dialog', { name: 'Enable user?' }).getByRole('button', { name: 'Enable' }).click();
+  await adminPage.getByRole('row').filter({ hasText: BOB.email }).getByText('Active').waitFor();
+  await adminPage.getByRole('button', { name: `Actions for ${BOB.email}` }).click();
+  await adminPage.getByRole('menuitem', { name: 'Reset Password' }).click();
+  const reset = adminPage.getByRole('dialog', { name: 'Reset Password' });
+  await reset.getByLabel('New Password').fill('admin-chose-this-for-bob');
+  await shot(adminPage, '46-reset-password', { fullPage: false });
+  await reset.getByRole('button', { name: 'Set Password' }).click();
+  await adminPage.getByText(`New password set for ${BOB.email}`).first().waitFor();
+  await Api.login(ros.consoleUrl, BOB.email, 'admin-chose-this-for-bob');
+  await page.context().close();
+  await adminPage.context().close();
+});

@@ -463,6 +463,86 @@ describe('ros CLI', () => {
     expect(await ok(['key', 'list', '--project', PROJECT, '--json'])).toEqual([]);
   });
 
+  it('disables, enables and resets a user; the user changes their own password', async () => {
+    const asBob = { ROS_EMAIL: BOB.email, ROS_PASSWORD: BOB.password };
+    const disabled = await ok(['user', 'disable', '--email', BOB.email, '--json']);
+    expect(disabled).toMatchObject({ email: BOB.email, disabled: true });
+    await fails(['whoami'], 'account_disabled', asBob);
+    expect(await ok(['user', 'list'])).toMatch(new RegExp(`^${BOB.email}\\s.*\\bdisabled\\b`, 'm'));
+    expect(await ok(['user', 'enable', '--email', BOB.email])).toMatch(/^Enabled bob@example.com/);
+    expect((await ok(['whoami', '--json'], asBob)).email).toBe(BOB.email);
+
+    await fails(['user', 'set-password', '--email', BOB.email, '--password', 'password1234'], 'invalid_input');
+    const reset = 'reset-by-the-admin';
+    await ok(['user', 'set-password', '--email', BOB.email, '--password', reset, '--json']);
+    await fails(['whoami'], 'invalid_credentials', asBob);
+    const asReset = { ROS_EMAIL: BOB.email, ROS_PASSWORD: reset };
+    await fails(['password', '--current', 'not-it-at-all', '--new', 'bob-chose-this-one'], 'wrong_password', asReset);
+    const changed = await ok(['password', '--current', reset, '--new', 'bob-chose-this-one', '--json'], asReset);
+    expect(changed).toMatchObject({ changed: true });
+    expect(typeof changed.endedSessions).toBe('number');
+    BOB.password = 'bob-chose-this-one';
+    expect((await ok(['whoami', '--json'], { ROS_EMAIL: BOB.email, ROS_PASSWORD: BOB.password })).email).toBe(
+      BOB.email,
+    );
+  });
+
+  it('lists and revokes sessions', async () => {
+    const asBob = { ROS_EMAIL: BOB.email, ROS_PASSWORD: BOB.password };
+    // A session of Bob's elsewhere (an environment sign-in ends with its command, so it would not stay listed).
+    const elsewhere = () =>
+      fetch(`${ros.consoleUrl}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'User-Agent': 'another-browser' },
+        body: JSON.stringify({ email: BOB.email, password: BOB.password }),
+      });
+    expect((await elsewhere()).status).toBe(200);
+    const sessions = await ok(['session', 'list', '--json'], asBob);
+    expect(sessions).toHaveLength(2);
+    const current = sessions.filter((x) => x.current);
+    expect(current).toHaveLength(1);
+    expect(current[0].client).toMatch(/^ros CLI \(Node\.js v\d+/);
+    expect(current[0].address).toBe('127.0.0.1'); // wrangler dev sets CF-Connecting-IP to the client's address
+    const other = sessions.find((x) => !x.current);
+    expect(other.client).toBe('another-browser');
+    expect(await ok(['session', 'revoke', other.id, '--json'], asBob)).toMatchObject({ id: other.id, revoked: true });
+    await fails(['session', 'revoke', other.id], 'not_found', asBob);
+    expect((await ok(['session', 'list', '--json'], asBob)).map((x) => x.current)).toEqual([true]);
+    expect((await elsewhere()).status).toBe(200);
+    expect(await ok(['session', 'revoke', '--others', '--json'], asBob)).toEqual({ endedSessions: 1 });
+    expect((await ros_(['session', 'revoke'])).code).toBe(2);
+    // The admin's own list: the saved session is the current one.
+    expect(await ok(['session', 'list'])).toMatch(/ \*\s/);
+  });
+
+  it('turns self-service project creation off and on', async () => {
+    const asBob = { ROS_EMAIL: BOB.email, ROS_PASSWORD: BOB.password };
+    expect(await ok(['settings', 'get', '--json'])).toEqual({ selfServiceProjects: true });
+    expect(await ok(['settings', 'set', 'self-service', 'off'])).toMatch(/off: only system admins/);
+    await fails(['project', 'create', 'Bobs Own'], 'forbidden', asBob);
+    await fails(['settings', 'set', 'self-service', 'on'], 'forbidden', asBob);
+    expect((await ros_(['settings', 'set', 'self-service', 'maybe'])).code).toBe(2);
+    expect(await ok(['settings', 'set', 'self-service', 'on', '--json'])).toEqual({ selfServiceProjects: true });
+    expect((await ok(['project', 'create', 'Bobs Own', '--json'], asBob)).name).toBe('Bobs Own');
+  });
+
+  it('renames and deletes a project', async () => {
+    const renamed = await ok(['project', 'rename', '--project', 'Bobs Own', '--to', 'Bobs Renamed', '--json']);
+    expect(renamed.name).toBe('Bobs Renamed');
+    await fails(['project', 'rename', '--project', 'Bobs Renamed', '--to', PROJECT], 'conflict');
+    expect(await ok(['project', 'delete', 'Bobs Renamed', '--json'])).toEqual({
+      project: 'Bobs Renamed',
+      deleted: true,
+    });
+    expect((await ok(['project', 'list', '--json'])).map((p) => p.name)).not.toContain('Bobs Renamed');
+  });
+
+  it('deletes a user', async () => {
+    expect(await ok(['user', 'delete', '--email', BOB.email, '--json'])).toEqual({ email: BOB.email, deleted: true });
+    await fails(['whoami'], 'invalid_credentials', { ROS_EMAIL: BOB.email, ROS_PASSWORD: BOB.password });
+    await fails(['user', 'delete', '--email', ros.admin.email], 'forbidden');
+  });
+
   it('says "Session expired" when the saved session no longer works', async () => {
     const before = fs.readFileSync(sessionsPath(), 'utf8');
     // Logging in again ends the session it replaces; put the old one back to play an expired session.

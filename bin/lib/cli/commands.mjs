@@ -11,7 +11,7 @@ import { loadSession, removeSession, saveSession, sessionsFile } from './session
 /** @typedef {import('./context.mjs').Context} Context */
 /**
  * @typedef {{ type: 'string' | 'boolean', short?: string, value?: string, help: string, required?: boolean }} OptionSpec
- * @typedef {{ name: string, help: string }} ArgSpec
+ * @typedef {{ name: string, help: string, optional?: boolean }} ArgSpec
  * @typedef {{
  *   summary: string,
  *   args?: ArgSpec[],
@@ -54,6 +54,18 @@ async function siteId(ctx, ref) {
     sites.find((s) => s.hostnames?.includes(lower));
   return site ? site.id : ref;
 }
+
+/** The password policy in words (src/service/password-policy.ts says why). */
+const PASSWORD_HELP = 'at least 12 characters; not a common password, not the email address';
+
+/**
+ * A user's id from their email: the API takes either, and people know emails.
+ * @param {string} email
+ */
+const userPath = (email) => apiPath`/users/${email.trim()}`;
+
+/** @param {any} u */
+const userText = (u) => `${u.email}${u.disabled ? ' (disabled)' : ''}`;
 
 /** @param {any} key */
 const ownerText = (key) => (key.owner?.type === 'app' ? `app ${key.owner.name}` : (key.owner?.name ?? 'you'));
@@ -156,6 +168,7 @@ export const commands = {
           { header: 'email', value: (u) => u.email },
           { header: 'name', value: (u) => u.name },
           { header: 'admin', value: (u) => (u.isAdmin ? 'yes' : 'no') },
+          { header: 'status', value: (u) => (u.disabled ? 'disabled' : 'active') },
           { header: 'created', value: (u) => when(u.createdAt) },
           { header: 'id', value: (u) => u.id },
         ]),
@@ -167,7 +180,7 @@ export const commands = {
     summary: 'create a user (system admins)',
     options: {
       email: { type: 'string', value: 'EMAIL', help: 'their sign-in email', required: true },
-      password: { type: 'string', value: 'PASSWORD', help: 'at least 8 characters', required: true },
+      password: { type: 'string', value: 'PASSWORD', help: PASSWORD_HELP, required: true },
       name: { type: 'string', value: 'NAME', help: 'display name' },
       admin: { type: 'boolean', help: 'make them a system admin' },
     },
@@ -176,6 +189,148 @@ export const commands = {
       if (opts.name !== undefined) body.name = opts.name;
       const { user } = await (await ctx.client()).post('/users', body);
       done(ctx, user, `Created ${user.isAdmin ? 'system admin' : 'user'} ${user.email} (${user.id}).`);
+    },
+  },
+
+  'user disable': {
+    summary: "disable a user: their sessions end, their keys and their apps' keys stop working (system admins)",
+    options: { email: { type: 'string', value: 'EMAIL', help: "the user's email", required: true } },
+    async run(ctx, opts) {
+      const { user } = await (await ctx.client()).patch(userPath(opts.email), { disabled: true });
+      done(
+        ctx,
+        user,
+        `Disabled ${user.email}: their sessions ended; their keys and their apps' keys stop within seconds.`,
+      );
+    },
+  },
+
+  'user enable': {
+    summary: 'enable a disabled user again (system admins)',
+    options: { email: { type: 'string', value: 'EMAIL', help: "the user's email", required: true } },
+    async run(ctx, opts) {
+      const { user } = await (await ctx.client()).patch(userPath(opts.email), { disabled: false });
+      done(ctx, user, `Enabled ${user.email}: they can sign in, and their keys work again.`);
+    },
+  },
+
+  'user delete': {
+    summary: 'delete a user with their sessions, own keys and memberships; buckets stay (system admins)',
+    options: { email: { type: 'string', value: 'EMAIL', help: "the user's email", required: true } },
+    async run(ctx, opts) {
+      await (await ctx.client()).delete(userPath(opts.email));
+      done(
+        ctx,
+        { email: opts.email.trim(), deleted: true },
+        `Deleted ${opts.email.trim()}, their sessions, keys and memberships. Their projects' buckets stay.`,
+      );
+    },
+  },
+
+  'user set-password': {
+    summary: "set a user's password; their sessions end (system admins)",
+    options: {
+      email: { type: 'string', value: 'EMAIL', help: "the user's email", required: true },
+      password: { type: 'string', value: 'PASSWORD', help: PASSWORD_HELP, required: true },
+    },
+    async run(ctx, opts) {
+      const { user } = await (await ctx.client()).put(`${userPath(opts.email)}/password`, { password: opts.password });
+      done(ctx, user, `Set a new password for ${userText(user)}; their sessions ended.`);
+    },
+  },
+
+  password: {
+    summary: 'change your own password; your other sessions end',
+    options: {
+      current: { type: 'string', value: 'OLD', help: 'your current password (else asked on a terminal)' },
+      new: { type: 'string', value: 'NEW', help: `the new one: ${PASSWORD_HELP} (else asked on a terminal)` },
+    },
+    async run(ctx, opts) {
+      const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
+      let current = opts.current;
+      let next = opts.new;
+      if ((!current || !next) && !interactive) {
+        throw usageError('give --current and --new: there is no terminal to ask on');
+      }
+      if (!current) current = await askHidden('Current password: ');
+      if (!next) {
+        next = await askHidden('New password: ');
+        if ((await askHidden('New password again: ')) !== next) throw usageError('the two new passwords differ');
+      }
+      const { endedSessions } = await (await ctx.client()).put('/me/password', {
+        currentPassword: current,
+        newPassword: next,
+      });
+      done(
+        ctx,
+        { changed: true, endedSessions },
+        `Password changed. ${endedSessions} other session(s) ended; this one stays signed in.`,
+      );
+    },
+  },
+
+  'session list': {
+    summary: 'list your sessions (browsers and CLIs signed in as you)',
+    async run(ctx) {
+      const { sessions } = await (await ctx.client()).get('/sessions');
+      done(
+        ctx,
+        sessions,
+        table(sessions, [
+          { header: 'id', value: (x) => `${x.id}${x.current ? ' *' : ''}` },
+          { header: 'signed in', value: (x) => when(x.createdAt) },
+          { header: 'last seen', value: (x) => when(x.lastSeenAt) },
+          { header: 'address', value: (x) => x.address || '-' },
+          { header: 'client', value: (x) => x.client || '-' },
+        ]) + '\n* this session',
+      );
+    },
+  },
+
+  'session revoke': {
+    summary: 'end one of your sessions by id, or with --others all but this one',
+    args: [{ name: 'ID', help: 'the session (see `ros session list`)', optional: true }],
+    options: { others: { type: 'boolean', help: 'end every session but this one' } },
+    async run(ctx, opts, [id]) {
+      if (Boolean(id) === Boolean(opts.others)) throw usageError('give a session ID or --others (not both)');
+      const client = await ctx.client();
+      if (opts.others) {
+        const { endedSessions } = await client.delete('/sessions/others');
+        done(ctx, { endedSessions }, `Ended ${endedSessions} other session(s); this one stays signed in.`);
+        return;
+      }
+      const { sessions } = await client.get('/sessions');
+      const current = sessions.find((/** @type {any} */ x) => x.current)?.id === id;
+      await client.delete(apiPath`/sessions/${id}`);
+      // Ending this very session is signing out: forget it here too.
+      if (current) removeSession(ctx.env, ctx.url);
+      done(
+        ctx,
+        { id, revoked: true, current },
+        current ? `Ended session ${id}, this one: you are signed out.` : `Ended session ${id}.`,
+      );
+    },
+  },
+
+  'settings get': {
+    summary: 'show the system settings (who may create projects)',
+    async run(ctx) {
+      const { settings } = await (await ctx.client()).get('/settings');
+      done(ctx, settings, settingsText(settings));
+    },
+  },
+
+  'settings set': {
+    summary: 'change a system setting (system admins): `ros settings set self-service on|off`',
+    args: [
+      { name: 'SETTING', help: 'self-service: whether every user may create projects (off: only system admins)' },
+      { name: 'VALUE', help: 'on or off' },
+    ],
+    async run(ctx, _opts, [setting, value]) {
+      if (setting !== 'self-service') throw usageError(`unknown setting "${setting}"; settings are: self-service`);
+      if (value !== 'on' && value !== 'off') throw usageError(`VALUE must be on or off, not "${value}"`);
+      const { settings } = await (await ctx.client()).put('/settings', { selfServiceProjects: value === 'on' });
+      done(ctx, settings, settingsText(settings));
     },
   },
 
@@ -202,6 +357,27 @@ export const commands = {
     async run(ctx, _opts, [name]) {
       const { project } = await (await ctx.client()).post('/projects', { name });
       done(ctx, project, `Created project ${project.name} (${project.id}); you are its admin.`);
+    },
+  },
+
+  'project rename': {
+    summary: 'rename a project (project admins)',
+    options: {
+      project: PROJECT,
+      to: { type: 'string', value: 'NEW', help: 'the new name', required: true },
+    },
+    async run(ctx, opts) {
+      const { project } = await (await ctx.client()).patch(apiPath`/projects/${opts.project}`, { name: opts.to });
+      done(ctx, project, `Renamed project ${opts.project} to ${project.name} (${project.id}).`);
+    },
+  },
+
+  'project delete': {
+    summary: 'delete a project with its keys, apps and memberships; it must hold no buckets (project admins)',
+    args: [{ name: 'NAME', help: 'project name or id' }],
+    async run(ctx, _opts, [name]) {
+      await (await ctx.client()).delete(apiPath`/projects/${name}`);
+      done(ctx, { project: name, deleted: true }, `Deleted project ${name} with its keys, apps and memberships.`);
     },
   },
 
@@ -685,6 +861,11 @@ function seconds(text) {
   const m = /^(\d+)([smhd]?)$/.exec(text.trim());
   if (!m) throw usageError(`--expires: "${text}" is not a duration such as 90m, 12h or 7d`);
   return Number(m[1]) * { '': 1, s: 1, m: 60, h: 3600, d: 86400 }[m[2]];
+}
+
+/** @param {{ selfServiceProjects: boolean }} settings */
+function settingsText(settings) {
+  return `self-service  ${settings.selfServiceProjects ? 'on: every user may create projects' : 'off: only system admins create projects'}`;
 }
 
 /** Quotes a value for a copy-pasteable hint if the shell would split it. @param {string} s */

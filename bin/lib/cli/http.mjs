@@ -41,7 +41,8 @@ export class RosClient {
   async request(method, path, body) {
     const url = `${this.baseUrl}/api${path}`;
     /** @type {Record<string, string>} */
-    const headers = { Accept: 'application/json' };
+    // The User-Agent names the CLI in the user's session list (`ros session list`, the console's account page).
+    const headers = { Accept: 'application/json', 'User-Agent': `ros CLI (Node.js ${process.version})` };
     if (this.session) {
       headers.Cookie = this.session.cookie;
       if (method !== 'GET' && method !== 'HEAD') headers['X-CSRF-Token'] = this.session.csrfToken;
@@ -102,6 +103,11 @@ export class RosClient {
   /** @param {string} path @param {unknown} body */
   put(path, body) {
     return this.request('PUT', path, body).then((r) => r.data);
+  }
+
+  /** @param {string} path @param {unknown} body */
+  patch(path, body) {
+    return this.request('PATCH', path, body).then((r) => r.data);
   }
 
   /** @param {string} path */

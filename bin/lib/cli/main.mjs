@@ -147,9 +147,10 @@ function parse(name, command, args) {
     }
   }
   const expected = command.args ?? [];
-  if (positionals.length !== expected.length) {
+  const required = expected.filter((a) => !a.optional).length;
+  if (positionals.length < required || positionals.length > expected.length) {
     const problem =
-      positionals.length < expected.length
+      positionals.length < required
         ? `\`ros ${name}\` needs ${expected
             .slice(positionals.length)
             .map((a) => a.name)
@@ -187,7 +188,7 @@ function usageLine(name, command) {
     `ros ${name}`,
     ...opts.filter(([, o]) => o.required).map(([k, o]) => optionText(k, o)),
     ...opts.filter(([, o]) => !o.required).map(([k, o]) => `[${optionText(k, o)}]`),
-    ...(command.args ?? []).map((a) => a.name),
+    ...(command.args ?? []).map((a) => (a.optional ? `[${a.name}]` : a.name)),
   ];
   return `Usage: ${parts.join(' ')}`;
 }

@@ -8,6 +8,7 @@ import { h } from '../ui/dom.js';
 import { when } from '../ui/format.js';
 import { busy, field, formError } from '../ui/forms.js';
 import { icon, iconButton } from '../ui/icons.js';
+import { manageProjectCard } from './project/manage-project.js';
 import { publicAccessCard } from './project/public-access.js';
 
 /**
@@ -17,8 +18,8 @@ import { publicAccessCard } from './project/public-access.js';
  */
 
 /**
- * The project page for admins: members (add by email, change role, remove), apps (create, delete), and the switch
- * that forbids public access.
+ * The project page for admins: members (add by email, change role, remove), apps (create, delete), the switch
+ * that forbids public access, and renaming or deleting the project.
  * Members are told it is for admins and shown nothing to change.
  * @param {import('../app-state.js').Ctx} ctx
  */
@@ -303,5 +304,6 @@ export async function projectPage(ctx) {
       appForm,
     ),
     publicAccessCard(project),
+    manageProjectCard(project),
   );
 }

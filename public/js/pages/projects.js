@@ -10,7 +10,9 @@ import { icon } from '../ui/icons.js';
 
 /** The project selector: keys and buckets live in a project. Also where a project is created. */
 export async function projectsPage() {
-  await app.reloadProjects();
+  const [, { settings }] = await Promise.all([app.reloadProjects(), api('GET', '/settings')]);
+  // The system setting (Administration ⇢ System Settings): when self-service is off, only system admins create.
+  const mayCreate = Boolean(app.user?.isAdmin || settings.selfServiceProjects);
   const name = h('input', {
     type: 'text',
     name: 'name',
@@ -111,8 +113,13 @@ export async function projectsPage() {
       'section',
       { class: 'card', 'aria-labelledby': 'new-project' },
       h('h2', { id: 'new-project' }, 'Create a project'),
-      h('p', { class: 'muted' }, 'You become its admin.'),
-      form,
+      mayCreate
+        ? [h('p', { class: 'muted' }, 'You become its admin.'), form]
+        : h(
+            'p',
+            { class: 'muted' },
+            'On this installation only system administrators create projects. Ask one to create a project for you, or a project admin to add you to theirs.',
+          ),
     ),
   );
 }

@@ -1,14 +1,22 @@
-import { api } from '../api.js';
+import { api, seg } from '../api.js';
 import { app } from '../app-state.js';
 import { navigate } from '../nav.js';
-import { announce } from '../ui/announce.js';
+import { announce, reportError } from '../ui/announce.js';
 import { notice } from '../ui/blocks.js';
+import { confirmDialog, openDialog } from '../ui/dialogs.js';
 import { h } from '../ui/dom.js';
 import { when } from '../ui/format.js';
 import { busy, field, formError } from '../ui/forms.js';
 import { icon } from '../ui/icons.js';
+import { menuButton } from '../ui/menu.js';
+import { PASSWORD_RULE, passwordHint } from '../ui/password-rule.js';
 
-/** Administration ⇢ Users (system administrators): the accounts, and creating one. */
+/** A user as GET /api/users lists them. @typedef {import('../app-state.js').User & { createdAt: string, disabled: boolean }} UserInfo */
+
+/**
+ * Administration ⇢ Users (system administrators): the accounts, creating one, and each account's three-dots menu:
+ * disable or enable, reset the password, delete.
+ */
 export async function usersPage() {
   if (!app.user?.isAdmin) {
     return h(
@@ -27,17 +35,18 @@ export async function usersPage() {
       h('p', null, h('a', { href: '#/' }, 'Back to the console')),
     );
   }
-  /** @type {{ users: (import('../app-state.js').User & { createdAt: string })[] }} */
+  /** @type {{ users: UserInfo[] }} */
   const { users } = await api('GET', '/users');
+  const reload = () => navigate('/users', undefined, { replace: true });
   const email = h('input', { type: 'email', autocomplete: 'off', required: true });
   const name = h('input', { type: 'text', autocomplete: 'off', maxlength: '128' });
-  const password = h('input', { type: 'password', autocomplete: 'new-password', required: true, minlength: '8' });
+  const password = h('input', { type: 'password', autocomplete: 'new-password', required: true, minlength: '12' });
   const isAdmin = h('input', { type: 'checkbox', id: 'new-user-admin' });
   const emailField = field('Email', email);
   const passwordField = field(
     'Password',
     password,
-    'At least 8 characters. Tell it to the person; they sign in with it.',
+    `${PASSWORD_RULE} Tell it to the person; they sign in with it and can change it under Your Account.`,
   );
   const error = formError();
   const submit = h('button', { type: 'submit', class: 'button primary' }, icon('plus'), 'Create user');
@@ -55,8 +64,9 @@ export async function usersPage() {
           emailField.setError('Enter an email address.');
           return email.focus();
         }
-        if (password.value.length < 8) {
-          passwordField.setError('The password must be at least 8 characters.');
+        const hint = passwordHint(password.value, email.value);
+        if (hint) {
+          passwordField.setError(hint);
           return password.focus();
         }
         busy(submit, async () => {
@@ -106,7 +116,7 @@ export async function usersPage() {
       h('h2', { id: 'users-title' }, 'Accounts'),
       h(
         'div',
-        { class: 'table-wrap' },
+        { class: 'table-wrap with-menus' },
         h(
           'table',
           { class: 'table' },
@@ -120,7 +130,9 @@ export async function usersPage() {
               h('th', { scope: 'col' }, 'Email'),
               h('th', { scope: 'col' }, 'Name'),
               h('th', { scope: 'col' }, 'Role'),
+              h('th', { scope: 'col' }, 'Status'),
               h('th', { scope: 'col' }, 'Created'),
+              h('th', { scope: 'col', class: 'actions' }, h('span', { class: 'visually-hidden' }, 'Actions')),
             ),
           ),
           h(
@@ -130,10 +142,12 @@ export async function usersPage() {
               h(
                 'tr',
                 null,
-                h('th', { scope: 'row' }, u.email),
+                h('th', { scope: 'row' }, u.email, u.id === app.user?.id ? h('span', { class: 'badge' }, 'You') : null),
                 h('td', null, u.name || h('span', { class: 'muted' }, '—')),
                 h('td', null, u.isAdmin ? h('span', { class: 'badge ok' }, 'System admin') : 'User'),
+                h('td', null, u.disabled ? h('span', { class: 'badge public' }, 'Disabled') : 'Active'),
                 h('td', null, when(u.createdAt)),
+                h('td', { class: 'actions' }, u.id === app.user?.id ? null : userMenu(u, reload)),
               ),
             ),
           ),
@@ -147,4 +161,116 @@ export async function usersPage() {
       form,
     ),
   );
+}
+
+/**
+ * The three-dots menu of another user's row. (One's own account is changed under Your Account, and cannot be
+ * disabled or deleted from here.)
+ * @param {UserInfo} u @param {() => void} reload
+ */
+function userMenu(u, reload) {
+  const path = `/users/${seg(u.id)}`;
+  const setDisabled = async (/** @type {boolean} */ disabled) => {
+    const ok = await confirmDialog({
+      title: disabled ? 'Disable user?' : 'Enable user?',
+      message: disabled
+        ? [
+            h('p', null, 'Disable ', h('strong', null, u.email), '?'),
+            h(
+              'p',
+              null,
+              'They are signed out everywhere and cannot sign in. Their access keys, and the keys of apps they created, stop working within seconds. Nothing is deleted: enable them to undo it.',
+            ),
+          ]
+        : [h('p', null, 'Enable ', h('strong', null, u.email), '? They can sign in again, and their keys work again.')],
+      confirm: disabled ? 'Disable' : 'Enable',
+      danger: disabled,
+    });
+    if (!ok) return;
+    try {
+      await api('PATCH', path, { disabled });
+      announce(`${u.email} ${disabled ? 'disabled' : 'enabled'}`);
+      reload();
+    } catch (err) {
+      reportError(`Could not ${disabled ? 'disable' : 'enable'} ${u.email}`, err);
+    }
+  };
+  const remove = async () => {
+    const ok = await confirmDialog({
+      title: 'Delete user?',
+      message: [
+        h('p', null, 'Delete ', h('strong', null, u.email), '? This cannot be undone.'),
+        h(
+          'p',
+          null,
+          'Their sessions and access keys are deleted and they leave every project. Buckets stay with their projects.',
+        ),
+      ],
+      confirm: 'Delete',
+    });
+    if (!ok) return;
+    try {
+      await api('DELETE', path);
+      announce(`${u.email} deleted`);
+      reload();
+    } catch (err) {
+      reportError(`Could not delete ${u.email}`, err);
+    }
+  };
+  return menuButton(`Actions for ${u.email}`, [
+    { label: 'Reset Password', onSelect: () => resetPasswordDialog(u) },
+    u.disabled
+      ? { label: 'Enable', onSelect: () => setDisabled(false) }
+      : { label: 'Disable', onSelect: () => setDisabled(true), danger: true },
+    { label: 'Delete', onSelect: remove, danger: true },
+  ]);
+}
+
+/** @param {UserInfo} u */
+function resetPasswordDialog(u) {
+  openDialog({
+    title: 'Reset Password',
+    content: ({ close }) => {
+      const password = h('input', { type: 'password', autocomplete: 'new-password', required: true, minlength: '12' });
+      const passwordField = field('New Password', password, PASSWORD_RULE);
+      const error = formError();
+      const submit = h('button', { type: 'submit', class: 'button primary' }, 'Set Password');
+      return h(
+        'form',
+        {
+          class: 'stack',
+          novalidate: true,
+          onsubmit: (/** @type {SubmitEvent} */ e) => {
+            e.preventDefault();
+            error.show(null);
+            const hint = passwordHint(password.value, u.email);
+            if (hint) {
+              passwordField.setError(hint);
+              return password.focus();
+            }
+            busy(submit, async () => {
+              try {
+                await api('PUT', `/users/${seg(u.id)}/password`, { password: password.value });
+                close(); // first: while the dialog is open, announcements speak inside it
+                announce(`New password set for ${u.email}; their sessions were signed out`);
+              } catch (err) {
+                if (err.code === 'invalid_input') passwordField.setError(err.message);
+                else error.show(err.message);
+                password.focus();
+              }
+            });
+          },
+        },
+        h('p', null, 'Set a new password for ', h('strong', null, u.email), '. They are signed out everywhere.'),
+        error,
+        passwordField,
+        h(
+          'div',
+          { class: 'dialog-actions' },
+          h('button', { type: 'button', class: 'button', onclick: close }, 'Cancel'),
+          submit,
+        ),
+      );
+    },
+  });
 }

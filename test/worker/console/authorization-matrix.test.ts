@@ -51,7 +51,7 @@ const matrix: Cell[] = [
     action: 'add a member',
     run: async (c, w) => {
       const email = `${unique('new')}@example.com`;
-      await w.admin.post('/users', { email, password: 'password-1' });
+      await w.admin.post('/users', { email, password: 'a-password-for-tests' });
       return c.post(`${p(w)}/members`, { email, role: 'member' });
     },
     expect: { ...NO, member: 403, padmin: 201, sysadmin: 201 },
@@ -186,6 +186,16 @@ const matrix: Cell[] = [
     action: 'forbid public access for the whole project',
     run: (c, w) => c.put(`${p(w)}/public-access`, { blockPublicAccess: true }),
     expect: { ...NO, member: 403, padmin: 200, sysadmin: 200 },
+  },
+  {
+    action: 'rename the project',
+    run: (c, w) => c.patch(p(w), { name: unique('renamed') }),
+    expect: { ...NO, member: 403, padmin: 200, sysadmin: 200 },
+  },
+  {
+    action: 'delete the project (no buckets)',
+    run: (c, w) => c.delete(p(w)),
+    expect: { ...NO, member: 403, padmin: 204, sysadmin: 204 },
   },
   {
     action: 'share an object and make it public (holding a key)',

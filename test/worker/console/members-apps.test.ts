@@ -14,7 +14,7 @@ describe('members', () => {
   it('adds an existing user by email, once', async () => {
     const w = await world();
     const email = `${unique('joiner')}@example.com`;
-    await w.admin.post('/users', { email, password: 'password-1' });
+    await w.admin.post('/users', { email, password: 'a-password-for-tests' });
     const res = await w.padmin.client.post(`/projects/${w.project}/members`, {
       email: email.toUpperCase(),
       role: 'member',
