@@ -2,7 +2,8 @@ import { keyCanExist } from '../../service/object-keys';
 import { storageKey } from '../../storage/layout';
 import type { Handler, S3Call } from '../call';
 import { evaluateConditions, hasConditions } from '../conditions';
-import { PARTS_META, decodeParts, quotedEtag, s3Etag } from '../../storage/metadata';
+import { objectEtag } from '../../storage/object-etag';
+import { partLayout } from '../../storage/part-layout';
 import { objectChecksum } from '../../storage/stored-checksum';
 import { checksumResponseHeaders } from '../checksum-wire';
 import { S3Error, s3Errors } from '../errors';
@@ -45,22 +46,28 @@ async function readObject(
   // The plain GET, by far the most common, is one R2 read. Ranges and preconditions need the object's size and
   // validators first; the body is then read only if that same version is still there.
   let meta: R2Object | null = null;
+  let etag: string | null = null;
   if (!withBody || rangeHeader !== null || partNumber !== null || hasConditions(request.headers)) {
     meta = await site.bucket.head(r2key);
     if (!meta) throw noSuchKey();
     checkReadable(meta);
-    const outcome = evaluateConditions(request.headers, { etag: s3Etag(meta), lastModified: meta.uploaded });
+    etag = await objectEtag(call.s.db, site.id, r2key, meta);
+    const outcome = evaluateConditions(request.headers, { etag, lastModified: meta.uploaded });
     if (outcome === 'not-modified') {
       return new Response(null, {
         status: 304,
-        headers: { ETag: quotedEtag(meta), 'Last-Modified': meta.uploaded.toUTCString() },
+        headers: { ETag: `"${etag}"`, 'Last-Modified': meta.uploaded.toUTCString() },
       });
     }
     if (outcome === 'precondition-failed') {
       throw s3Errors.preconditionFailed(request.headers.has('If-Match') ? 'If-Match' : 'If-Unmodified-Since');
     }
   }
-  const part = meta && partNumber !== null ? partRange(meta, partNumber, rangeHeader) : null;
+  const head = meta;
+  const part =
+    head && partNumber !== null
+      ? await partRange(partNumber, rangeHeader, () => partLayout(call.s.db, site.id, r2key, head))
+      : null;
   const range = part ? part.range : meta ? resolveRange(rangeHeader, meta.size) : null;
 
   let object: R2Object | R2ObjectBody | null = meta;
@@ -76,7 +83,8 @@ async function readObject(
       throw new S3Error('PreconditionFailed', 'The object changed while it was being read; please retry');
     }
   }
-  const response = objectResponse(object!, range, query, withBody);
+  etag ??= await objectEtag(call.s.db, site.id, r2key, object!);
+  const response = objectResponse(object!, etag, range, query, withBody);
   // The whole object's checksum, on request, as S3 does (not for a range: it would not describe those bytes).
   if (!range && request.headers.get('x-amz-checksum-mode')?.toUpperCase() === 'ENABLED') {
     // No I/O unless the object's metadata says its checksum came in a trailer (then one D1 read).
@@ -92,11 +100,11 @@ async function readObject(
  * GetObject/HeadObject with partNumber: the bytes of one part of a multipart object (a simple object is one part).
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html#API_GetObject_RequestSyntax
  */
-function partRange(
-  object: R2Object,
+async function partRange(
   partNumber: string,
   rangeHeader: string | null,
-): { range: ByteRange; count: number } {
+  layout: () => Promise<number[]>,
+): Promise<{ range: ByteRange; count: number }> {
   if (rangeHeader !== null)
     throw new S3Error('InvalidRequest', 'Cannot specify both Range header and partNumber query parameter');
   const n = Number(partNumber);
@@ -106,7 +114,7 @@ function partRange(
       ArgumentValue: partNumber,
     });
   }
-  const sizes = decodeParts(object.customMetadata?.[PARTS_META]) ?? [object.size];
+  const sizes = await layout();
   if (n > sizes.length) throw new S3Error('InvalidPartNumber', 'The requested partnumber is not satisfiable');
   const offset = sizes.slice(0, n - 1).reduce((a, b) => a + b, 0);
   return { range: { offset, length: sizes[n - 1] }, count: sizes.length };
@@ -114,13 +122,14 @@ function partRange(
 
 function objectResponse(
   object: R2Object | R2ObjectBody,
+  etag: string,
   range: ByteRange | null,
   query: URLSearchParams,
   withBody: boolean,
 ) {
   const headers = new Headers();
   metadataHeaders(object, headers);
-  headers.set('ETag', quotedEtag(object));
+  headers.set('ETag', `"${etag}"`);
   headers.set('Last-Modified', object.uploaded.toUTCString());
   headers.set('Accept-Ranges', 'bytes');
   headers.set('Content-Length', String(range ? range.length : object.size));
