@@ -1,11 +1,18 @@
 /**
  * What D1 keeps about single R2 object versions, where the object's own metadata cannot hold it: trailer
  * checksums, known only after R2 fixed the metadata (migrations/0003_object_checksums.sql), multipart ETags
- * for listings, which read no metadata (migrations/0005_object_etags.sql), and ACLs and tags, which change after
- * the write (migrations/0006_bucket_access.sql, 0007_tagging.sql; tags are read and written in ./tags.ts). Each row names the R2 object version it describes; a row of another
- * version is stale and never counts.
+ * for listings, which read no metadata (migrations/0005_object_etags.sql), ACLs and tags, which change after the
+ * write (migrations/0006_bucket_access.sql, 0007_tagging.sql; tags are read and written in ./tags.ts), and the part
+ * layouts of multipart objects, which R2 fixes before the parts are known (migrations/0008_native_multipart.sql).
+ * Each row names the R2 object version it describes; a row of another version is stale and never counts.
  */
-const TABLES = { object_checksums: 'checksum', object_etags: 'etag', object_acls: 'acl', object_tags: 'tags' } as const;
+const TABLES = {
+  object_checksums: 'checksum',
+  object_etags: 'etag',
+  object_acls: 'acl',
+  object_tags: 'tags',
+  object_parts: 'parts',
+} as const;
 type Table = keyof typeof TABLES;
 export const OBJECT_RECORD_TABLES = Object.keys(TABLES) as Table[];
 
@@ -26,6 +33,10 @@ export const putObjectChecksum = (db: D1Database, siteId: string, r2key: string,
 export const putObjectEtag = (db: D1Database, siteId: string, r2key: string, version: string, etag: string) =>
   record(db, 'object_etags', siteId, r2key, version, etag);
 
+/** `parts`: a multipart object's part sizes, run-length encoded (src/storage/metadata.ts encodeParts). */
+export const putObjectParts = (db: D1Database, siteId: string, r2key: string, version: string, parts: string) =>
+  record(db, 'object_parts', siteId, r2key, version, parts);
+
 /** `acl`: the object's canned ACL, when it is not private. */
 export const putObjectAcl = (db: D1Database, siteId: string, r2key: string, version: string, acl: string) =>
   record(db, 'object_acls', siteId, r2key, version, acl);
@@ -41,6 +52,14 @@ const find = async (db: D1Database, table: Table, siteId: string, r2key: string,
 /** The checksum recorded for exactly this version of the object, or null. */
 export const findObjectChecksum = (db: D1Database, siteId: string, r2key: string, version: string) =>
   find(db, 'object_checksums', siteId, r2key, version);
+
+/** The part layout recorded for exactly this version of the object, or null. */
+export const findObjectParts = (db: D1Database, siteId: string, r2key: string, version: string) =>
+  find(db, 'object_parts', siteId, r2key, version);
+
+/** The multipart ETag recorded for exactly this version of the object, or null. */
+export const findObjectEtag = (db: D1Database, siteId: string, r2key: string, version: string) =>
+  find(db, 'object_etags', siteId, r2key, version);
 
 /** The ACL recorded for exactly this version of the object; null means private. */
 export const findObjectAcl = (db: D1Database, siteId: string, r2key: string, version: string) =>

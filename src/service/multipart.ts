@@ -7,10 +7,14 @@ import {
 } from '../checksums';
 import { fromBase64, fromHex, toHex } from '../crypto/encoding';
 import { ALNUM, LOWER_ALNUM, randomString } from '../crypto/random';
-import { putObjectEtag } from '../db/object-records';
+import { putObjectChecksum, putObjectEtag, putObjectParts } from '../db/object-records';
 import {
+  claimPartSize,
+  forgetNativeParts,
   deleteUpload,
+  findCompleted,
   findUpload,
+  hasStagedPartBelow,
   insertUpload,
   listParts,
   upsertPart,
@@ -18,10 +22,16 @@ import {
   type UploadRow,
 } from '../db/multipart';
 import type { Site } from '../sites';
-import { assemble } from '../storage/assemble';
+import { assemble, concatenate, cutInto, observer, preconditionHolds, type Piece } from '../storage/assemble';
 import { storageKey } from '../storage/layout';
-import { CHECKSUM_META, ETAG_META, PARTS_META, encodeParts, type ObjectMetadata } from '../storage/metadata';
-import { checksumMeta, type ObjectChecksum } from '../storage/stored-checksum';
+import { CHECKSUM_META, DEFERRED, ETAG_META, PARTS_META, encodeParts, type ObjectMetadata } from '../storage/metadata';
+import {
+  checksumMeta,
+  checksumType,
+  deferredChecksumMeta,
+  parseChecksumMeta,
+  type ObjectChecksum,
+} from '../storage/stored-checksum';
 import { asStoredAcl, type StoredAcl } from './acl';
 import type { Services } from './context';
 import { ServiceError } from './errors';
@@ -31,15 +41,24 @@ import { decodeTags, encodeTags, recordObjectTags, type Tag } from './tagging';
 /**
  * Multipart uploads, shared by the S3 API and the console's browser uploads.
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html
- * Parts are staged as R2 objects of their own (see migrations/0002_multipart.sql for why), the bookkeeping is in
- * D1, and completion streams the parts, in order, into the final object. Refusals are ServiceErrors worded as AWS
- * words them, so the S3 API passes the text on unchanged.
+ * Each upload is also an R2 multipart upload of the object's key, and a part goes straight into it when it fits
+ * the layout production R2 completes (every part the same size but the last); other parts are staged as R2
+ * objects of their own. Completion is then native — no byte copied — when every chosen part is in the R2 upload,
+ * and costs one copy at most otherwise (migrations/0008_native_multipart.sql, docs/s3.md). The bookkeeping is in
+ * D1. Refusals are ServiceErrors worded as AWS words them, so the S3 API passes the text on unchanged.
  */
 export const MIN_PART_SIZE = 5 * 1024 ** 2;
 export const MAX_PART_SIZE = 5 * 1024 ** 3;
+const MAX_PART_NUMBER = 10_000;
 
 /** Each upload attempt of a part gets its own staged key, so a retry never overwrites bytes another still reads. */
 export const stagedKey = (uploadId: string, part: number) => `~mpu/${uploadId}/${part}.${randomString(8, LOWER_ALNUM)}`;
+
+/** The R2 multipart upload behind an upload (null for one begun before migration 0008). */
+const r2Upload = (site: Site, upload: UploadRow): R2MultipartUpload | null =>
+  upload.r2_upload_id
+    ? site.bucket.resumeMultipartUpload(storageKey(upload.bucket, upload.key), upload.r2_upload_id)
+    : null;
 
 export async function startUpload(
   s: Services,
@@ -51,20 +70,46 @@ export async function startUpload(
 ): Promise<string> {
   const { checksum = null, acl = null, tags = null } = options;
   const uploadId = randomString(48, ALNUM);
-  await insertUpload(s.db, {
-    upload_id: uploadId,
-    site_id: site.id,
-    bucket,
-    key,
-    metadata: JSON.stringify(metadata),
-    checksum_algorithm: checksum?.algorithm ?? null,
-    checksum_type: checksum?.type ?? null,
-    created_at: s.now(),
-    acl,
-    tagging: tags?.length ? encodeTags(tags) : null,
+  // R2 fixes the object's metadata now: what is known only at completion (ETag, part layout, checksum) is
+  // deferred to D1, tied to the completed object's version.
+  const algorithm = parseAlgorithm(checksum?.algorithm ?? null);
+  const native = await site.bucket.createMultipartUpload(storageKey(bucket, key), {
+    httpMetadata: metadata.httpMetadata,
+    customMetadata: {
+      ...metadata.customMetadata,
+      [ETAG_META]: DEFERRED,
+      [PARTS_META]: DEFERRED,
+      ...(algorithm && { [CHECKSUM_META]: deferredChecksumMeta(algorithm) }),
+    },
   });
+  try {
+    await insertUpload(s.db, {
+      upload_id: uploadId,
+      site_id: site.id,
+      bucket,
+      key,
+      metadata: JSON.stringify(metadata),
+      checksum_algorithm: checksum?.algorithm ?? null,
+      checksum_type: checksum?.type ?? null,
+      created_at: s.now(),
+      acl,
+      tagging: tags?.length ? encodeTags(tags) : null,
+      r2_upload_id: native.uploadId,
+      part_size: null,
+    });
+  } catch (err) {
+    await native.abort().catch(() => {});
+    throw err;
+  }
   return uploadId;
 }
+
+const noSuchUpload = (uploadId: string) =>
+  new ServiceError(
+    'no_such_upload',
+    'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
+    { UploadId: uploadId },
+  );
 
 export async function requireUpload(
   s: Services,
@@ -74,19 +119,13 @@ export async function requireUpload(
   uploadId: string,
 ): Promise<UploadRow> {
   const upload = await findUpload(s.db, uploadId, site.id, bucket, key);
-  if (!upload) {
-    throw new ServiceError(
-      'no_such_upload',
-      'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
-      { UploadId: uploadId },
-    );
-  }
+  if (!upload) throw noSuchUpload(uploadId);
   return upload;
 }
 
 export function parsePartNumber(raw: string | null): number {
   const n = Number(raw);
-  if (raw === null || !/^\d+$/.test(raw) || n < 1 || n > 10000) {
+  if (raw === null || !/^\d+$/.test(raw) || n < 1 || n > MAX_PART_NUMBER) {
     throw new ServiceError('invalid_part_number', 'Part number must be an integer between 1 and 10000, inclusive', {
       ArgumentName: 'partNumber',
       ArgumentValue: raw ?? '',
@@ -95,42 +134,122 @@ export function parsePartNumber(raw: string | null): number {
   return n;
 }
 
-/** A part's bytes as written, and its checksum (base64) in the upload's algorithm, when it has one. */
-export interface StagedPart {
-  object: R2Object;
-  checksum?: string | null;
+/** Where a part's bytes went: its S3 ETag (hex MD5), and R2's own ETag for a part in the R2 upload. */
+export interface StoredBytes {
+  etag: string;
+  r2Etag: string | null;
+  r2Key: string;
 }
 
 /**
- * Stages one part: `write` puts the bytes at the given R2 key. A part number uploaded again replaces the earlier
- * part, whose staged bytes are then deleted (after the response).
+ * Writes a part's bytes where storePart decided they go: a stream whose length the runtime knows (a request body,
+ * a FixedLengthStream) of exactly the announced size, or null for none.
+ */
+export type PartSink = (body: ReadableStream<Uint8Array> | null) => Promise<StoredBytes>;
+
+/**
+ * Where a part of `size` bytes goes: into the R2 upload when the layout stays one production R2 completes — the
+ * upload's part size (claimed by its first part of at least 5 MiB), or under 5 MiB (only ever valid as the last
+ * part, and then no larger than any part size) — unless a lower-numbered part is staged (a native part cannot sit
+ * behind it). Anything else is staged.
+ */
+async function goesNative(s: Services, upload: UploadRow, partNumber: number, size: number): Promise<boolean> {
+  if (!upload.r2_upload_id || size === 0) return false;
+  if (size >= MIN_PART_SIZE) {
+    const partSize = upload.part_size ?? (await claimPartSize(s.db, upload.upload_id, size));
+    if (partSize !== size) return false;
+  }
+  return !(await hasStagedPartBelow(s.db, upload.upload_id, partNumber));
+}
+
+function nativeSink(site: Site, upload: UploadRow, partNumber: number, size: number): PartSink {
+  return async (body) => {
+    // The S3 ETag of a part is its MD5 (R2's own part ETag need not be): digested on the way, natively.
+    const digest = new crypto.DigestStream('MD5');
+    const digesting = digest.getWriter();
+    const source = (body ?? new Response('').body!).pipeThrough(observer((chunk) => digesting.write(chunk)));
+    const part = await r2Upload(site, upload)!.uploadPart(partNumber, source.pipeThrough(new FixedLengthStream(size)));
+    await digesting.close();
+    const md5 = await digest.digest;
+    return { etag: toHex(md5), r2Etag: part.etag, r2Key: '' };
+  };
+}
+
+function stagedSink(site: Site, upload: UploadRow, partNumber: number): PartSink {
+  return async (body) => {
+    const key = stagedKey(upload.upload_id, partNumber);
+    const object = (await site.bucket.put(key, body ?? ''))!;
+    return { etag: object.etag, r2Etag: null, r2Key: key };
+  };
+}
+
+/**
+ * Stores one part of `size` bytes: `write` streams the bytes into the sink it is given (with whatever checks the
+ * protocol makes on the way) and returns the part's checksum in the upload's algorithm, if it has one. A part
+ * number uploaded again replaces the earlier part (a staged one's bytes are deleted after the response). An upload
+ * aborted while the part was on its way answers NoSuchUpload and keeps nothing: the R2 upload's abort discards
+ * its parts, and a staged part whose row cannot be written (its upload is gone) is deleted here.
  */
 export async function storePart(
   s: Services,
   site: Site,
   upload: UploadRow,
   partNumber: number,
-  write: (r2key: string) => Promise<StagedPart>,
+  size: number,
+  write: (sink: PartSink) => Promise<{ checksum?: string | null }>,
   waitUntil: (p: Promise<unknown>) => void,
 ): Promise<PartRow> {
-  const r2key = stagedKey(upload.upload_id, partNumber);
-  const { object, checksum = null } = await write(r2key);
+  const native = await goesNative(s, upload, partNumber, size);
+  let stored: StoredBytes | null = null;
+  const sink = native ? nativeSink(site, upload, partNumber, size) : stagedSink(site, upload, partNumber);
+  let checksum: string | null;
+  try {
+    ({ checksum = null } = await write(async (body) => (stored = await sink(body))));
+  } catch (err) {
+    if (!(await findUpload(s.db, upload.upload_id, site.id, upload.bucket, upload.key))) {
+      if (stored) await discard(site, stored);
+      throw noSuchUpload(upload.upload_id);
+    }
+    throw err;
+  }
+  const bytes = stored as StoredBytes | null;
+  if (!bytes) throw new Error('the part was never written');
   const part: PartRow = {
     upload_id: upload.upload_id,
     part_number: partNumber,
-    size: object.size,
-    etag: object.etag,
+    size,
+    etag: bytes.etag,
     checksum,
-    r2_key: r2key,
+    r2_key: bytes.r2Key,
     uploaded_at: s.now(),
+    r2_etag: bytes.r2Etag,
   };
-  const replaced = await upsertPart(s.db, part);
-  if (replaced && replaced !== r2key) waitUntil(site.bucket.delete(replaced));
+  const { recorded, replaced } = await upsertPart(s.db, part);
+  if (!recorded) {
+    await discard(site, bytes);
+    throw noSuchUpload(upload.upload_id);
+  }
+  if (replaced) waitUntil(site.bucket.delete(replaced));
   return part;
 }
 
-export async function abortUpload(s: Services, site: Site, upload: UploadRow): Promise<void> {
-  await deleteStaged(site.bucket, await deleteUpload(s.db, upload.upload_id));
+/** A staged part's object; a part in the R2 upload goes with the upload's abort. */
+const discard = (site: Site, stored: StoredBytes) =>
+  stored.r2Key ? site.bucket.delete(stored.r2Key) : Promise.resolve();
+
+/** Aborts an upload: its rows, its R2 upload (which discards the parts in it) and its staged parts. */
+export const abortUpload = (s: Services, site: Site, upload: UploadRow) => dropUpload(s.db, site, upload);
+
+/** The same, for the expiry cron, which has no Services. */
+export async function dropUpload(db: D1Database, site: Site | undefined, upload: UploadRow): Promise<void> {
+  // Rows first: a part still on its way then finds its upload gone and keeps nothing (storePart).
+  const staged = await deleteUpload(db, upload.upload_id);
+  if (!site) return;
+  const native = r2Upload(site, upload);
+  if (native) {
+    await native.abort().catch((err) => console.error(`abort of R2 upload ${upload.r2_upload_id} failed`, err));
+  }
+  await deleteStaged(site.bucket, staged);
 }
 
 export async function deleteStaged(bucket: R2Bucket, keys: string[]) {
@@ -159,6 +278,37 @@ export interface ExpectedChecksum {
   type: string | null;
 }
 
+export interface Completion {
+  object: R2Object | null;
+  etag: string;
+  checksum: ObjectChecksum | null;
+}
+
+const partList = (parts: { number: number; etag: string }[]) => parts.map((p) => `${p.number}:${p.etag}`).join(',');
+
+/**
+ * A CompleteMultipartUpload retried after it succeeded (its answer lost): the same answer, when it names the same
+ * parts; null when the upload was never completed (or with other parts).
+ */
+export async function completedBefore(
+  s: Services,
+  site: Site,
+  bucket: string,
+  key: string,
+  uploadId: string,
+  wanted: (algorithm: ChecksumAlgorithm | null) => RequestedPart[],
+): Promise<Completion | null> {
+  const done = await findCompleted(s.db, uploadId, site.id, bucket, key);
+  if (!done) return null;
+  const stored = parseChecksumMeta(done.checksum ?? undefined);
+  if (partList(wanted(stored?.algorithm ?? null)) !== done.parts) return null;
+  return {
+    object: null,
+    etag: done.etag,
+    checksum: stored && { algorithm: stored.algorithm, value: stored.value, type: checksumType(stored.value) },
+  };
+}
+
 /**
  * Completes an upload from the parts the client lists (ascending, each as uploaded, every part but the last at
  * least 5 MiB). The ETag is the MD5 of the concatenated binary part MD5s, then "-N", as on AWS. Resolves to null
@@ -172,7 +322,7 @@ export async function completeUpload(
   onlyIf: R2Conditional | null,
   waitUntil: (p: Promise<unknown>) => void,
   expected: ExpectedChecksum = { algorithm: null, value: null, type: null },
-): Promise<{ object: R2Object; etag: string; parts: PartRow[]; checksum: ObjectChecksum | null } | null> {
+): Promise<(Completion & { object: R2Object; parts: PartRow[] }) | null> {
   const stored = new Map((await listParts(s.db, upload.upload_id)).map((p) => [p.part_number, p]));
   const chosen: PartRow[] = [];
   for (const [i, want] of wanted.entries()) {
@@ -203,26 +353,121 @@ export async function completeUpload(
   }
   const checksum = await uploadChecksum(upload, wanted, chosen, expected);
   const etag = await multipartEtag(chosen);
+  const r2key = storageKey(upload.bucket, upload.key);
   const metadata = JSON.parse(upload.metadata) as ObjectMetadata;
+  // An object written here (not completed from the R2 upload) gets its ETag and checksum inline, as before.
   metadata.customMetadata[ETAG_META] = etag;
   if (checksum) metadata.customMetadata[CHECKSUM_META] = checksumMeta(checksum.algorithm, checksum.value);
-  const layout = encodeParts(chosen.map((p) => p.size));
-  if (layout.length <= 1024) metadata.customMetadata[PARTS_META] = layout;
+  metadata.customMetadata[PARTS_META] = DEFERRED;
 
-  const object = await assemble(
-    site.bucket,
-    storageKey(upload.bucket, upload.key),
-    chosen.map((p) => ({ key: p.r2_key, length: p.size })),
-    { ...metadata, ...(onlyIf && { onlyIf }) },
-  );
+  const object = await writeObject(s, site, upload, chosen, r2key, metadata, onlyIf, waitUntil);
   if (!object) return null;
-  // For listings, which read no metadata (migrations/0005_object_etags.sql).
-  await putObjectEtag(s.db, site.id, object.key, object.version, etag);
+  // The layout for partNumber reads, the ETag for listings (and for an object whose metadata defers it), the
+  // checksum when the metadata defers it: all tied to this version.
+  await Promise.all([
+    putObjectParts(s.db, site.id, r2key, object.version, encodeParts(chosen.map((p) => p.size))),
+    putObjectEtag(s.db, site.id, r2key, object.version, etag),
+    checksum &&
+      parseChecksumMeta(object.customMetadata?.[CHECKSUM_META])?.deferred &&
+      putObjectChecksum(s.db, site.id, r2key, object.version, checksumMeta(checksum.algorithm, checksum.value)),
+  ]);
   await recordObjectAcl(s, site, object, upload.acl ? asStoredAcl(upload.acl) : null);
   await recordObjectTags(s, site, upload.bucket, object, decodeTags(upload.tagging));
-  const staged = await deleteUpload(s.db, upload.upload_id);
+  const staged = await deleteUpload(s.db, upload.upload_id, {
+    upload_id: upload.upload_id,
+    site_id: site.id,
+    bucket: upload.bucket,
+    key: upload.key,
+    parts: partList(chosen.map((p) => ({ number: p.part_number, etag: p.etag }))),
+    etag,
+    checksum: checksum && checksumMeta(checksum.algorithm, checksum.value),
+    completed_at: s.now(),
+  });
   waitUntil(deleteStaged(site.bucket, staged));
   return { object, etag, parts: chosen, checksum };
+}
+
+/** Whether production R2 completes these parts as they are: all the same size but the last, which is no larger. */
+export function r2CompletesLayout(sizes: number[]): boolean {
+  const [first] = sizes;
+  return (
+    sizes.length > 0 &&
+    sizes.length <= MAX_PART_NUMBER &&
+    sizes.slice(0, -1).every((size) => size === first && size >= MIN_PART_SIZE) &&
+    sizes[sizes.length - 1] <= first &&
+    sizes[sizes.length - 1] > 0
+  );
+}
+
+/**
+ * Writes the completed object, the cheapest way the chosen parts allow (docs/s3.md, "Multipart uploads"):
+ * 1. every part in the R2 upload (what every uniform client sends): R2 completes it, no byte copied;
+ * 2. parts in the R2 upload, then staged ones (an odd last part, or odd sizes from some part on): the staged
+ *    tail is cut into parts of the upload's part size, uploaded into the R2 upload after the native ones, and R2
+ *    completes it — the tail copied once;
+ * 3. only staged parts (or an upload begun before migration 0008): assembled into a new object, as before — one
+ *    copy; the R2 upload is aborted;
+ * 4. a part in the R2 upload after a staged one (odd sizes arriving out of order): R2 completes the native parts
+ *    (the key briefly holds only those), then the object is assembled from that and the staged parts — one copy.
+ * Resolves to null when `onlyIf` does not hold.
+ */
+async function writeObject(
+  s: Services,
+  site: Site,
+  upload: UploadRow,
+  chosen: PartRow[],
+  r2key: string,
+  metadata: ObjectMetadata,
+  onlyIf: R2Conditional | null,
+  waitUntil: (p: Promise<unknown>) => void,
+): Promise<R2Object | null> {
+  const native = r2Upload(site, upload);
+  const staged = (p: PartRow): Piece => ({ key: p.r2_key, length: p.size });
+  const firstStaged = chosen.findIndex((p) => p.r2_etag === null);
+  if (!native || firstStaged === 0) {
+    if (!native || chosen.every((p) => p.r2_etag === null)) {
+      const object = await assemble(site.bucket, r2key, chosen.map(staged), { ...metadata, ...(onlyIf && { onlyIf }) });
+      if (object && native) waitUntil(native.abort().catch(() => {}));
+      return object;
+    }
+  }
+  if (onlyIf && !(await preconditionHolds(site.bucket, r2key, onlyIf))) return null;
+  const r2Part = (p: PartRow): R2UploadedPart => ({ partNumber: p.part_number, etag: p.r2_etag! });
+  if (firstStaged < 0) return native.complete(chosen.map(r2Part));
+  const prefix = chosen.slice(0, firstStaged);
+  const tail = chosen.slice(firstStaged);
+  const partSize = prefix[0]?.size ?? 0;
+  const tailBytes = tail.reduce((n, p) => n + p.size, 0);
+  const first = tail[0].part_number;
+  const count = Math.ceil(tailBytes / partSize);
+  if (prefix.length > 0 && tail.every((p) => p.r2_etag === null) && first + count - 1 <= MAX_PART_NUMBER) {
+    // The R2 slots the tail takes: parts uploaded there and not chosen are discarded by this completion anyway.
+    await forgetNativeParts(
+      s.db,
+      upload.upload_id,
+      Array.from({ length: count }, (_, i) => first + i),
+    );
+    const cut = await cutInto(native, concatenate(site.bucket, tail.map(staged)), tailBytes, partSize, first);
+    return native.complete([...prefix.map(r2Part), ...cut]);
+  }
+  const natives = chosen.filter((p) => p.r2_etag !== null);
+  const interim = await native.complete(natives.map(r2Part));
+  const offsets = new Map<number, number>();
+  let offset = 0;
+  for (const p of natives) {
+    offsets.set(p.part_number, offset);
+    offset += p.size;
+  }
+  return assemble(
+    site.bucket,
+    r2key,
+    chosen.map((p) =>
+      p.r2_etag === null
+        ? staged(p)
+        : { key: r2key, etag: interim.etag, offset: offsets.get(p.part_number)!, length: p.size },
+    ),
+    metadata,
+  );
 }
 
 /**

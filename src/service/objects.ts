@@ -19,6 +19,7 @@ import {
   requireUpload,
   startUpload,
   storePart,
+  type PartSink,
   type RequestedPart,
 } from './multipart';
 import { checkKeyLength } from './object-keys';
@@ -277,8 +278,12 @@ export async function uploadPart(
   const partNumber = parsePartNumber(rawPartNumber);
   const upload = await requireUpload(s, ob.site, ob.bucket.name, key, uploadId);
   const size = requireLength(length, CONSOLE_PART_LIMIT, 'A part this large must be split');
-  const write = async (r2key: string) => ({ object: (await ob.site.bucket.put(r2key, sized(body, size)))! }); // unconditional: never null
-  const part = await storePart(s, ob.site, upload, partNumber, write, waitUntil);
+  const bytes = sized(body, size);
+  const write = async (sink: PartSink) => {
+    await sink(typeof bytes === 'string' ? null : bytes);
+    return {};
+  };
+  const part = await storePart(s, ob.site, upload, partNumber, size, write, waitUntil);
   return { number: part.part_number, etag: part.etag, size: part.size };
 }
 
@@ -314,7 +319,7 @@ export async function completeMultipart(
   );
   // The upload stays when the key was taken meanwhile: completing again with overwrite reuses its parts.
   if (!done) throw objectExists(key);
-  return info(done.object, ob.bucket.name);
+  return info(done.object, ob.bucket.name, done.etag);
 }
 
 /** Abandons an upload: its staged parts are deleted. */

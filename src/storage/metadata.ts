@@ -15,14 +15,26 @@ export interface ObjectMetadata {
  * - `ros:checksum`: the verified x-amz-checksum-* of the upload, returned with x-amz-checksum-mode: ENABLED;
  * - `ros:parts`: the part sizes of a multipart object, run-length encoded ("8388608*12,1048576"), for
  *   GetObject/HeadObject with partNumber.
+ * A multipart object completed from R2's own multipart upload had its metadata fixed when the upload was created,
+ * before any of this was known: its `ros:etag` and `ros:parts` say "~" (DEFERRED), and the values are in D1, tied
+ * to the object's version (src/storage/object-etag.ts, src/storage/part-layout.ts).
  */
 export const ETAG_META = 'ros:etag';
 /** `ros:checksum`: "<ALGORITHM>:<base64>", the flexible checksum the client sent (and ROS verified) at upload. */
 export const CHECKSUM_META = 'ros:checksum';
 export const PARTS_META = 'ros:parts';
 
-/** The object's S3 ETag, unquoted. */
-export const s3Etag = (object: R2Object) => object.customMetadata?.[ETAG_META] ?? object.etag;
+/** The value of a bookkeeping entry that lives in D1 instead (the object's metadata was fixed before it was known). */
+export const DEFERRED = '~';
+
+/**
+ * The object's S3 ETag, unquoted, as far as its metadata tells: for a deferred one R2's own (which R2 computes
+ * as S3 does when the R2 parts are the S3 parts); objectEtag (./object-etag.ts) has the exact answer.
+ */
+export function s3Etag(object: R2Object): string {
+  const meta = object.customMetadata?.[ETAG_META];
+  return meta === undefined || meta === DEFERRED ? object.etag : meta;
+}
 export const quotedEtag = (object: R2Object) => `"${s3Etag(object)}"`;
 
 export function encodeParts(sizes: number[]): string {

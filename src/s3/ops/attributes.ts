@@ -1,6 +1,6 @@
 import { keyCanExist } from '../../service/object-keys';
 import { storageKey } from '../../storage/layout';
-import { s3Etag } from '../../storage/metadata';
+import { objectEtag } from '../../storage/object-etag';
 import { partLayout } from '../../storage/part-layout';
 import { objectChecksum } from '../../storage/stored-checksum';
 import type { Handler } from '../call';
@@ -41,13 +41,13 @@ export const getObjectAttributes: Handler<'GetObjectAttributes'> = async (call) 
   }
 
   const nodes: XmlNode[] = [];
-  if (wanted.has('ETag')) nodes.push(['ETag', s3Etag(object)]);
+  if (wanted.has('ETag')) nodes.push(['ETag', await objectEtag(call.s.db, site.id, r2key, object)]);
   if (wanted.has('Checksum')) {
     const checksum = await objectChecksum(call.s.db, site.id, r2key, object);
     if (checksum) nodes.push(['Checksum', checksumElements(checksum)]);
   }
   if (wanted.has('ObjectParts')) {
-    const layout = await partLayout(object);
+    const layout = await partLayout(call.s.db, site.id, r2key, object);
     if (layout.multipart) nodes.push(['ObjectParts', [['PartsCount', layout.count]]]);
   }
   if (wanted.has('StorageClass')) nodes.push(['StorageClass', 'STANDARD']);

@@ -5,9 +5,10 @@ import { MAX_PART_SIZE, parsePartNumber, storePart } from '../../service/multipa
 import { recordObjectAcl } from '../../service/public-access';
 import { objectTags, recordObjectTags } from '../../service/tagging';
 import { checkKeyLength, keyCanExist } from '../../service/object-keys';
-import { assemble } from '../../storage/assemble';
+import { assemble, concatenate, observer } from '../../storage/assemble';
 import { storageKey } from '../../storage/layout';
-import { CHECKSUM_META, ETAG_META, PARTS_META, quotedEtag, s3Etag, type ObjectMetadata } from '../../storage/metadata';
+import { CHECKSUM_META, ETAG_META, PARTS_META, quotedEtag, type ObjectMetadata } from '../../storage/metadata';
+import { objectEtag } from '../../storage/object-etag';
 import { checksumMeta, objectChecksum, type ObjectChecksum } from '../../storage/stored-checksum';
 import { requestedAcl } from '../acl-request';
 import { checkBucketAccess } from '../authorize';
@@ -63,18 +64,19 @@ async function copySource(call: S3Call): Promise<CopySource> {
   );
   const object = keyCanExist(bucket, key) ? await call.site.bucket.head(storageKey(bucket, key)) : null;
   if (!object) throw s3Errors.noSuchKey(key);
-  checkCopyConditions(call.request.headers, object);
+  const etag = await objectEtag(call.s.db, call.site.id, storageKey(bucket, key), object);
+  checkCopyConditions(call.request.headers, object, etag);
   return { bucket, key, object };
 }
 
 /** x-amz-copy-source-if-* : like GetObject's preconditions, but every failure is 412. */
-function checkCopyConditions(headers: Headers, object: R2Object) {
+function checkCopyConditions(headers: Headers, object: R2Object, etag: string) {
   const mapped = new Headers();
   for (const name of ['If-Match', 'If-None-Match', 'If-Modified-Since', 'If-Unmodified-Since']) {
     const value = headers.get(`x-amz-copy-source-${name.toLowerCase()}`);
     if (value !== null) mapped.set(name, value);
   }
-  if (evaluateConditions(mapped, { etag: s3Etag(object), lastModified: object.uploaded }) !== 'proceed') {
+  if (evaluateConditions(mapped, { etag, lastModified: object.uploaded }) !== 'proceed') {
     throw s3Errors.preconditionFailed('x-amz-copy-source-If-Match');
   }
 }
@@ -196,11 +198,13 @@ export const uploadPartCopy: Handler<'UploadPartCopy'> = async (call) => {
     site,
     upload,
     partNumber,
-    async (r2key) => {
-      const object = (await assemble(site.bucket, r2key, [{ key: sourceKey, offset, length }], {
-        observe: sum ? (c) => sum.update(c) : undefined,
-      }))!;
-      return { object, checksum: sum ? toBase64(await sum.digest()) : null };
+    length,
+    async (sink) => {
+      let body = length === 0 ? null : concatenate(site.bucket, [{ key: sourceKey, offset, length }]);
+      if (body && sum)
+        body = body.pipeThrough(observer((c) => sum.update(c))).pipeThrough(new FixedLengthStream(length));
+      await sink(body);
+      return { checksum: sum ? toBase64(await sum.digest()) : null };
     },
     call.waitUntil,
   );

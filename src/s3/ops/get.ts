@@ -4,8 +4,8 @@ import { tagCountLookup } from '../../service/tagging';
 import { storageKey } from '../../storage/layout';
 import type { Handler, S3Call } from '../call';
 import { evaluateConditions, hasConditions } from '../conditions';
-import { quotedEtag, s3Etag } from '../../storage/metadata';
-import { partLayout } from '../../storage/part-layout';
+import { objectEtag } from '../../storage/object-etag';
+import { partLayout, type PartLayout } from '../../storage/part-layout';
 import { objectChecksum } from '../../storage/stored-checksum';
 import { checksumResponseHeaders } from '../checksum-wire';
 import { S3Error, s3Errors } from '../errors';
@@ -52,22 +52,28 @@ async function readObject(
   // The plain GET, by far the most common, is one R2 read. Ranges and preconditions need the object's size and
   // validators first; the body is then read only if that same version is still there.
   let meta: R2Object | null = null;
+  let etag: string | null = null;
   if (!withBody || rangeHeader !== null || partNumber !== null || hasConditions(request.headers)) {
     meta = await site.bucket.head(r2key);
     if (!meta) throw noSuchKey();
     checkReadable(meta);
-    const outcome = evaluateConditions(request.headers, { etag: s3Etag(meta), lastModified: meta.uploaded });
+    etag = await objectEtag(call.s.db, site.id, r2key, meta);
+    const outcome = evaluateConditions(request.headers, { etag, lastModified: meta.uploaded });
     if (outcome === 'not-modified') {
       return new Response(null, {
         status: 304,
-        headers: { ETag: quotedEtag(meta), 'Last-Modified': meta.uploaded.toUTCString() },
+        headers: { ETag: `"${etag}"`, 'Last-Modified': meta.uploaded.toUTCString() },
       });
     }
     if (outcome === 'precondition-failed') {
       throw s3Errors.preconditionFailed(request.headers.has('If-Match') ? 'If-Match' : 'If-Unmodified-Since');
     }
   }
-  const part = meta && partNumber !== null ? await partRange(meta, partNumber, rangeHeader) : null;
+  const head = meta;
+  const part =
+    head && partNumber !== null
+      ? await partRange(partNumber, rangeHeader, () => partLayout(call.s.db, site.id, r2key, head))
+      : null;
   const range = part ? part.range : meta ? resolveRange(rangeHeader, meta.size) : null;
 
   let object: R2Object | R2ObjectBody | null = meta;
@@ -83,7 +89,8 @@ async function readObject(
       throw new S3Error('PreconditionFailed', 'The object changed while it was being read; please retry');
     }
   }
-  const response = objectResponse(object!, range, query, withBody);
+  etag ??= await objectEtag(call.s.db, site.id, r2key, object!);
+  const response = objectResponse(object!, etag, range, query, withBody);
   // The whole object's checksum, on request, as S3 does (not for a range: it would not describe those bytes).
   if (!range && request.headers.get('x-amz-checksum-mode')?.toUpperCase() === 'ENABLED') {
     // No I/O unless the object's metadata says its checksum came in a trailer (then one D1 read).
@@ -106,9 +113,9 @@ const ownerCall = (call: S3Call): call is S3Call & { bucket: BucketRow } =>
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html#API_GetObject_RequestSyntax
  */
 async function partRange(
-  object: R2Object,
   partNumber: string,
   rangeHeader: string | null,
+  loadLayout: () => Promise<PartLayout>,
 ): Promise<{ range: ByteRange; count: number }> {
   if (rangeHeader !== null)
     throw new S3Error('InvalidRequest', 'Cannot specify both Range header and partNumber query parameter');
@@ -119,7 +126,7 @@ async function partRange(
       ArgumentValue: partNumber,
     });
   }
-  const layout = await partLayout(object);
+  const layout = await loadLayout();
   // 416, as AWS answers a part number past the object's parts (a range that cannot be satisfied).
   if (n > layout.count) {
     throw new S3Error('InvalidPartNumber', 'The requested partnumber is not satisfiable', {
@@ -139,13 +146,14 @@ async function partRange(
 
 function objectResponse(
   object: R2Object | R2ObjectBody,
+  etag: string,
   range: ByteRange | null,
   query: URLSearchParams,
   withBody: boolean,
 ) {
   const headers = new Headers();
   metadataHeaders(object, headers);
-  headers.set('ETag', quotedEtag(object));
+  headers.set('ETag', `"${etag}"`);
   headers.set('Last-Modified', object.uploaded.toUTCString());
   headers.set('Accept-Ranges', 'bytes');
   headers.set('Content-Length', String(range ? range.length : object.size));

@@ -1,8 +1,10 @@
 import { CHECKSUM_ALGORITHMS, parseAlgorithm, type ChecksumAlgorithm } from '../../checksums';
-import { listParts as listPartRows, listUploads, type UploadRow } from '../../db/multipart';
+import { findUpload, listParts as listPartRows, listUploads, type UploadRow } from '../../db/multipart';
 import {
   abortUpload,
+  completedBefore,
   completeUpload,
+  type Completion,
   MAX_PART_SIZE,
   parsePartNumber,
   requireUpload as findRequiredUpload,
@@ -10,6 +12,7 @@ import {
   storePart,
   type ExpectedChecksum,
   type RequestedPart,
+  type StoredBytes,
 } from '../../service/multipart';
 import { checkKeyLength } from '../../service/object-keys';
 import { storageKey } from '../../storage/layout';
@@ -105,25 +108,29 @@ function requestedChecksum(
   return { algorithm, type };
 }
 
-/** https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPart.html — the part streams to its staged object. */
+/**
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPart.html — the part streams, verified on the way, into
+ * the R2 upload (or its staged object: src/service/multipart.ts decides).
+ */
 export const uploadPart: Handler<'UploadPart'> = async (call) => {
   const partNumber = parsePartNumber(call.query.get('partNumber'));
   const upload = await requireUpload(call);
   const length = contentLength(call, MAX_PART_SIZE);
-  let received: Received | null = null;
+  let received: Received<StoredBytes> | null = null;
   const part = await storePart(
     call.s,
     call.site,
     upload,
     partNumber,
-    async (r2key) => {
+    length,
+    async (sink) => {
       received = await receiveBody(
         requestUpload(call),
         length,
-        (body) => call.site.bucket.put(r2key, body),
+        (body) => sink(body),
         parseAlgorithm(upload.checksum_algorithm) ?? null,
       );
-      return { object: received.object, checksum: received.checksum?.value ?? null };
+      return { checksum: received.checksum?.value ?? null };
     },
     call.waitUntil,
   );
@@ -164,18 +171,30 @@ function requestedParts(xml: string, algorithm: ChecksumAlgorithm | null): Reque
 /** https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html */
 export const completeMultipartUpload: Handler<'CompleteMultipartUpload'> = async (call) => {
   const { s, site, op } = call;
-  const upload = await requireUpload(call);
-  const wanted = requestedParts(await readSmallBody(call, 4 << 20), parseAlgorithm(upload.checksum_algorithm) ?? null);
-  const onlyIf = await writeConditions(call, storageKey(op.bucket, op.key));
-  const done = await completeUpload(
-    s,
-    site,
-    upload,
-    wanted,
-    onlyIf,
-    call.waitUntil,
-    expectedChecksum(call.request.headers),
-  );
+  const uploadId = call.query.get('uploadId') ?? '';
+  const upload = await findUpload(s.db, uploadId, site.id, op.bucket, op.key);
+  let done: Completion | null;
+  if (!upload) {
+    // Completed already, and retried (its answer lost on the way): the same answer, as S3 gives.
+    const xml = await readSmallBody(call, 4 << 20);
+    done = await completedBefore(s, site, op.bucket, op.key, uploadId, (algorithm) => requestedParts(xml, algorithm));
+    if (!done) await requireUpload(call);
+  } else {
+    const wanted = requestedParts(
+      await readSmallBody(call, 4 << 20),
+      parseAlgorithm(upload.checksum_algorithm) ?? null,
+    );
+    const onlyIf = await writeConditions(call, storageKey(op.bucket, op.key));
+    done = await completeUpload(
+      s,
+      site,
+      upload,
+      wanted,
+      onlyIf,
+      call.waitUntil,
+      expectedChecksum(call.request.headers),
+    );
+  }
   if (!done) throw s3Errors.preconditionFailed();
   return xmlResponse('CompleteMultipartUploadResult', [
     [

@@ -5,7 +5,8 @@ import { recordObjectAcl } from '../../service/public-access';
 import { recordObjectTags } from '../../service/tagging';
 import { checkKeyLength } from '../../service/object-keys';
 import { storageKey } from '../../storage/layout';
-import { CHECKSUM_META, quotedEtag, s3Etag } from '../../storage/metadata';
+import { CHECKSUM_META, quotedEtag } from '../../storage/metadata';
+import { objectEtag } from '../../storage/object-etag';
 import { checksumMeta, deferredChecksumMeta } from '../../storage/stored-checksum';
 import { decodeAwsChunked, isAwsChunked, parseTrailerNames } from '../body/aws-chunked';
 import { checksumCheck } from '../body/checksum-check';
@@ -54,8 +55,9 @@ export const putObject: Handler<'PutObject'> = async (call) => {
 };
 
 /** What a received body was checked against: the flexible checksum the client sent (or ROS computed). */
-export interface Received {
-  object: R2Object;
+export interface Received<T = R2Object> {
+  /** What `write` stored: an R2 object, or (a multipart part) where the part's bytes went. */
+  object: T;
   checksum: { algorithm: ChecksumAlgorithm; value: string; fromTrailer: boolean } | null;
 }
 
@@ -92,15 +94,12 @@ export const requestUpload = ({ request, auth }: S3Call): Upload => ({
  * `algorithm` (a multipart upload's) is the checksum the body must carry: another one is refused, and when the
  * client sent none it is computed here, as S3 does for the parts of an upload created with an algorithm.
  */
-export async function receiveBody(
+export async function receiveBody<T = R2Object>(
   upload: Upload,
   length: number,
-  write: (
-    body: ReadableStream<Uint8Array> | null,
-    checksumMetadata: Record<string, string>,
-  ) => Promise<R2Object | null>,
+  write: (body: ReadableStream<Uint8Array> | null, checksumMetadata: Record<string, string>) => Promise<T | null>,
   algorithm: ChecksumAlgorithm | null = null,
-): Promise<Received> {
+): Promise<Received<T>> {
   const { headers, auth } = upload;
   const checks = payloadChecks(upload);
   const chunked = auth !== null && isAwsChunked(auth.payload);
@@ -136,7 +135,7 @@ export async function receiveBody(
           : deferredChecksumMeta(flexible.check.algorithm),
       };
   const body = checkedBody(source, length, checks, upload.lengthError);
-  let object: R2Object | null;
+  let object: T | null;
   try {
     object = await write(body.stream, stored);
   } catch (err) {
@@ -179,7 +178,7 @@ function flexibleChecksum(headers: Headers, decoded: ReturnType<typeof decodeAws
 }
 
 /** The checksum response header S3 sends back for a checked body. */
-export function checksumHeaders(received: Received): Record<string, string> {
+export function checksumHeaders(received: Received<unknown>): Record<string, string> {
   return received.checksum ? { [headerName(received.checksum.algorithm)]: received.checksum.value } : {};
 }
 
@@ -201,7 +200,7 @@ export async function writeConditions(call: S3Call, r2key: string): Promise<R2Co
   // S3 compares its own ETag (for multipart objects not R2's): look the version up, then pin the write to it.
   const current = await call.site.bucket.head(r2key);
   if (!current) throw s3Errors.noSuchKey(r2key.slice(r2key.indexOf('/') + 1));
-  if (!etagListMatches(ifMatch, s3Etag(current))) throw preconditionFailed();
+  if (!etagListMatches(ifMatch, await objectEtag(call.s.db, call.site.id, r2key, current))) throw preconditionFailed();
   return { etagMatches: current.etag };
 }
 

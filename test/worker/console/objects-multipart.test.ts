@@ -101,14 +101,21 @@ describe('console multipart uploads', () => {
     expect(noKey.body.error.code).toBe('invalid_input');
   });
 
-  it('abort deletes the staged parts; the upload is then unknown', async () => {
+  it('abort discards the parts (in the R2 upload and staged); the upload is then unknown', async () => {
     const w = await bucketWorld();
     const c = w.member.client;
     const { uploadId } = (await c.post(`${w.base}/uploads`, { key: 'gone' })).body.upload;
-    await sendPart(c, w.base, 'gone', uploadId, 1, bytes(2000));
+    // 5 MiB sets the part size and goes into the R2 upload; 5 MiB + 1 fits no uniform layout and is staged.
+    await sendPart(c, w.base, 'gone', uploadId, 1, bytes(5 * MiB));
+    await sendPart(c, w.base, 'gone', uploadId, 2, bytes(5 * MiB + 1));
+    const row = await env.DB.prepare('SELECT r2_upload_id FROM multipart_uploads WHERE upload_id = ?')
+      .bind(uploadId)
+      .first<{ r2_upload_id: string }>();
+    const native = env.R2_THAILAND_1.resumeMultipartUpload(`${w.bucket}/gone`, row!.r2_upload_id);
     expect((await env.R2_THAILAND_1.list({ prefix: `~mpu/${uploadId}/` })).objects).toHaveLength(1);
     expect((await c.delete(`${w.base}/uploads/${uploadId}${q({ key: 'gone' })}`)).status).toBe(204);
     expect((await env.R2_THAILAND_1.list({ prefix: `~mpu/${uploadId}/` })).objects).toEqual([]);
+    await expect(native.uploadPart(3, 'x')).rejects.toThrow();
     const again = await c.delete(`${w.base}/uploads/${uploadId}${q({ key: 'gone' })}`);
     expect([again.status, again.body.error.code]).toEqual([404, 'no_such_upload']);
     expect(await env.R2_THAILAND_1.head(`${w.bucket}/gone`)).toBeNull();

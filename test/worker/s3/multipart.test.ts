@@ -79,7 +79,7 @@ describe('multipart upload', () => {
     expect(hex(await part2.arrayBuffer())).toBe(hex(parts[1].buffer as ArrayBuffer));
     const head5 = await w.s3.fetch(`/${b}/big/file.bin?partNumber=5`, { method: 'HEAD' });
     expect(head5.status).toBe(416);
-  });
+  }, 60_000);
 
   it('GetObject partNumber: past the parts is 416 InvalidPartNumber, not a part number is 400 InvalidArgument', async () => {
     const w = await s3World();
@@ -180,16 +180,24 @@ describe('multipart upload', () => {
     expect(otherKey.status).toBe(404);
   });
 
-  it('aborts an upload and deletes its parts', async () => {
+  it('aborts an upload: its R2 multipart upload and its staged parts are gone', async () => {
     const w = await s3World();
     const b = await w.newBucket();
     const id = await start(w, b, 'k');
-    await putPart(w, b, 'k', id, 1, bytes(10, 1));
+    // 5 MiB sets the part size and goes into the R2 upload; 6 MiB does not fit it and is staged.
+    await putPart(w, b, 'k', id, 1, bytes(5 * MiB, 1));
+    await putPart(w, b, 'k', id, 2, bytes(6 * MiB, 2));
+    const row = await env.DB.prepare('SELECT r2_upload_id FROM multipart_uploads WHERE upload_id = ?')
+      .bind(id)
+      .first<{ r2_upload_id: string }>();
+    const native = env.R2_THAILAND_1.resumeMultipartUpload(`${b}/k`, row!.r2_upload_id);
     expect((await env.R2_THAILAND_1.list({ prefix: `~mpu/${id}/` })).objects).toHaveLength(1);
     expect((await w.s3.fetch(`/${b}/k?uploadId=${id}`, { method: 'DELETE' })).status).toBe(204);
     expect((await env.R2_THAILAND_1.list({ prefix: `~mpu/${id}/` })).objects).toEqual([]);
+    await expect(native.uploadPart(3, 'x')).rejects.toThrow();
     expect((await w.s3.fetch(`/${b}/k?uploadId=${id}`, { method: 'DELETE' })).status).toBe(404);
-  });
+    expect(await env.R2_THAILAND_1.head(`${b}/k`)).toBeNull();
+  }, 60_000);
 
   it('lists parts with paging', async () => {
     const w = await s3World();

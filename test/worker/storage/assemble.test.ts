@@ -1,39 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { assemble } from '../../../src/storage/assemble';
-
-/**
- * Production R2 refuses a multipart upload whose non-trailing parts differ in size; the local simulation does not
- * check. This wraps the real binding and enforces that rule at complete(), as production does.
- */
-function productionRules(bucket: R2Bucket, seen: number[][]): R2Bucket {
-  return new Proxy(bucket, {
-    get(target, prop) {
-      if (prop !== 'createMultipartUpload') return Reflect.get(target, prop).bind(target);
-      return async (key: string, options?: R2MultipartOptions) => {
-        const upload = await target.createMultipartUpload(key, options);
-        const sizes = new Map<number, number>();
-        return {
-          uploadPart: async (n: number, body: ReadableStream) => {
-            // Test-sized parts: read whole, to learn the size production R2 would see.
-            const bytes = new Uint8Array(await new Response(body).arrayBuffer());
-            sizes.set(n, bytes.length);
-            return upload.uploadPart(n, bytes);
-          },
-          complete: async (parts: R2UploadedPart[]) => {
-            const list = parts.map((p) => sizes.get(p.partNumber)!);
-            seen.push(list);
-            if (list.slice(0, -1).some((s) => s !== list[0]) || list[list.length - 1] > list[0]) {
-              throw new Error('production R2: all non-trailing parts must have the same size');
-            }
-            return upload.complete(parts);
-          },
-          abort: () => upload.abort(),
-        };
-      };
-    },
-  }) as R2Bucket;
-}
+import { assemble, cutInto } from '../../../src/storage/assemble';
+import { R2Ledger, strictR2 } from '../support/strict-r2';
 
 describe('assemble', () => {
   it('re-cuts uneven pieces into equal R2 parts when it goes multipart, byte-exact', async () => {
@@ -46,9 +14,9 @@ describe('assemble', () => {
       all.push(data);
       await env.R2_THAILAND_1.put(`src/${i}`, data);
     }
-    const seen: number[][] = [];
+    const ledger = new R2Ledger();
     const object = await assemble(
-      productionRules(env.R2_THAILAND_1, seen),
+      strictR2(env.R2_THAILAND_1, ledger),
       'assembled',
       sizes.map((length, i) => ({ key: `src/${i}`, length })),
       {},
@@ -57,7 +25,8 @@ describe('assemble', () => {
     );
     const total = sizes.reduce((a, b) => a + b, 0);
     expect(object!.size).toBe(total);
-    expect(seen).toEqual([[5 * MiB, 5 * MiB, 5 * MiB, total - 15 * MiB]]);
+    expect(ledger.completions).toEqual([[5 * MiB, 5 * MiB, 5 * MiB, total - 15 * MiB]]);
+    expect(ledger.refused).toEqual([]);
     const got = new Uint8Array(await (await env.R2_THAILAND_1.get('assembled'))!.arrayBuffer());
     const want = new Uint8Array(total);
     let at = 0;
@@ -68,6 +37,30 @@ describe('assemble', () => {
     // Compared by length and first difference: a diff of 15 MiB arrays would exhaust the test's memory.
     expect(got.length).toBe(want.length);
     expect(got.findIndex((b, i) => b !== want[i])).toBe(-1);
+  });
+
+  it('pins a source to its ETag: a source changed meanwhile fails the write', async () => {
+    const first = (await env.R2_THAILAND_1.put('pinned', 'first'))!;
+    await env.R2_THAILAND_1.put('pinned', 'other');
+    await expect(
+      assemble(env.R2_THAILAND_1, 'pinned-out', [{ key: 'pinned', etag: first.etag, length: 5 }], {}),
+    ).rejects.toThrow();
+    expect(await env.R2_THAILAND_1.head('pinned-out')).toBeNull();
+  });
+
+  it('cutInto uploads a stream as uniform parts numbered from where it is told', async () => {
+    const MiB = 1024 * 1024;
+    const ledger = new R2Ledger();
+    const bucket = strictR2(env.R2_THAILAND_1, ledger);
+    const upload = await bucket.createMultipartUpload('cut');
+    const data = new Uint8Array(11 * MiB + 5).map((_, i) => i % 251);
+    const parts = await cutInto(upload, new Response(data).body!, data.length, 5 * MiB, 7);
+    expect(parts.map((p) => p.partNumber)).toEqual([7, 8, 9]);
+    await upload.complete(parts);
+    expect(ledger.completions).toEqual([[5 * MiB, 5 * MiB, MiB + 5]]);
+    const got = new Uint8Array(await (await env.R2_THAILAND_1.get('cut'))!.arrayBuffer());
+    expect(got.length).toBe(data.length);
+    expect(got.findIndex((b, i) => b !== data[i])).toBe(-1);
   });
 
   it('writes ranges of sources', async () => {
