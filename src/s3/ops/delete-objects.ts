@@ -1,5 +1,6 @@
 import { deleteObjectRecords } from '../../db/object-records';
 import { readSmallBody } from '../body/small';
+import { objectKeyAllowed } from '../authorize';
 import type { Handler } from '../call';
 import { s3Errors } from '../errors';
 import { objectKeyLimit, storageKey } from '../../storage/layout';
@@ -33,6 +34,8 @@ export const deleteObjects: Handler<'DeleteObjects'> = async (call) => {
     if (key === '') errors.push({ key, code: 'InvalidArgument', message: 'The key is empty.' });
     else if (new TextEncoder().encode(key).length > limit)
       errors.push({ key, code: 'KeyTooLongError', message: 'Your key is too long' });
+    // A prefix-limited key's: each key outside the prefix is refused in the result, as S3 refuses per key.
+    else if (!objectKeyAllowed(call.key, key)) errors.push({ key, code: 'AccessDenied', message: 'Access Denied' });
     else deleted.push(key);
   }
   if (deleted.length) {
