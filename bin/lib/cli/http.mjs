@@ -104,6 +104,11 @@ export class RosClient {
     return this.request('PUT', path, body).then((r) => r.data);
   }
 
+  /** @param {string} path @param {unknown} body */
+  patch(path, body) {
+    return this.request('PATCH', path, body).then((r) => r.data);
+  }
+
   /** @param {string} path */
   delete(path) {
     return this.request('DELETE', path).then((r) => r.data);
