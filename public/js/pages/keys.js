@@ -476,7 +476,10 @@ function limitsFields(project, siteSelect) {
   expiry.addEventListener('change', () => {
     at.hidden = expiry.value !== 'custom';
   });
-  const expiryField = field('Expires', h('div', { class: 'inline-controls' }, expiry, at), 'Your local time.');
+  const expiryField = field('Expires', expiry, 'The date and time are your local time.');
+  // The date-time input sits beside the choice it belongs to (shown for "At a date and time…").
+  expiry.after(at);
+  at.setAttribute('aria-label', 'Expiry date and time');
   const element = h(
     'fieldset',
     { class: 'key-limits-fields' },
