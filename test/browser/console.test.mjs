@@ -681,7 +681,7 @@ test('a scoped key: limits chosen in Add Own Key, shown in the pane and the list
   await dialog.getByLabel('team-docs').check();
   await dialog.getByLabel('Key prefix').fill('docs/');
   await dialog.getByLabel('Expires').selectOption({ label: 'In 30 days' });
-  await shot(page, '40-add-scoped-key');
+  await shot(page, '50-add-scoped-key');
   await dialog.getByRole('button', { name: 'Add Key' }).click();
 
   const pane = page.getByRole('dialog', { name: 'Your new access key' });
@@ -692,12 +692,12 @@ test('a scoped key: limits chosen in Add Own Key, shown in the pane and the list
     secret: await copyFrom(page, 'Copy secret access key'),
     endpoint: world.key.endpoint,
   };
-  await shot(page, '41-scoped-key-pane');
+  await shot(page, '51-scoped-key-pane');
   await pane.getByRole('button', { name: 'Done' }).click();
   const row = page.getByRole('row').filter({ hasText: 'docs-reader' });
   await row.getByText(limits).waitFor();
   await row.getByText('Active').waitFor();
-  await shot(page, '42-my-keys-limits');
+  await shot(page, '52-my-keys-limits');
 
   // An S3 client with it reads inside its limits and is refused a write.
   const scoped = s3For(key);
@@ -714,7 +714,7 @@ test('a scoped key: limits chosen in Add Own Key, shown in the pane and the list
   await page.getByText('Access key docs-reader disabled').first().waitFor();
   const disabledRow = page.getByRole('row').filter({ hasText: 'docs-reader' });
   await disabledRow.getByText('Disabled', { exact: true }).waitFor();
-  await shot(page, '43-key-disabled');
+  await shot(page, '53-key-disabled');
   await disabledRow.getByRole('button', { name: 'Actions for key docs-reader' }).click();
   await page.getByRole('menuitem', { name: 'Enable' }).click();
   await page.getByText('Access key docs-reader enabled').first().waitFor();
