@@ -20,8 +20,6 @@ export interface KeyLimits {
   expiresAt: number | null;
 }
 
-export const NO_LIMITS: KeyLimits = { readOnly: false, buckets: null, prefix: null, expiresAt: null };
-
 export const limitsOf = (row: Pick<KeyRow, 'read_only' | 'buckets' | 'prefix' | 'expires_at'>): KeyLimits => ({
   readOnly: row.read_only === 1,
   buckets: row.buckets === null ? null : (JSON.parse(row.buckets) as string[]),
