@@ -138,7 +138,6 @@ export async function keysPage(ctx) {
             owner ? h('th', { scope: 'col' }, 'Owner') : null,
             h('th', { scope: 'col' }, 'Access key ID'),
             h('th', { scope: 'col' }, 'Site'),
-            h('th', { scope: 'col' }, 'Limits'),
             h('th', { scope: 'col' }, 'Created'),
             h('th', { scope: 'col' }, 'Last used'),
             h('th', { scope: 'col' }, 'Status'),
@@ -152,13 +151,21 @@ export async function keysPage(ctx) {
             h(
               'tr',
               null,
-              nameCell('key', h('span', null, k.name)),
+              // The limits under the name: a column of their own would push Status and the menu out of view.
+              nameCell(
+                'key',
+                h(
+                  'span',
+                  { class: 'key-name' },
+                  h('span', null, k.name),
+                  h('span', { class: 'key-limits muted small' }, limitsText(k)),
+                ),
+              ),
               owner
                 ? h('td', null, k.owner.name, k.owner.type === 'app' ? h('span', { class: 'badge' }, 'App') : null)
                 : null,
               h('td', null, h('code', null, k.accessKeyId)),
               h('td', null, k.siteName),
-              h('td', { class: 'key-limits' }, limitsText(k)),
               h('td', null, when(k.createdAt)),
               h('td', null, when(k.lastUsedAt, 'Never')),
               h('td', null, statusBadge(k)),
