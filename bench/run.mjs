@@ -16,7 +16,7 @@ import { CASES, MiB, bigTransfer, listingFixture, prepareFixtures } from './case
 import { runLoad } from './load.mjs';
 import { machine, renderMarkdown, evaluate } from './report.mjs';
 import { selfCheck } from './sigv4.mjs';
-import { memoryOf, resetPeak, startMoto, startWorkerd } from './targets.mjs';
+import { memoryOf, resetPeak, startAssetsBaseline, startMoto, startWorkerd } from './targets.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS = path.join(ROOT, 'bench', 'results');
@@ -288,8 +288,14 @@ async function main() {
   cleanups.push(workerd.stop);
   const moto = await startMoto({ log, listing: listingFixture(SETTINGS.listKeys) });
   cleanups.push(moto.stop);
+  const assets = await startAssetsBaseline({ log });
+  cleanups.push(assets.stop);
   result.baselineMode = workerd.mode;
   const targets = [workerd.ros, workerd.baseline, moto.moto];
+  // The same-shape baseline runs the 4 KiB cases, where the per-request cost of the assets router shows; the large
+  // cases are dominated by the bytes.
+  const withAssets = (kase) =>
+    kase.group === '4 KiB objects' ? [workerd.ros, workerd.baseline, assets.target, moto.moto] : targets;
 
   // ROS's memory first, on a workerd that has served no objects yet; the baseline's on a fresh server at the end
   // (not in quick runs).
@@ -299,8 +305,9 @@ async function main() {
   // Set-up, not measurement: all targets at once.
   log(`fixtures: small and large objects, ${SETTINGS.listKeys} keys to list`);
   await Promise.all(
-    targets.map(async (target) => {
-      const cloner = workerd.mode === 'same-workerd' ? workerd.baseline : null;
+    [...targets, assets.target].map(async (target) => {
+      const cloner =
+        target === assets.target ? assets.target : workerd.mode === 'same-workerd' ? workerd.baseline : null;
       await withRestarts(target, 'the fixtures', () =>
         prepareFixtures(target, { listKeys: SETTINGS.listKeys, cloner }),
       );
@@ -322,7 +329,7 @@ async function main() {
         unit: kase.unit,
         concurrency: c,
         note: kase.concurrencyNote,
-        results: await measure(kase, c, targets),
+        results: await measure(kase, c, withAssets(kase)),
       });
     }
     if (kase.id === 'get-4k') await measurePaths(workerd, deadline, result);

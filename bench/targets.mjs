@@ -24,6 +24,8 @@ import { createSigner } from './sigv4.mjs';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WRANGLER = path.join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
 const BASELINE_CONFIG = 'bench/baseline/wrangler.toml';
+/** The baseline shaped like ROS's deployment ([assets] + run_worker_first), in its own wrangler dev. */
+const ASSETS_BASELINE_CONFIG = 'bench/baseline/wrangler.assets.toml';
 /** wrangler appends the environment to the name (`--env dev`). */
 const BASELINE_WORKER = 'ros-bench-baseline-dev';
 export const BUCKET = 'ros-bench';
@@ -107,6 +109,8 @@ function probeGet(port, headers) {
 
 const isBaseline = async (port) =>
   (await probeGet(port, { 'MF-Route-Override': BASELINE_WORKER })).text === 'ros-bench-baseline';
+/** The baseline as its wrangler dev's entry Worker: reached with no routing header, through its assets router. */
+const isEntryBaseline = async (port) => (await probeGet(port, {})).text === 'ros-bench-baseline';
 
 /** ROS answers an unsigned request to a site host with an S3 error carrying its x-amz-request-id. */
 const isRos = (hostHeader) => async (port) =>
@@ -168,7 +172,7 @@ async function stopChild(child) {
  * The baseline in its own `wrangler dev`, for when ROS's server could not load it as a second config
  * (bin/lib/local-server.mjs without the `configs` option): the same workerd binary, in another process.
  */
-async function startSeparateBaseline(stateDir) {
+async function startSeparateBaseline(stateDir, config = BASELINE_CONFIG, probe = isBaseline) {
   const port = await freePort();
   const child = spawn(
     process.execPath,
@@ -176,7 +180,7 @@ async function startSeparateBaseline(stateDir) {
       WRANGLER,
       'dev',
       '-c',
-      BASELINE_CONFIG,
+      config,
       '--env',
       'dev',
       '--ip',
@@ -199,7 +203,7 @@ async function startSeparateBaseline(stateDir) {
     },
   );
   try {
-    return { child, pid: child.pid, located: await locateWorkerd(child.pid, isBaseline, 60_000) };
+    return { child, pid: child.pid, located: await locateWorkerd(child.pid, probe, 60_000) };
   } catch (err) {
     await stopChild(child);
     throw err;
@@ -295,6 +299,41 @@ export async function startWorkerd({ log = () => {}, verbose = false } = {}) {
     await stop();
     throw err;
   }
+}
+
+/**
+ * The baseline shaped like ROS's deployment (bench/baseline/wrangler.assets.toml: the same `[assets]` and
+ * `run_worker_first` as ROS), in its own wrangler dev on a fresh state dir, reached on its user workerd's socket
+ * with no routing header, so that each request passes the assets router first, as ROS's do. Resolves
+ * `{ target, stop }`; the target's id is `baseline-assets`.
+ */
+export async function startAssetsBaseline({ log = () => {} } = {}) {
+  const state = tempDir('ros-bench-baseline-assets-');
+  log('starting the baseline with [assets] + run_worker_first (its own wrangler dev)');
+  let started;
+  try {
+    started = await startSeparateBaseline(state.dir, ASSETS_BASELINE_CONFIG, isEntryBaseline);
+  } catch (err) {
+    state.remove();
+    throw err;
+  }
+  const target = workerdTarget({
+    name: 'baseline + assets',
+    id: 'baseline-assets',
+    wranglerPid: started.pid,
+    located: started.located,
+    probe: isEntryBaseline,
+    hostHeader: '127.0.0.1',
+    credentials: { accessKeyId: 'AKIABENCHBASELINE00', secretAccessKey: 'bench-baseline-secret' },
+  });
+  return {
+    target,
+    stop: async () => {
+      target.agent.destroy();
+      await stopChild(started.child);
+      state.remove();
+    },
+  };
 }
 
 /**

@@ -20,7 +20,9 @@ import { S3Error, s3Errors } from './errors';
 /**
  * The permission an operation needs when the caller is not the bucket's owner, as S3's ACL grants map to
  * operations (https://docs.aws.amazon.com/AmazonS3/latest/userguide/acl-overview.html#permissions):
- * READ on the bucket lists it; WRITE on the bucket creates, overwrites and deletes objects. ROS also lets READ on
+ * READ on the bucket lists it (objects, versions, uploads); WRITE on the bucket creates, overwrites and deletes
+ * objects; READ on an object reads it, its attributes included (AWS: "you must have READ access to the object" for
+ * GetObjectAttributes). ROS also lets READ on
  * the bucket read its objects (the issue's "public bucket"; on AWS that takes a policy) — see docs/s3.md.
  * Every operation not listed is the owner's alone.
  */
@@ -28,10 +30,12 @@ const GRANTABLE: Partial<Record<Operation['name'], Permission>> = {
   HeadBucket: 'READ',
   ListObjects: 'READ',
   ListObjectsV2: 'READ',
+  ListObjectVersions: 'READ',
   ListMultipartUploads: 'READ',
   ListParts: 'READ',
   GetObject: 'READ',
   HeadObject: 'READ',
+  GetObjectAttributes: 'READ',
   PutObject: 'WRITE',
   PostObject: 'WRITE',
   DeleteObject: 'WRITE',
@@ -49,9 +53,6 @@ export interface Authorization {
 }
 
 const denied = () => new S3Error('AccessDenied', 'Access Denied');
-
-/** Listings whose `prefix` query parameter a prefix-limited key must stay inside. */
-const LISTINGS = new Set<Operation['name']>(['ListObjects', 'ListObjectsV2', 'ListMultipartUploads']);
 
 /**
  * The one authorization rule of the S3 API, checked before any handler runs.
@@ -85,7 +86,10 @@ export async function authorize(
   if (!permission) throw denied();
   const who: Requester = key ? 'authenticated' : 'anonymous';
   if (aclAllows(asStoredAcl(bucket.acl), bucket, who, permission)) return {};
-  if (permission === 'READ' && (op.name === 'GetObject' || op.name === 'HeadObject')) {
+  if (
+    permission === 'READ' &&
+    (op.name === 'GetObject' || op.name === 'HeadObject' || op.name === 'GetObjectAttributes')
+  ) {
     const version = await objectReadableBy(s, site, bucket, op.key, who);
     if (version !== null) return { readableVersion: version };
   }
@@ -98,8 +102,8 @@ export async function authorize(
  * - inactive or expired: nothing (AccessDenied with a message saying which; a key's holder knows their key);
  * - read-only: operations named Get…/Head…/List… only;
  * - buckets: those buckets only; ListBuckets lists only them (listableBuckets), CreateBucket is refused;
- * - prefix: object operations on keys starting with it; listings (ListObjects, ListObjectsV2,
- *   ListMultipartUploads) whose `prefix` starts with it; DeleteObjects' keys, POST Object's form key and a copy's
+ * - prefix: object operations on keys starting with it; a bucket's listings (ListObjects, ListObjectsV2,
+ *   ListObjectVersions, ListMultipartUploads) whose `prefix` starts with it; DeleteObjects' keys, POST Object's form key and a copy's
  *   source are checked by their handlers (objectKeyAllowed, checkObjectKey, checkBucketAccess);
  * - a key limited to buckets or a prefix changes no bucket itself: CreateBucket, DeleteBucket and every
  *   configuration write (PutBucketAcl, PutBucketCors, DeleteBucketCors, PutPublicAccessBlock, …) are refused.
@@ -120,7 +124,9 @@ function checkKeyLimits(key: CallerKey, op: Operation, now: number, query: URLSe
   if (!reachesBucket(l, op.bucket)) throw denied();
   if ('key' in op) {
     if (!reachesObject(l, op.key)) throw denied();
-  } else if (LISTINGS.has(op.name)) {
+  } else if (op.name.startsWith('List')) {
+    // Every listing of a bucket (ListObjects, ListObjectsV2, ListObjectVersions, ListMultipartUploads) takes
+    // `prefix`; one added later is held to it too, and refused to a prefix-limited key if it has none.
     if (!reachesListing(l, query?.get('prefix') ?? '')) throw denied();
   } else if (op.name !== 'DeleteObjects' && op.name !== 'PostObject') {
     // The bucket itself: a key limited to part of the project may look at it, not change it.

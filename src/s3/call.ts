@@ -4,6 +4,7 @@ import type { KeyLimits } from '../service/key-limits';
 import type { Services } from '../service/context';
 import type { Site } from '../sites';
 import type { Operation } from './classify';
+import type { SigV2VerifiedAuth } from './auth/sigv2';
 import type { VerifiedAuth } from './auth/sigv4';
 
 /**
@@ -18,7 +19,7 @@ export interface AnonymousAuth {
   region: 'us-east-1';
 }
 
-export type RequestAuth = VerifiedAuth | AnonymousAuth;
+export type RequestAuth = VerifiedAuth | SigV2VerifiedAuth | AnonymousAuth;
 
 /**
  * The access key a request was signed with, as the handlers may use it (never the secret), with the limits its

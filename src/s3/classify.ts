@@ -15,6 +15,7 @@ export type BucketOperationName =
   | 'ListMultipartUploads'
   | 'DeleteObjects'
   | 'GetBucketVersioning'
+  | 'ListObjectVersions'
   | 'GetBucketAcl'
   | 'PutBucketAcl'
   | 'GetPublicAccessBlock'
@@ -38,7 +39,8 @@ export type ObjectOperationName =
   | 'AbortMultipartUpload'
   | 'ListParts'
   | 'GetObjectAcl'
-  | 'PutObjectAcl';
+  | 'PutObjectAcl'
+  | 'GetObjectAttributes';
 
 export type Operation =
   | { name: 'ListBuckets' }
@@ -93,9 +95,11 @@ const BUCKET_SUBRESOURCES: Record<string, Partial<Record<string, BucketOperation
   acl: { GET: 'GetBucketAcl', PUT: 'PutBucketAcl' },
   publicAccessBlock: { GET: 'GetPublicAccessBlock', PUT: 'PutPublicAccessBlock', DELETE: 'DeletePublicAccessBlock' },
   versioning: { GET: 'GetBucketVersioning' },
+  versions: { GET: 'ListObjectVersions' },
 };
 const OBJECT_SUBRESOURCES: Record<string, Partial<Record<string, ObjectOperationName>>> = {
   acl: { GET: 'GetObjectAcl', PUT: 'PutObjectAcl' },
+  attributes: { GET: 'GetObjectAttributes' },
 };
 
 export function classify(method: string, target: Target, headers: Headers): Operation {

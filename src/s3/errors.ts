@@ -15,7 +15,6 @@ const STATUS = {
   /** A CORS preflight without Origin or Access-Control-Request-Method. */
   BadRequest: 400,
   BucketAlreadyExists: 409,
-  BucketAlreadyOwnedByYou: 409,
   BucketNotEmpty: 409,
   ConditionalRequestConflict: 409,
   EntityTooLarge: 400,
@@ -125,11 +124,24 @@ export const s3Errors = {
 };
 
 const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
-const XML_SPECIAL = /[&<>"']/;
+/** What may need escaping: the five specials, characters XML 1.0 cannot carry, and surrogates (paired or not). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find the control characters XML refuses.
+const XML_SPECIAL = /[&<>"'\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF\uD800-\uDFFF]/;
+const XML_ESCAPE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to replace the control characters XML refuses.
+  /[&<>"']|[\uD800-\uDBFF][\uDC00-\uDFFF]|[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF\uD800-\uDFFF]/g;
 
-/** Text for XML content. A listing escapes thousands of values, most with nothing to escape: test first. */
+/**
+ * Text for XML content. A listing escapes thousands of values, most with nothing to escape: test first.
+ * A character XML 1.0 cannot carry (not even as a reference) is written as U+FFFD, so that every document parses:
+ * keys with one are refused when written (src/service/object-keys.ts), but a request may still echo one (a
+ * listing's prefix, an error's key), and objects stored before that rule may hold one — `encoding-type=url`
+ * shows those exactly.
+ */
 export function escapeXml(text: string): string {
-  return XML_SPECIAL.test(text) ? text.replace(/[&<>"']/g, (c) => XML_ESCAPES[c]) : text;
+  return XML_SPECIAL.test(text)
+    ? text.replace(XML_ESCAPE, (c) => XML_ESCAPES[c] ?? (c.length === 2 ? c : '\uFFFD'))
+    : text;
 }
 
 export function errorResponse(err: S3Error, resource: string, requestId: string, method: string): Response {

@@ -42,7 +42,7 @@ export async function handleS3(
       response = await preflight(request, s, site, target);
     } else {
       const op = classify(request.method, target, request.headers);
-      const authenticated = await authenticate(request, s, site, target.bucket, waitUntil);
+      const authenticated = await authenticate(request, s, site, target.bucket, waitUntil, hostBucket);
       const { key, auth } = authenticated;
       bucket = authenticated.bucket;
       // A browser form (POST Object) is signed by fields of its body, not by the request: its handler reads them,

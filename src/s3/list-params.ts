@@ -1,9 +1,12 @@
 /** Query parameters of ListObjects / ListObjectsV2 / ListMultipartUploads / ListParts as S3 reads and writes them. */
 
 /**
- * `encoding-type=url` as S3 applies it: the UTF-8 bytes percent-encoded (upper-case hex) except letters, digits,
- * `-_.*` and `/`, with a space as `+` (Java's URLEncoder with `/` kept). Clients decode it with
- * unquote_plus-style decoding (botocore), which is why `+` itself must come back as `%2B`.
+ * `encoding-type=url`: the UTF-8 bytes percent-encoded (upper-case hex) except letters, digits, `-_.*` and `/`,
+ * which stay as they are (the set AWS leaves unencoded: Java's URLEncoder's, with `/` kept). A space is `%20`, as
+ * the S3 conformance suite (ceph/s3-tests, test_bucket_list_encoding_basic: `quux ab/` → `quux%20ab/`) expects;
+ * `+` itself is `%2B`. So every decoder gets the key back: percent-decoding (decodeURIComponent, Go's
+ * PathUnescape) and form decoding (botocore's unquote_plus, Java's URLDecoder) alike — a `+` for a space would
+ * come back as a literal `+` through the former.
  */
 const URL_SAFE = /^[A-Za-z0-9\-_.*/]*$/;
 
@@ -11,8 +14,8 @@ export function urlEncode(value: string): string {
   if (URL_SAFE.test(value)) return value;
   // Keys and query parameters are UTF-8 (R2 stores UTF-8; URLSearchParams decodes to well-formed strings), so
   // encodeURIComponent, which refuses only lone surrogates, does not throw here.
-  return encodeURIComponent(value).replace(/%20|%2F|[!'()~]/g, (m) =>
-    m === '%20' ? '+' : m === '%2F' ? '/' : `%${m.charCodeAt(0).toString(16).toUpperCase()}`,
+  return encodeURIComponent(value).replace(/%2F|[!'()~]/g, (m) =>
+    m === '%2F' ? '/' : `%${m.charCodeAt(0).toString(16).toUpperCase()}`,
   );
 }
 

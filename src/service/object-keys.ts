@@ -6,13 +6,35 @@ import { ServiceError } from './errors';
 const S3_KEY_LIMIT = 1024;
 
 /**
- * The key must fit R2's 1024-byte limit together with the bucket prefix (storage/layout.ts): the one key-length
- * rule for writes, for S3 and console alike.
+ * Characters XML 1.0 cannot carry, not even as a character reference: C0 controls other than tab, line feed and
+ * carriage return, U+FFFE and U+FFFF, and surrogates not paired into one character.
+ */
+const NOT_XML =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to refuse the control characters XML refuses.
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * The key rule for writes, for S3 and console alike (PutObject, CopyObject's target, CreateMultipartUpload, POST
+ * Object, the console's uploads):
+ * - it must fit R2's 1024-byte limit together with the bucket prefix (storage/layout.ts);
+ * - it may hold no character XML 1.0 cannot carry: every S3 listing (and error) names keys in XML, and a key with
+ *   such a character would make the whole document unreadable to a strict parser (the SDKs' among them). AWS
+ *   stores such keys and answers listings that only `encoding-type=url` makes parseable; ROS refuses them when
+ *   written, with a clear 400, so that every listing parses (docs/s3.md, "Keys").
  */
 export function checkKeyLength(bucket: string, key: string): void {
   const limit = objectKeyLimit(bucket);
   if (utf8.encode(key).length > limit) {
     throw new ServiceError('key_too_long', `Your key is too long: at most ${limit} bytes in this bucket.`);
+  }
+  const bad = NOT_XML.exec(key);
+  if (bad) {
+    const code = bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+    throw new ServiceError(
+      'invalid_input',
+      `Object keys cannot contain U+${code}: XML 1.0 cannot carry it, so no S3 listing could name the key.`,
+      { ArgumentName: 'key' },
+    );
   }
 }
 

@@ -10,6 +10,7 @@ import { S3Error } from '../errors';
 import type { AnonymousAuth, CallerKey, RequestAuth } from '../call';
 import { type FormSignature, verifyFormSignature } from './post-signature';
 import { checkRequestTime, parseAuth, payloadKind, verify } from './sigv4';
+import { checkSigV2Time, parseSigV2, verifySigV2 } from './sigv2';
 
 /**
  * Who signed the request, and the bucket it names, in at most one D1 read, and none when both are cached.
@@ -47,12 +48,31 @@ export async function authenticate(
   site: Site,
   bucketName: string | null,
   waitUntil: (p: Promise<unknown>) => void,
+  /** The bucket named by the Host header (virtual-host style), which a SigV2 signature covers. */
+  hostBucket: string | null = null,
 ): Promise<Authenticated> {
   const attempt = parseAuth(request);
   const now = s.now();
   if (attempt.kind === 'anonymous') {
     const bucket = bucketName === null ? null : await loadBucket(s.db, site.id, bucketName, now);
     return { key: null, bucket, auth: anonymousAuth(request.headers) };
+  }
+  if (attempt.kind === 'sigv2') {
+    const v2 = parseSigV2(attempt, hostBucket);
+    checkSigV2Time(v2, now);
+    const { key, secret, bucket } = await lookUpKey(s, site, v2.accessKeyId, bucketName, now);
+    await verifySigV2(v2, secret);
+    touch(s, key.id, now, waitUntil);
+    // SigV2 signs no payload: the body is checked as an unsigned request's is.
+    const { payload, payloadHash } = anonymousAuth(
+      request.headers,
+      'A signed aws-chunked payload needs a Signature Version 4 request: Signature Version 2 signs no payload.',
+    );
+    return {
+      key: callerKey(key),
+      bucket,
+      auth: { kind: 'sigv2', via: v2.via, accessKeyId: v2.accessKeyId, payload, payloadHash, region: 'us-east-1' },
+    };
   }
   // Stale requests are refused before any lookup.
   checkRequestTime(attempt, now);
@@ -81,12 +101,18 @@ export async function authenticateForm(
   return { key: callerKey(key), bucket };
 }
 
-/** An unsigned request's payload: a hex SHA-256 or an unsigned aws-chunked trailer can still be checked. */
-function anonymousAuth(headers: Headers): AnonymousAuth {
+/**
+ * An unsigned request's payload: a hex SHA-256 or an unsigned aws-chunked trailer can still be checked. `refusal`
+ * words why a signed aws-chunked payload cannot be.
+ */
+function anonymousAuth(
+  headers: Headers,
+  refusal = 'A signed payload needs a signed request: sign it with an access key.',
+): AnonymousAuth {
   const declared = headers.get('x-amz-content-sha256');
   const payload = declared === null ? 'unsigned' : payloadKind(declared);
   if (payload !== 'unsigned' && payload !== 'signed' && payload !== 'streaming-unsigned-trailer') {
-    throw new S3Error('AccessDenied', 'A signed payload needs a signed request: sign it with an access key.');
+    throw new S3Error('AccessDenied', refusal);
   }
   return { kind: 'anonymous', payload, payloadHash: declared ?? '', region: 'us-east-1' };
 }

@@ -71,7 +71,7 @@ export interface HeaderAuth extends SignedAuthBase {
 
 export interface PresignedAuth extends SignedAuthBase {
   kind: 'presigned';
-  /** X-Amz-Expires, 1..604800 seconds. */
+  /** X-Amz-Expires, 0..604800 seconds (0: expired from the start, as on AWS). */
   expiresSeconds: number;
 }
 
@@ -79,8 +79,19 @@ export interface AnonymousAuth {
   kind: 'anonymous';
 }
 
+/**
+ * A request signed with Signature Version 2 (`Authorization: AWS …` or the AWSAccessKeyId/Signature/Expires query):
+ * only recognised here; ./sigv2.ts parses and verifies it.
+ */
+export interface SigV2Attempt {
+  kind: 'sigv2';
+  via: 'header' | 'query';
+  /** Header names in lower case; Accept-Encoding is the client's, as for SigV4. */
+  request: { method: string; rawPath: string; rawQuery: string; headers: Array<[string, string]> };
+}
+
 export type SignedAuth = HeaderAuth | PresignedAuth;
-export type AuthAttempt = AnonymousAuth | SignedAuth;
+export type AuthAttempt = AnonymousAuth | SignedAuth | SigV2Attempt;
 
 const CONTENT_SHA256 = 'x-amz-content-sha256';
 
@@ -216,7 +227,7 @@ export function parseAuth(request: RequestLike): AuthAttempt {
 
   const authorization = header('authorization');
   const presigned = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature'].some((n) => param(n) !== undefined);
-  const v2Presigned = param('AWSAccessKeyId') !== undefined && param('Signature') !== undefined;
+  const v2Presigned = !presigned && (param('AWSAccessKeyId') !== undefined || param('Signature') !== undefined);
   if (authorization !== null && (presigned || v2Presigned)) {
     throw new SigV4Error(
       'InvalidArgument',
@@ -226,17 +237,13 @@ export function parseAuth(request: RequestLike): AuthAttempt {
     );
   }
   const base = { request: { method: request.method, rawPath: path, rawQuery: query, headers } };
-  if (authorization !== null) return parseHeaderAuth(authorization, header, headers, base);
+  if (authorization !== null) {
+    if (/^AWS( |$)/.test(authorization.trim())) return { kind: 'sigv2', via: 'header', ...base };
+    return parseHeaderAuth(authorization, header, headers, base);
+  }
   if (presigned) return parsePresigned(params, header, headers, base);
-  if (v2Presigned) throw v2NotSupported();
+  if (v2Presigned) return { kind: 'sigv2', via: 'query', ...base };
   return { kind: 'anonymous' };
-}
-
-function v2NotSupported(): SigV4Error {
-  return new SigV4Error(
-    'InvalidRequest',
-    'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.',
-  );
 }
 
 type Lookup = (name: string) => string | null;
@@ -251,8 +258,6 @@ function parseHeaderAuth(
   const value = authorization.trim();
   const space = value.indexOf(' ');
   const scheme = space < 0 ? value : value.slice(0, space);
-  // Signature V2 ("AWS AKID:signature"): AWS answers this in SigV4-only regions.
-  if (scheme === 'AWS') throw v2NotSupported();
   if (scheme !== ALGORITHM) {
     throw new SigV4Error('InvalidArgument', 'Unsupported Authorization Type', {
       ArgumentName: 'Authorization',
@@ -346,7 +351,6 @@ function parsePresigned(
       'X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds',
     );
   }
-  if (expiresSeconds < 1) throw fail('X-Amz-Expires must be greater than 0');
   const signedHeaders = parseSignedHeaders(signedHeadersText, QUERY);
 
   // S3 presigned URLs sign UNSIGNED-PAYLOAD, unless the signer put a hash in the query (the AWS

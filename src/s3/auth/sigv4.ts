@@ -84,8 +84,22 @@ export interface VerifyOptions {
 export const defaultSigningKeyCache = new SigningKeyCache(1000);
 
 /** ISO 8601 without milliseconds, as AWS prints ServerTime and Expires. */
-function isoSeconds(ms: number): string {
+export function isoSeconds(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Header auth (SigV4 or SigV2): at most 15 minutes between the request's time and ours, either way. */
+export function checkSkew(requestTime: number, requestTimeText: string, nowMs: number): void {
+  if (Math.abs(nowMs - requestTime) <= MAX_SKEW_MS) return;
+  throw new SigV4Error(
+    'RequestTimeTooSkewed',
+    'The difference between the request time and the current time is too large.',
+    {
+      RequestTime: requestTimeText,
+      ServerTime: isoSeconds(nowMs),
+      MaxAllowedSkewMilliseconds: String(MAX_SKEW_MS),
+    },
+  );
 }
 
 /**
@@ -96,17 +110,7 @@ function isoSeconds(ms: number): string {
 export function checkRequestTime(auth: SignedAuth, now: number | Date = Date.now()): void {
   const nowMs = typeof now === 'number' ? now : now.getTime();
   if (auth.kind === 'header') {
-    if (Math.abs(nowMs - auth.requestTime) > MAX_SKEW_MS) {
-      throw new SigV4Error(
-        'RequestTimeTooSkewed',
-        'The difference between the request time and the current time is too large.',
-        {
-          RequestTime: auth.requestTimeText,
-          ServerTime: isoSeconds(nowMs),
-          MaxAllowedSkewMilliseconds: String(MAX_SKEW_MS),
-        },
-      );
-    }
+    checkSkew(auth.requestTime, auth.requestTimeText, nowMs);
     return;
   }
   const expiresAt = auth.requestTime + auth.expiresSeconds * 1000;
@@ -118,7 +122,8 @@ export function checkRequestTime(auth: SignedAuth, now: number | Date = Date.now
       ServerTime: isoSeconds(nowMs),
     });
   }
-  if (nowMs > expiresAt) {
+  // X-Amz-Expires=0 is a URL that has expired already (AWS answers "Request has expired", not a parameter error).
+  if (auth.expiresSeconds === 0 || nowMs > expiresAt) {
     throw new SigV4Error('AccessDenied', 'Request has expired', {
       'X-Amz-Expires': String(auth.expiresSeconds),
       Expires: isoSeconds(expiresAt),
@@ -147,7 +152,9 @@ function canonicalVariants(auth: SignedAuth, opts: VerifyOptions): CanonicalRequ
   return variants;
 }
 
-const bytesHex = (s: string) => [...new TextEncoder().encode(s)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+/** The bytes of a string to sign as AWS lists them in StringToSignBytes: two hex digits each, space-separated. */
+export const bytesHex = (s: string) =>
+  [...new TextEncoder().encode(s)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
 
 /** Checks the clock and the signature; resolves with what later stages (aws-chunked) need. */
 export async function verify(

@@ -8,6 +8,7 @@ import { namedBucket, type Handler, type S3Call } from '../call';
 import { S3Error, s3Errors } from '../errors';
 import { asArray, parseXml, xmlResponse, type XmlNode } from '../xml';
 import { owner } from './bucket';
+import { checkVersionId } from '../version-id';
 
 /**
  * ACLs as S3 shows and sets them, for the canned ACLs ROS keeps (src/service/acl.ts): the owner — the project —
@@ -62,6 +63,7 @@ export const putObjectAcl: Handler<'PutObjectAcl'> = async (call) => {
 };
 
 async function existingObject(call: S3Call, key: string): Promise<R2Object> {
+  checkVersionId(call.query.get('versionId'));
   const bucket = namedBucket(call).name;
   const object = keyCanExist(bucket, key) ? await call.site.bucket.head(storageKey(bucket, key)) : null;
   if (!object) throw s3Errors.noSuchKey(key);

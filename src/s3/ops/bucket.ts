@@ -47,6 +47,12 @@ export const listBuckets: Handler<'ListBuckets'> = async (call) => {
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html
  * Names follow S3's rules and are unique per site across projects. A CreateBucketConfiguration body is accepted
  * (any LocationConstraint: the site is the location), but must be well-formed.
+ * Creating a bucket the caller's project already owns answers 200, as AWS's default region (us-east-1) does for
+ * legacy compatibility — tools create buckets idempotently — and changes nothing. (us-east-1 also resets the
+ * bucket's ACL then; ROS does not, so that a tool re-running its "make bucket" step cannot turn a bucket the
+ * owner made public private, or the reverse: the ACL changes only through PutBucketAcl or the console.) Another
+ * project's name is 409 BucketAlreadyExists. (AWS's other regions answer 409 BucketAlreadyOwnedByYou; the console
+ * keeps refusing.)
  */
 export const createBucket: Handler<'CreateBucket'> = async (call) => {
   const { s, site, op } = call;
@@ -70,20 +76,18 @@ export const createBucket: Handler<'CreateBucket'> = async (call) => {
     }
   }
   const taken = () =>
-    (bucket ?? { project_id: '' }).project_id === key.project_id
-      ? new S3Error(
-          'BucketAlreadyOwnedByYou',
-          'Your previous request to create the named bucket succeeded and you already own it.',
-          { BucketName: op.bucket },
-        )
-      : new S3Error(
-          'BucketAlreadyExists',
-          'The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.',
-          { BucketName: op.bucket },
-        );
+    new S3Error(
+      'BucketAlreadyExists',
+      'The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.',
+      { BucketName: op.bucket },
+    );
   // Read afresh, not from the isolate's bucket cache: a create is rare and must see a delete made elsewhere.
   let bucket = await findBucket(s.db, site.id, op.bucket);
-  if (bucket) throw taken();
+  const recreated = () => new Response(null, { status: 200, headers: { Location: `/${op.bucket}` } });
+  if (bucket) {
+    if (bucket.project_id === key.project_id) return recreated();
+    throw taken();
+  }
   const outcome = await claimBucket(s, site, {
     site_id: site.id,
     name: op.bucket,
@@ -100,6 +104,7 @@ export const createBucket: Handler<'CreateBucket'> = async (call) => {
   if (outcome === 'taken') {
     // Lost a race with another CreateBucket: report as AWS would, from the row that won.
     bucket = await findBucket(s.db, site.id, op.bucket);
+    if (bucket && bucket.project_id === key.project_id) return recreated();
     throw taken();
   }
   if (acl && acl !== 'private') await updateBucketAcl(s.db, site.id, op.bucket, acl);

@@ -15,6 +15,7 @@ import { checksumElements } from '../checksum-wire';
 import { evaluateConditions } from '../conditions';
 import { S3Error, s3Errors } from '../errors';
 import { metadataFromHeaders } from '../object-headers';
+import { checkVersionId } from '../version-id';
 import { xmlResponse } from '../xml';
 import { requireUpload } from './multipart';
 import { refuseUnsupportedHeaders, writeConditions } from './put';
@@ -27,14 +28,17 @@ interface CopySource {
 }
 
 /**
- * `x-amz-copy-source: [/]bucket/key[?versionId=…]`, URL-encoded. Versions do not exist here; a versionId is
- * tolerated (clients send "null") and ignored.
+ * `x-amz-copy-source: [/]bucket/key[?versionId=…]`, URL-encoded. Versions do not exist here: `versionId=null`
+ * names the object (clients send it back from ListObjectVersions), any other id is refused (src/s3/version-id.ts).
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html#API_CopyObject_RequestSyntax
  */
 async function copySource(call: S3Call): Promise<CopySource> {
   let raw = call.request.headers.get('x-amz-copy-source') ?? '';
   const q = raw.indexOf('?');
-  if (q >= 0) raw = raw.slice(0, q);
+  if (q >= 0) {
+    checkVersionId(new URLSearchParams(raw.slice(q + 1)).get('versionId'));
+    raw = raw.slice(0, q);
+  }
   let path: string;
   try {
     path = decodeURIComponent(raw.replace(/^\//, ''));
@@ -150,11 +154,20 @@ export const uploadPartCopy: Handler<'UploadPartCopy'> = async (call) => {
   let length = size;
   const range = request.headers.get('x-amz-copy-source-range');
   if (range !== null) {
+    // Not of the form bytes=first-last (first ≤ last) → InvalidArgument; well-formed but past the source's end →
+    // 416 InvalidRange, as AWS answers (ceph/s3-tests test_multipart_copy_invalid_range).
     const m = /^bytes=(\d+)-(\d+)$/.exec(range.trim());
-    if (!m || Number(m[2]) < Number(m[1]) || Number(m[2]) >= size) {
-      throw new S3Error('InvalidArgument', `Range specified is not valid for source object of size: ${size}`, {
-        ArgumentName: 'x-amz-copy-source-range',
-        ArgumentValue: range,
+    if (!m || Number(m[2]) < Number(m[1])) {
+      throw new S3Error(
+        'InvalidArgument',
+        'The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy',
+        { ArgumentName: 'x-amz-copy-source-range', ArgumentValue: range },
+      );
+    }
+    if (Number(m[2]) >= size) {
+      throw new S3Error('InvalidRange', 'The requested range is not satisfiable', {
+        RangeRequested: range,
+        ActualObjectSize: String(size),
       });
     }
     offset = Number(m[1]);

@@ -2,12 +2,14 @@ import { keyCanExist } from '../../service/object-keys';
 import { storageKey } from '../../storage/layout';
 import type { Handler, S3Call } from '../call';
 import { evaluateConditions, hasConditions } from '../conditions';
-import { PARTS_META, decodeParts, quotedEtag, s3Etag } from '../../storage/metadata';
+import { quotedEtag, s3Etag } from '../../storage/metadata';
+import { partLayout } from '../../storage/part-layout';
 import { objectChecksum } from '../../storage/stored-checksum';
 import { checksumResponseHeaders } from '../checksum-wire';
 import { S3Error, s3Errors } from '../errors';
 import { metadataHeaders } from '../object-headers';
 import { contentRange, resolveRange, type ByteRange } from '../range';
+import { checkVersionId } from '../version-id';
 
 /** https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html — the body streams from R2 untouched. */
 export const getObject: Handler<'GetObject'> = (call) => readObject(call, true);
@@ -32,6 +34,7 @@ async function readObject(
   const { request, site, op, query } = call;
   const r2key = storageKey(op.bucket, op.key);
   const noSuchKey = () => s3Errors.noSuchKey(op.key);
+  checkVersionId(query.get('versionId'));
   if (!keyCanExist(op.bucket, op.key)) throw noSuchKey();
   // Readable only through its own ACL (authorize): only the version that ACL is for, not one written since.
   const checkReadable = (o: R2Object) => {
@@ -60,7 +63,7 @@ async function readObject(
       throw s3Errors.preconditionFailed(request.headers.has('If-Match') ? 'If-Match' : 'If-Unmodified-Since');
     }
   }
-  const part = meta && partNumber !== null ? partRange(meta, partNumber, rangeHeader) : null;
+  const part = meta && partNumber !== null ? await partRange(meta, partNumber, rangeHeader) : null;
   const range = part ? part.range : meta ? resolveRange(rangeHeader, meta.size) : null;
 
   let object: R2Object | R2ObjectBody | null = meta;
@@ -92,24 +95,36 @@ async function readObject(
  * GetObject/HeadObject with partNumber: the bytes of one part of a multipart object (a simple object is one part).
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html#API_GetObject_RequestSyntax
  */
-function partRange(
+async function partRange(
   object: R2Object,
   partNumber: string,
   rangeHeader: string | null,
-): { range: ByteRange; count: number } {
+): Promise<{ range: ByteRange; count: number }> {
   if (rangeHeader !== null)
     throw new S3Error('InvalidRequest', 'Cannot specify both Range header and partNumber query parameter');
   const n = Number(partNumber);
-  if (!Number.isInteger(n) || n < 1 || n > 10000) {
+  if (!/^[0-9]+$/.test(partNumber) || !Number.isInteger(n) || n < 1 || n > 10000) {
     throw new S3Error('InvalidArgument', 'Part number must be an integer between 1 and 10000, inclusive', {
       ArgumentName: 'partNumber',
       ArgumentValue: partNumber,
     });
   }
-  const sizes = decodeParts(object.customMetadata?.[PARTS_META]) ?? [object.size];
-  if (n > sizes.length) throw new S3Error('InvalidPartNumber', 'The requested partnumber is not satisfiable');
-  const offset = sizes.slice(0, n - 1).reduce((a, b) => a + b, 0);
-  return { range: { offset, length: sizes[n - 1] }, count: sizes.length };
+  const layout = await partLayout(object);
+  // 416, as AWS answers a part number past the object's parts (a range that cannot be satisfied).
+  if (n > layout.count) {
+    throw new S3Error('InvalidPartNumber', 'The requested partnumber is not satisfiable', {
+      PartNumberRequested: String(n),
+      ActualPartCount: String(layout.count),
+    });
+  }
+  if (!layout.sizes) {
+    throw new S3Error(
+      'InvalidRequest',
+      'The part sizes of this object were not recorded, so one part cannot be read by number; use a Range instead',
+    );
+  }
+  const offset = layout.sizes.slice(0, n - 1).reduce((a, b) => a + b, 0);
+  return { range: { offset, length: layout.sizes[n - 1] }, count: layout.count };
 }
 
 function objectResponse(

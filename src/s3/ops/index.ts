@@ -7,6 +7,8 @@ import { deleteBucketCors, getBucketCors, putBucketCors } from './cors';
 import { deleteObject } from './delete';
 import { deleteObjects } from './delete-objects';
 import { getObject, headObject } from './get';
+import { getObjectAttributes } from './attributes';
+import { listObjectVersions } from './versions';
 import { listObjects, listObjectsV2 } from './list';
 import {
   abortMultipartUpload,
@@ -56,4 +58,6 @@ export const handlers: { [N in Implemented]: Handler<N> } = {
   GetBucketCors: getBucketCors,
   PutBucketCors: putBucketCors,
   DeleteBucketCors: deleteBucketCors,
+  GetObjectAttributes: getObjectAttributes,
+  ListObjectVersions: listObjectVersions,
 };

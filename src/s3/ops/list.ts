@@ -57,8 +57,9 @@ async function list(call: ListCall, version: 1 | 2): Promise<Response> {
     });
   }
   const token = version === 2 ? q.get('continuation-token') : null;
-  const resumeFromToken = token === null ? null : decodeToken(token);
-  if (token !== null && resumeFromToken === null) {
+  // An empty token is no token (AWS lists from the start), but is still echoed.
+  const resumeFromToken = token === null || token === '' ? null : decodeToken(token);
+  if (token !== null && token !== '' && resumeFromToken === null) {
     throw new S3Error('InvalidArgument', 'The continuation token provided is incorrect', {
       ArgumentName: 'continuation-token',
     });
@@ -116,8 +117,8 @@ async function list(call: ListCall, version: 1 | 2): Promise<Response> {
   ];
   if (version === 2) {
     head.push(
-      // AWS echoes StartAfter when sent (even empty), except on a page asked for with a continuation token.
-      startAfter !== null && token === null && ['StartAfter', enc(startAfter)],
+      // AWS echoes StartAfter whenever it is sent (even empty), also beside a continuation token (which wins).
+      startAfter !== null && ['StartAfter', enc(startAfter)],
       token !== null && ['ContinuationToken', token],
       truncated && last !== null && ['NextContinuationToken', encodeToken(last)],
       ['KeyCount', entries.length],

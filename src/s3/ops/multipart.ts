@@ -30,6 +30,7 @@ import {
   writeConditions,
   type Received,
 } from './put';
+import { urlEncode } from '../list-params';
 
 /** The S3 face of multipart uploads; the rules are in src/service/multipart.ts, shared with the console. */
 type UploadCall = S3Call<
@@ -257,7 +258,8 @@ export const listMultipartUploads: Handler<'ListMultipartUploads'> = async (call
   const delimiter = query.get('delimiter') ?? '';
   const keyMarker = query.get('key-marker') ?? '';
   const uploadIdMarker = keyMarker ? (query.get('upload-id-marker') ?? '') : '';
-  const encode = query.get('encoding-type') === 'url' ? encodeURIComponent : (x: string) => x;
+  // The listings' one encoding (a space is %20, `/` stays), as ListObjects writes it.
+  const encode = query.get('encoding-type') === 'url' ? urlEncode : (x: string) => x;
 
   const uploads: UploadRow[] = [];
   const prefixes: string[] = [];

@@ -109,7 +109,7 @@ export async function receiveBody(
       payload: auth.payload,
       decodedLength: length,
       trailer: headers.get('x-amz-trailer'),
-      auth: auth.kind === 'anonymous' ? undefined : auth,
+      auth: auth.kind === 'header' || auth.kind === 'presigned' ? auth : undefined,
     });
     source = decoded.stream;
     checks.unshift(decoded.check);

@@ -52,7 +52,7 @@ describe('S3 bucket operations', () => {
     expect(xmlText(await bad.text(), 'Code')).toBe('MalformedXML');
   });
 
-  it('answers InvalidBucketName, BucketAlreadyOwnedByYou and BucketAlreadyExists', async () => {
+  it('answers InvalidBucketName, 200 for a bucket the project owns, and BucketAlreadyExists', async () => {
     const w = await s3World();
     const other = await s3World();
     const bad = await w.s3.fetch('/Bad_Name', { method: 'PUT' });
@@ -64,13 +64,31 @@ describe('S3 bucket operations', () => {
     expect(xmlText(badXml, 'RequestId')).toMatch(/^[0-9A-F]{16}$/);
 
     const name = await w.newBucket();
+    // Created again by its own project: 200, as AWS us-east-1 answers (tools create buckets idempotently), and the
+    // objects stay.
+    await env.R2_THAILAND_1.put(`${name}/kept`, 'x');
     const mine = await w.s3.fetch(`/${name}`, { method: 'PUT' });
-    expect([mine.status, xmlText(await mine.text(), 'Code')]).toEqual([409, 'BucketAlreadyOwnedByYou']);
+    expect([mine.status, mine.headers.get('Location'), await mine.text()]).toEqual([200, `/${name}`, '']);
+    expect(await env.R2_THAILAND_1.head(`${name}/kept`)).not.toBeNull();
     const theirs = await other.s3.fetch(`/${name}`, { method: 'PUT' });
     expect([theirs.status, xmlText(await theirs.text(), 'Code')]).toEqual([409, 'BucketAlreadyExists']);
     // The same name is free at another site.
     const finland = await w.newKey('finland-1');
     expect((await finland.fetch(`/${name}`, { method: 'PUT' })).status).toBe(200);
+  });
+
+  it('creating an owned bucket again changes nothing, its ACL included (the issue; us-east-1 would reset it)', async () => {
+    const w = await s3World();
+    const name = await w.newBucket();
+    const acl = async () =>
+      (await env.DB.prepare('SELECT acl FROM buckets WHERE name = ?').bind(name).first('acl')) ?? 'private';
+    expect((await w.s3.fetch(`/${name}?acl`, { method: 'PUT', headers: { 'x-amz-acl': 'public-read' } })).status).toBe(
+      200,
+    );
+    expect((await w.s3.fetch(`/${name}`, { method: 'PUT' })).status).toBe(200);
+    expect(await acl()).toBe('public-read');
+    expect((await w.s3.fetch(`/${name}`, { method: 'PUT', headers: { 'x-amz-acl': 'private' } })).status).toBe(200);
+    expect(await acl()).toBe('public-read');
   });
 
   it('refuses to delete a bucket that holds objects, and keeps it', async () => {

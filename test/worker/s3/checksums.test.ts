@@ -300,4 +300,37 @@ describe('multipart checksums', () => {
     });
     expect(await code(res)).toEqual([400, 'InvalidRequest']);
   });
+
+  it('a wrong x-amz-checksum-* header is 400 BadDigest in AWS words, on PutObject and UploadPart, storing nothing', async () => {
+    const w = await s3World();
+    const b = await w.newBucket();
+    const data = bytes(3000, 4);
+    const wrong = await b64('SHA256', bytes(3000, 5));
+    const put = await w.s3.fetch(`/${b}/wrong`, {
+      method: 'PUT',
+      body: data,
+      headers: { 'x-amz-checksum-sha256': wrong },
+    });
+    const putXml = await put.text();
+    expect([put.status, xmlText(putXml, 'Code'), xmlText(putXml, 'Message')]).toEqual([
+      400,
+      'BadDigest',
+      'The SHA256 you specified did not match the calculated checksum.',
+    ]);
+    expect(await env.R2_THAILAND_1.head(`${b}/wrong`)).toBeNull();
+
+    const up = await create(w, `/${b}/mp`, { 'x-amz-checksum-algorithm': 'CRC32' });
+    const part = await w.s3.fetch(`/${b}/mp?partNumber=1&uploadId=${up.id}`, {
+      method: 'PUT',
+      body: data,
+      headers: { 'x-amz-checksum-crc32': await b64('CRC32', bytes(3000, 5)) },
+    });
+    const partXml = await part.text();
+    expect([part.status, xmlText(partXml, 'Code'), xmlText(partXml, 'Message')]).toEqual([
+      400,
+      'BadDigest',
+      'The CRC32 you specified did not match the calculated checksum.',
+    ]);
+    expect(await (await w.s3.fetch(`/${b}/mp?uploadId=${up.id}`)).text()).not.toContain('<Part>');
+  });
 });

@@ -138,7 +138,23 @@ describe('UploadPartCopy', () => {
       method: 'PUT',
       headers: { 'x-amz-copy-source': `${b}/src`, 'x-amz-copy-source-range': `bytes=0-${big.length}` },
     });
-    expect(await code(bad)).toEqual([400, 'InvalidArgument']);
+    // Well-formed but past the source's end: 416 InvalidRange (ceph/s3-tests' test_multipart_copy_invalid_range);
+    // not of the form bytes=first-last: InvalidArgument. Neither stores a part.
+    const badXml = await bad.text();
+    expect([bad.status, xmlText(badXml, 'Code'), xmlText(badXml, 'ActualObjectSize')]).toEqual([
+      416,
+      'InvalidRange',
+      String(big.length),
+    ]);
+    for (const range of ['bytes=5-1', 'bytes=0-', 'items=0-1', 'bytes=-5']) {
+      const malformed = await w.s3.fetch(`/${b}/dst?partNumber=3&uploadId=${id}`, {
+        method: 'PUT',
+        headers: { 'x-amz-copy-source': `${b}/src`, 'x-amz-copy-source-range': range },
+      });
+      expect(await code(malformed), range).toEqual([400, 'InvalidArgument']);
+    }
+    const listed = await (await w.s3.fetch(`/${b}/dst?uploadId=${id}`)).text();
+    expect(listed).not.toContain('<PartNumber>3</PartNumber>');
     const done = await w.s3.fetch(`/${b}/dst?uploadId=${id}`, {
       method: 'POST',
       body: `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${xmlText(x1, 'ETag')!.replace(/&quot;/g, '"')}</ETag></Part><Part><PartNumber>2</PartNumber><ETag>${xmlText(x2, 'ETag')!.replace(/&quot;/g, '"')}</ETag></Part></CompleteMultipartUpload>`,

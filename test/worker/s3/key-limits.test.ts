@@ -183,6 +183,21 @@ const matrix: Cell[] = [
   },
   { what: 'ListBuckets', run: (c) => c.fetch('/'), expect: ok(200) },
   {
+    what: 'ListObjectVersions without a prefix',
+    run: (c, f) => c.fetch(`/${f.a}?versions`),
+    expect: { full: 200, readOnly: 200, bucket: 200, prefix: 403 },
+  },
+  {
+    what: 'ListObjectVersions with the key prefix',
+    run: (c, f) => c.fetch(`/${f.a}?versions&prefix=docs/`),
+    expect: ok(200),
+  },
+  {
+    what: 'GetObjectAttributes outside the prefix',
+    run: (c, f) => c.fetch(`/${f.a}/other/b.txt?attributes`, { headers: { 'x-amz-object-attributes': 'ETag' } }),
+    expect: { full: 200, readOnly: 200, bucket: 200, prefix: 403 },
+  },
+  {
     what: 'CopyObject from inside to inside',
     run: (c, f) =>
       c.fetch(`/${f.a}/docs/${unique('copy')}`, {

@@ -81,6 +81,45 @@ describe('multipart upload', () => {
     expect(head5.status).toBe(416);
   });
 
+  it('GetObject partNumber: past the parts is 416 InvalidPartNumber, not a part number is 400 InvalidArgument', async () => {
+    const w = await s3World();
+    const b = await w.newBucket();
+    await w.s3.fetch(`/${b}/simple`, { method: 'PUT', body: 'one part' });
+    // A simple object is one part.
+    const one = await w.s3.fetch(`/${b}/simple?partNumber=1`);
+    expect([one.status, one.headers.get('x-amz-mp-parts-count'), await one.text()]).toEqual([206, '1', 'one part']);
+    const two = await w.s3.fetch(`/${b}/simple?partNumber=2`);
+    const twoXml = await two.text();
+    expect([two.status, xmlText(twoXml, 'Code'), xmlText(twoXml, 'Message')]).toEqual([
+      416,
+      'InvalidPartNumber',
+      'The requested partnumber is not satisfiable',
+    ]);
+    expect([xmlText(twoXml, 'PartNumberRequested'), xmlText(twoXml, 'ActualPartCount')]).toEqual(['2', '1']);
+    for (const n of ['0', '-1', 'abc', '10001', '1e0', '']) {
+      const bad = await w.s3.fetch(`/${b}/simple?partNumber=${n}`);
+      const badXml = await bad.text();
+      expect([bad.status, xmlText(badXml, 'Code'), xmlText(badXml, 'ArgumentName')], n).toEqual([
+        400,
+        'InvalidArgument',
+        'partNumber',
+      ]);
+    }
+  });
+
+  it('ListMultipartUploads with encoding-type=url encodes as the other listings do (space %20, / kept)', async () => {
+    const w = await s3World();
+    const b = await w.newBucket();
+    const created = await w.s3.fetch(`/${b}/a%20b/c%2Bd~?uploads`, { method: 'POST' });
+    expect(xmlText(await created.text(), 'Key')).toBe('a b/c+d~');
+    const xml = await (await w.s3.fetch(`/${b}?uploads&encoding-type=url&prefix=a%20`)).text();
+    expect([xmlText(xml, 'Key'), xmlText(xml, 'Prefix'), xmlText(xml, 'EncodingType')]).toEqual([
+      'a%20b/c%2Bd%7E',
+      'a%20',
+      'url',
+    ]);
+  });
+
   it('re-uploading a part number replaces it', async () => {
     const w = await s3World();
     const b = await w.newBucket();
