@@ -301,7 +301,7 @@ router
     '/projects/:project/keys',
     inProject('project:read', async (_req, s, scope, via) => {
       const { myKeys, appKeys, memberKeys } = await keys.listKeys(s, scope);
-      const shown = (rows: KeyListRow[]) => rows.map((k) => present.key(k, s.sites, via));
+      const shown = (rows: KeyListRow[]) => rows.map((k) => present.key(k, s.sites, via, s.now()));
       return json({
         myKeys: shown(myKeys),
         appKeys: shown(appKeys),
@@ -313,14 +313,19 @@ router
     '/projects/:project/keys',
     inProject('key:own', async (req, s, scope, via) => {
       const { key, secretAccessKey } = await keys.createKey(s, scope, await readBody(req));
-      return json({ key: present.key(key, s.sites, via), secretAccessKey }, 201);
+      return json({ key: present.key(key, s.sites, via, s.now()), secretAccessKey }, 201);
     }),
   )
   .patch(
     '/projects/:project/keys/:key',
     inProject('key:own', async (req, s, scope, via) =>
       json({
-        key: present.key(await keys.setKeyStatus(s, scope, param(req, 'key'), await readBody(req)), s.sites, via),
+        key: present.key(
+          await keys.setKeyStatus(s, scope, param(req, 'key'), await readBody(req)),
+          s.sites,
+          via,
+          s.now(),
+        ),
       }),
     ),
   )

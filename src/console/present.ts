@@ -5,6 +5,7 @@ import type { MemberRow, ProjectRow, Role } from '../db/projects';
 import type { SessionRow } from '../db/sessions';
 import type { UserRow } from '../db/users';
 import { aclAllows, asStoredAcl, bucketPublicAccessBlock } from '../service/acl';
+import { isExpired, limitsOf } from '../service/key-limits';
 import type { SiteRegistry } from '../sites';
 
 /** Rows → the JSON shapes of docs/api.md. Never includes password hashes or key ciphertexts. */
@@ -49,7 +50,7 @@ export const member = (m: MemberRow) => ({
 
 export const app = (a: AppRow) => ({ id: a.id, name: a.name, createdBy: a.created_by, createdAt: iso(a.created_at) });
 
-export function key(k: KeyListRow, sites: SiteRegistry, via: URL) {
+export function key(k: KeyListRow, sites: SiteRegistry, via: URL, now: number) {
   const site = sites.get(k.site_id);
   return {
     accessKeyId: k.id,
@@ -63,6 +64,19 @@ export function key(k: KeyListRow, sites: SiteRegistry, via: URL) {
       : { type: 'user', id: k.owner_user_id, name: k.owner_name },
     createdAt: iso(k.created_at),
     lastUsedAt: iso(k.last_used_at),
+    ...keyLimits(k, now),
+  };
+}
+
+/** A key's limits (src/service/key-limits.ts) as docs/api.md shows them; `expired` once expiresAt has passed. */
+function keyLimits(k: KeyListRow, now: number) {
+  const l = limitsOf(k);
+  return {
+    readOnly: l.readOnly,
+    buckets: l.buckets,
+    prefix: l.prefix,
+    expiresAt: iso(l.expiresAt),
+    expired: isExpired(l, now),
   };
 }
 

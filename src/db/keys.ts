@@ -13,13 +13,19 @@ export interface KeyRow {
   status: KeyStatus;
   created_at: number;
   last_used_at: number | null;
+  /** The limits of migration 0011, fixed at creation: 1 = read-only. */
+  read_only: number;
+  /** JSON array of bucket names at the key's site, or null for every bucket of its project. */
+  buckets: string | null;
+  prefix: string | null;
+  expires_at: number | null;
 }
 
 /** A key with its owner's display name, for listings. */
 export type KeyListRow = Omit<KeyRow, 'secret_ciphertext'> & { owner_name: string };
 
 const LIST_SELECT = `SELECT k.id, k.project_id, k.site_id, k.owner_user_id, k.owner_app_id, k.name, k.status,
-  k.created_at, k.last_used_at, COALESCE(users.email, apps.name) AS owner_name
+  k.created_at, k.last_used_at, k.read_only, k.buckets, k.prefix, k.expires_at, COALESCE(users.email, apps.name) AS owner_name
   FROM access_keys k LEFT JOIN users ON users.id = k.owner_user_id LEFT JOIN apps ON apps.id = k.owner_app_id`;
 
 export const listUserKeys = async (db: D1Database, projectId: string, userId: string) =>
@@ -57,7 +63,7 @@ export const insertKey = (db: D1Database, k: KeyRow) =>
   db
     .prepare(
       `INSERT INTO access_keys (id, project_id, site_id, owner_user_id, owner_app_id, name, secret_ciphertext, status,
-       created_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       created_at, last_used_at, read_only, buckets, prefix, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .bind(
       k.id,
@@ -70,6 +76,10 @@ export const insertKey = (db: D1Database, k: KeyRow) =>
       k.status,
       k.created_at,
       k.last_used_at,
+      k.read_only,
+      k.buckets,
+      k.prefix,
+      k.expires_at,
     )
     .run();
 
@@ -79,14 +89,18 @@ export const setKeyStatus = (db: D1Database, projectId: string, id: string, stat
 export const deleteKey = (db: D1Database, projectId: string, id: string) =>
   db.prepare('DELETE FROM access_keys WHERE project_id = ? AND id = ?').bind(projectId, id).run();
 
-/** Sites at which a user holds an active key of their own in a project: the console's bucket-visibility rule. */
-export const sitesWithActiveUserKey = async (db: D1Database, projectId: string, userId: string) =>
+/**
+ * Sites at which a user holds an active, unexpired key of their own in a project: the console's bucket-visibility
+ * rule. (A key's bucket or read-only limits bind S3 requests made with it, not its holder's console.)
+ */
+export const sitesWithActiveUserKey = async (db: D1Database, projectId: string, userId: string, now: number) =>
   (
     await db
       .prepare(
-        `SELECT DISTINCT site_id FROM access_keys WHERE project_id = ? AND owner_user_id = ? AND status = 'active'`,
+        `SELECT DISTINCT site_id FROM access_keys WHERE project_id = ? AND owner_user_id = ? AND status = 'active'
+         AND (expires_at IS NULL OR expires_at > ?)`,
       )
-      .bind(projectId, userId)
+      .bind(projectId, userId, now)
       .all<{ site_id: string }>()
   ).results.map((r) => r.site_id);
 
@@ -137,12 +151,23 @@ export const touchKey = (db: D1Database, id: string, now: number) =>
     .bind(id, now)
     .run();
 
-/** The caller's newest active own key at a site, to sign share links with (the own-key-at-site rule's key). */
-export const findOwnActiveKeyAtSite = (db: D1Database, projectId: string, userId: string, siteId: string) =>
-  db
-    .prepare(
-      `SELECT * FROM access_keys WHERE project_id = ? AND owner_user_id = ? AND site_id = ? AND status = 'active'
-       ORDER BY created_at DESC LIMIT 1`,
-    )
-    .bind(projectId, userId, siteId)
-    .first<KeyRow>();
+/**
+ * The caller's active, unexpired own keys at a site, newest first: share links are signed with the first whose
+ * limits reach the object (the own-key-at-site rule's key).
+ */
+export const listOwnActiveKeysAtSite = async (
+  db: D1Database,
+  projectId: string,
+  userId: string,
+  siteId: string,
+  now: number,
+) =>
+  (
+    await db
+      .prepare(
+        `SELECT * FROM access_keys WHERE project_id = ? AND owner_user_id = ? AND site_id = ? AND status = 'active'
+         AND (expires_at IS NULL OR expires_at > ?) ORDER BY created_at DESC, id LIMIT 100`,
+      )
+      .bind(projectId, userId, siteId, now)
+      .all<KeyRow>()
+  ).results;

@@ -2,6 +2,14 @@ import type { BucketRow } from '../db/buckets';
 import { findObjectAcl } from '../db/object-records';
 import { aclAllows, asStoredAcl, type Permission, type Requester } from '../service/acl';
 import type { Services } from '../service/context';
+import {
+  coversProject,
+  isExpired,
+  isReadOperation,
+  reachesBucket,
+  reachesListing,
+  reachesObject,
+} from '../service/key-limits';
 import { keyCanExist } from '../service/object-keys';
 import type { Site } from '../sites';
 import { storageKey } from '../storage/layout';
@@ -48,8 +56,8 @@ const denied = () => new S3Error('AccessDenied', 'Access Denied');
 
 /**
  * The one authorization rule of the S3 API, checked before any handler runs.
- * - A signed request's key must be active. (Its site was checked when it was authenticated: another site's key
- *   is unknown here.)
+ * - A signed request's key must be active, unexpired, and the request within the key's limits (checkKeyLimits).
+ *   (Its site was checked when it was authenticated: another site's key is unknown here.)
  * - The bucket's owner — a key of the bucket's project — may do everything. ListBuckets and CreateBucket need a
  *   key and name no existing bucket.
  * - Anyone else gets what the ACLs grant (service/acl.ts): the bucket's ACL, or for reading an object the
@@ -64,8 +72,10 @@ export async function authorize(
   op: Operation,
   key: CallerKey | null,
   bucket: BucketRow | null,
+  /** The request's query: a listing's `prefix` is held to a prefix-limited key's. */
+  query?: URLSearchParams,
 ): Promise<Authorization> {
-  if (key && key.status !== 'active') throw new S3Error('AccessDenied', 'The access key is inactive.');
+  if (key) checkKeyLimits(key, op, s.now(), query);
   if (op.name === 'ListBuckets' || op.name === 'CreateBucket' || op.name === 'Unsupported') {
     if (!key) throw denied();
     return {};
@@ -86,6 +96,57 @@ export async function authorize(
   throw denied();
 }
 
+/**
+ * What a key's owner limited it to (src/service/key-limits.ts), before any ownership or ACL rule: a limit narrows
+ * what the key may do in its own project and in buckets other projects' ACLs open to it alike.
+ * - inactive or expired: nothing (AccessDenied with a message saying which; a key's holder knows their key);
+ * - read-only: operations named Get…/Head…/List… only;
+ * - buckets: those buckets only; ListBuckets lists only them (listableBuckets), CreateBucket is refused;
+ * - prefix: object operations on keys starting with it; a bucket's listings (ListObjects, ListObjectsV2,
+ *   ListObjectVersions, ListMultipartUploads) whose `prefix` starts with it; DeleteObjects' keys, POST Object's form key and a copy's
+ *   source are checked by their handlers (objectKeyAllowed, checkObjectKey, checkBucketAccess);
+ * - a key limited to buckets or a prefix changes no bucket itself: CreateBucket, DeleteBucket and every
+ *   configuration write (PutBucketAcl, PutBucketCors, DeleteBucketCors, PutPublicAccessBlock, …) are refused.
+ * Refusals of a limit answer as AWS answers anything not allowed: 403 AccessDenied, "Access Denied".
+ * An Unsupported operation passes (it answers 501 and does nothing).
+ */
+function checkKeyLimits(key: CallerKey, op: Operation, now: number, query: URLSearchParams | undefined) {
+  if (key.status !== 'active') throw new S3Error('AccessDenied', 'The access key is inactive.');
+  const l = key.limits;
+  if (isExpired(l, now)) throw new S3Error('AccessDenied', 'The access key has expired.');
+  if (op.name === 'Unsupported') return;
+  if (l.readOnly && !isReadOperation(op.name)) throw denied();
+  if (op.name === 'ListBuckets') return;
+  if (op.name === 'CreateBucket') {
+    if (!coversProject(l)) throw denied();
+    return;
+  }
+  if (!reachesBucket(l, op.bucket)) throw denied();
+  if ('key' in op) {
+    if (!reachesObject(l, op.key)) throw denied();
+  } else if (op.name.startsWith('List')) {
+    // Every listing of a bucket (ListObjects, ListObjectsV2, ListObjectVersions, ListMultipartUploads) takes
+    // `prefix`; one added later is held to it too, and refused to a prefix-limited key if it has none.
+    if (!reachesListing(l, query?.get('prefix') ?? '')) throw denied();
+  } else if (op.name !== 'DeleteObjects' && op.name !== 'PostObject') {
+    // The bucket itself: a key limited to part of the project may look at it, not change it.
+    if (!isReadOperation(op.name) && !coversProject(l)) throw denied();
+  }
+}
+
+/** Whether a key's prefix reaches an object key (DeleteObjects answers AccessDenied for each it does not). */
+export const objectKeyAllowed = (key: CallerKey | null, objectKey: string) =>
+  key === null || reachesObject(key.limits, objectKey);
+
+/** An object key a request names outside its URL (POST Object's form field), held to the key's prefix. */
+export function checkObjectKey(key: CallerKey | null, objectKey: string) {
+  if (!objectKeyAllowed(key, objectKey)) throw denied();
+}
+
+/** ListBuckets: a bucket-limited key lists only its buckets. */
+export const listableBuckets = <B extends { name: string }>(key: CallerKey, buckets: B[]) =>
+  buckets.filter((b) => reachesBucket(key.limits, b.name));
+
 /** The version of the object whose own ACL lets `who` read it, or null. */
 async function objectReadableBy(s: Services, site: Site, bucket: BucketRow, key: string, who: Requester) {
   if (!keyCanExist(bucket.name, key)) return null;
@@ -97,10 +158,17 @@ async function objectReadableBy(s: Services, site: Site, bucket: BucketRow, key:
 }
 
 /**
- * The bucket rule for a copy's source bucket, the one other bucket a request can name: it must exist and be the
- * caller's project's (a copy is the owner's operation on both ends).
+ * The bucket rule for a copy's source bucket, the one other bucket a request can name: it must be within the key's
+ * bucket and prefix limits (checkKeyLimits), exist and be the caller's project's (a copy is the owner's operation
+ * on both ends).
  */
-export function checkBucketAccess(name: string, bucket: BucketRow | null, key: CallerKey): asserts bucket is BucketRow {
+export function checkBucketAccess(
+  name: string,
+  bucket: BucketRow | null,
+  key: CallerKey,
+  objectKey: string,
+): asserts bucket is BucketRow {
+  if (!reachesBucket(key.limits, name) || !reachesObject(key.limits, objectKey)) throw denied();
   if (!bucket) throw s3Errors.noSuchBucket(name);
   if (bucket.project_id !== key.project_id) throw denied();
 }

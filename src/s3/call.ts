@@ -1,5 +1,6 @@
 import type { BucketRow } from '../db/buckets';
 import type { KeyRow } from '../db/keys';
+import type { KeyLimits } from '../service/key-limits';
 import type { Services } from '../service/context';
 import type { Site } from '../sites';
 import type { Operation } from './classify';
@@ -20,8 +21,11 @@ export interface AnonymousAuth {
 
 export type RequestAuth = VerifiedAuth | SigV2VerifiedAuth | AnonymousAuth;
 
-/** The access key a request was signed with, as the handlers may use it (never the secret). */
-export type CallerKey = Pick<KeyRow, 'id' | 'project_id' | 'site_id' | 'status'>;
+/**
+ * The access key a request was signed with, as the handlers may use it (never the secret), with the limits its
+ * owner set at creation (src/service/key-limits.ts), which authorize() enforces.
+ */
+export type CallerKey = Pick<KeyRow, 'id' | 'project_id' | 'site_id' | 'status'> & { limits: KeyLimits };
 
 /** Everything a handler gets: one authenticated, authorized S3 request. */
 export interface S3Call<O extends Operation = Operation> {

@@ -47,7 +47,8 @@ export async function handleS3(
       bucket = authenticated.bucket;
       // A browser form (POST Object) is signed by fields of its body, not by the request: its handler reads them,
       // then authorizes the form's key (or, for an unsigned form, the ACLs) with this same rule.
-      const { readableVersion } = op.name === 'PostObject' ? {} : await authorize(s, site, op, key, bucket);
+      const { readableVersion } =
+        op.name === 'PostObject' ? {} : await authorize(s, site, op, key, bucket, target.query);
       if (op.name === 'Unsupported') throw s3Errors.notImplemented(op.what);
       const call: S3Call = {
         request,

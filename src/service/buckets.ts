@@ -24,7 +24,7 @@ import { changeBucketAcl, changePublicAccessBlock } from './public-access';
  * console only while holding an active access key of their own for that site in the project.
  */
 async function sitesWithOwnKey(s: Services, scope: ProjectScope): Promise<Set<string>> {
-  return new Set(await sitesWithActiveUserKey(s.db, scope.project.id, scope.user.id));
+  return new Set(await sitesWithActiveUserKey(s.db, scope.project.id, scope.user.id, s.now()));
 }
 
 async function requireOwnKeyAtSite(s: Services, scope: ProjectScope, siteId: string): Promise<void> {

@@ -13,7 +13,8 @@ import {
 } from '../db/keys';
 import { requireApp } from './apps';
 import { requireSite, type Services } from './context';
-import { forbidden, notFound } from './errors';
+import { forbidden, invalidInput, notFound } from './errors';
+import { LIMIT_FIELDS, limitsToCreate } from './key-limits';
 import { DISPLAY_NAME, oneOf, optionalText, text, type Body } from './input';
 import { allowed, permit, type ProjectScope } from './policy';
 
@@ -30,8 +31,8 @@ export async function listKeys(s: Services, scope: ProjectScope) {
 }
 
 /**
- * Creates an own key, or with `app` an app's key (admins). The secret is returned this once: only its
- * ciphertext is stored.
+ * Creates an own key, or with `app` an app's key (admins), with the limits its body asks for (./key-limits.ts).
+ * The secret is returned this once: only its ciphertext is stored.
  */
 export async function createKey(s: Services, scope: ProjectScope, body: Body) {
   const site = requireSite(s, text(body, 'site', { max: 64 }));
@@ -45,6 +46,8 @@ export async function createKey(s: Services, scope: ProjectScope, body: Body) {
     if (!scope.memberRole) throw forbidden('Only members of the project hold keys in it');
     owner = { owner_user_id: scope.user.id, owner_app_id: null };
   }
+  const now = s.now();
+  const limits = await limitsToCreate(s.db, site.id, scope.project.id, body, now);
   const id = newAccessKeyId();
   const secret = newSecretAccessKey();
   await insertKey(s.db, {
@@ -55,8 +58,9 @@ export async function createKey(s: Services, scope: ProjectScope, body: Body) {
     name,
     secret_ciphertext: await sealSecret(s.masterKey, id, secret),
     status: 'active',
-    created_at: s.now(),
+    created_at: now,
     last_used_at: null,
+    ...limits,
   });
   return { key: (await findKeyInProject(s.db, scope.project.id, id))!, secretAccessKey: secret };
 }
@@ -69,8 +73,13 @@ async function requireManageableKey(s: Services, scope: ProjectScope, id: string
   return key;
 }
 
+/** Disables or enables a key. Only its status changes: a key's limits are fixed at creation. */
 export async function setKeyStatus(s: Services, scope: ProjectScope, id: string, body: Body) {
   await requireManageableKey(s, scope, id);
+  const limit = LIMIT_FIELDS.find((field) => body[field] !== undefined);
+  if (limit) {
+    throw invalidInput(`"${limit}" cannot be changed: a key's limits are set when it is created; create a new key`);
+  }
   await setKeyStatusRow(s.db, scope.project.id, id, oneOf(body, 'status', ['active', 'inactive'] as const));
   return (await findKeyInProject(s.db, scope.project.id, id))!;
 }

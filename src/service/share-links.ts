@@ -1,6 +1,7 @@
 import { AwsClient } from 'aws4fetch';
-import { findOwnActiveKeyAtSite } from '../db/keys';
+import { listOwnActiveKeysAtSite } from '../db/keys';
 import { ServiceError, invalidInput } from './errors';
+import { limitsOf, reachesBucket, reachesObject } from './key-limits';
 import { keySecret } from './keys';
 import type { Services } from './context';
 import type { OpenBucket } from './objects';
@@ -11,8 +12,9 @@ export const MAX_SHARE_SECONDS = 7 * 24 * 3600;
 
 /**
  * A share link: a presigned GET URL (SigV4, query auth) for one object, signed with the caller's own active key at
- * the bucket's site — the key the own-key-at-site rule says they hold — so it works exactly as long as that key
- * does (deleting or deactivating the key revokes every link signed with it) and at most `expiresIn` seconds.
+ * the bucket's site — the key the own-key-at-site rule says they hold, the newest whose limits reach the object —
+ * so it works exactly as long as that key does (deleting, deactivating or the expiry of the key revokes every
+ * link signed with it) and at most `expiresIn` seconds.
  * https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html
  */
 export async function shareLink(
@@ -26,9 +28,15 @@ export async function shareLink(
   if (!Number.isInteger(expiresIn) || (expiresIn as number) < 1 || (expiresIn as number) > MAX_SHARE_SECONDS) {
     throw invalidInput(`"expiresIn" must be a whole number of seconds from 1 to ${MAX_SHARE_SECONDS} (7 days)`);
   }
-  const signer = await findOwnActiveKeyAtSite(s.db, scope.project.id, scope.user.id, ob.site.id);
+  // The newest own key whose limits (bucket, prefix) let it read this object; expired keys are not listed.
+  const signer = (await listOwnActiveKeysAtSite(s.db, scope.project.id, scope.user.id, ob.site.id, s.now())).find(
+    (k) => reachesBucket(limitsOf(k), ob.bucket.name) && reachesObject(limitsOf(k), key),
+  );
   if (!signer) {
-    throw new ServiceError('no_key_for_site', `You need an active access key for ${ob.site.name} to share objects`);
+    throw new ServiceError(
+      'no_key_for_site',
+      `You need an active access key for ${ob.site.name} that reaches this object to share it`,
+    );
   }
   const client = new AwsClient({
     accessKeyId: signer.id,

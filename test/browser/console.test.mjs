@@ -782,3 +782,62 @@ test('Your Account: a password change with the policy explained, sessions listed
   await page.context().close();
   await adminPage.context().close();
 });
+
+test('a scoped key: limits chosen in Add Own Key, shown in the pane and the list; disabled and enabled from its menu', async () => {
+  const s3 = s3For(world.key);
+  await s3.send(new CreateBucketCommand({ Bucket: 'team-docs' }));
+  await s3.send(new PutObjectCommand({ Bucket: 'team-docs', Key: 'docs/readme.txt', Body: 'read me' }));
+
+  const page = await newPage(browser, ros.consoleUrl);
+  await signIn(page, ALICE);
+  await page.getByRole('heading', { name: 'Buckets', level: 1 }).waitFor();
+  await page.goto(`${ros.consoleUrl}/#/p/${world.projectId}/keys`);
+  await page.getByRole('button', { name: 'Add Own Key' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add Own Key' });
+  await dialog.getByLabel('ROS site').selectOption({ label: 'Si Racha, Thailand' });
+  await dialog.getByLabel('Name').fill('docs-reader');
+  await dialog.getByLabel('Read only (GET, HEAD and listings)').check();
+  // The project's buckets at the chosen site, to tick.
+  await dialog.getByLabel('team-docs').check();
+  await dialog.getByLabel('Key prefix').fill('docs/');
+  await dialog.getByLabel('Expires').selectOption({ label: 'In 30 days' });
+  await shot(page, '50-add-scoped-key');
+  await dialog.getByRole('button', { name: 'Add Key' }).click();
+
+  const pane = page.getByRole('dialog', { name: 'Your new access key' });
+  const limits = 'Read-only · bucket team-docs · docs/ · expires in 30 days';
+  await pane.getByText(limits).waitFor();
+  const key = {
+    id: await copyFrom(page, 'Copy access key ID'),
+    secret: await copyFrom(page, 'Copy secret access key'),
+    endpoint: world.key.endpoint,
+  };
+  await shot(page, '51-scoped-key-pane');
+  await pane.getByRole('button', { name: 'Done' }).click();
+  const row = page.getByRole('row').filter({ hasText: 'docs-reader' });
+  await row.getByText(limits).waitFor();
+  await row.getByText('Active').waitFor();
+  await shot(page, '52-my-keys-limits');
+
+  // An S3 client with it reads inside its limits and is refused a write.
+  const scoped = s3For(key);
+  const read = await scoped.send(new GetObjectCommand({ Bucket: 'team-docs', Key: 'docs/readme.txt' }));
+  assert.equal(await read.Body.transformToString(), 'read me');
+  await assert.rejects(
+    scoped.send(new PutObjectCommand({ Bucket: 'team-docs', Key: 'docs/new.txt', Body: 'no' })),
+    (err) => err.name === 'AccessDenied',
+  );
+
+  // The three dots ⇢ Disable; then Enable.
+  await row.getByRole('button', { name: 'Actions for key docs-reader' }).click();
+  await page.getByRole('menuitem', { name: 'Disable' }).click();
+  await page.getByText('Access key docs-reader disabled').first().waitFor();
+  const disabledRow = page.getByRole('row').filter({ hasText: 'docs-reader' });
+  await disabledRow.getByText('Disabled', { exact: true }).waitFor();
+  await shot(page, '53-key-disabled');
+  await disabledRow.getByRole('button', { name: 'Actions for key docs-reader' }).click();
+  await page.getByRole('menuitem', { name: 'Enable' }).click();
+  await page.getByText('Access key docs-reader enabled').first().waitFor();
+  await page.getByRole('row').filter({ hasText: 'docs-reader' }).getByText('Active', { exact: true }).waitFor();
+  await page.context().close();
+});

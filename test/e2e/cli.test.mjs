@@ -416,6 +416,61 @@ describe('ros CLI', () => {
     await ok(['bucket', 'access', ...where, BUCKET, '--acl', 'private']);
   });
 
+  it('creates a scoped, expiring key, lists its limits, disables and enables it', async () => {
+    const create = ['key', 'create', '--project', PROJECT, '--site', 'thailand-1'];
+    const scoped = await ok([
+      ...create,
+      '--name',
+      'reader',
+      '--read-only',
+      '--bucket',
+      BUCKET,
+      '--prefix',
+      'docs/',
+      '--expires',
+      '30d',
+      '--json',
+    ]);
+    expect(scoped).toMatchObject({
+      readOnly: true,
+      buckets: [BUCKET],
+      prefix: 'docs/',
+      status: 'active',
+      expired: false,
+    });
+    const left = Date.parse(scoped.expiresAt) - Date.now();
+    expect(left).toBeGreaterThan(30 * 86400_000 - 120_000);
+    expect(left).toBeLessThanOrEqual(30 * 86400_000);
+    const human = await ok([...create, '--name', 'until-2030', '--expires', '2030-01-31T12:00:00Z']);
+    expect(human).toMatch(/^ {2}Limits: {13}Read-write · all buckets · expires in \d+ days$/m);
+    const until2030 = /Access key ID:\s+([A-Z0-9]{20})$/m.exec(human)?.[1];
+
+    const line = (table, id) => table.split('\n').find((l) => l.includes(id)) ?? '';
+    const listed = line(await ok(['key', 'list', '--project', PROJECT]), scoped.accessKeyId);
+    expect(listed).toMatch(new RegExp(`\\sactive\\s+Read-only · bucket ${BUCKET} · docs/ · expires in 30 days\\s`));
+    const json = (await ok(['key', 'list', '--project', PROJECT, '--json'])).find(
+      (k) => k.accessKeyId === scoped.accessKeyId,
+    );
+    expect(json).toMatchObject({ readOnly: true, buckets: [BUCKET], prefix: 'docs/', expiresAt: scoped.expiresAt });
+
+    const disabled = await ok(['key', 'disable', '--project', PROJECT, scoped.accessKeyId, '--json']);
+    expect(disabled).toMatchObject({ status: 'inactive', readOnly: true, buckets: [BUCKET] });
+    expect(line(await ok(['key', 'list', '--project', PROJECT]), scoped.accessKeyId)).toMatch(/\sdisabled\s/);
+    expect(await ok(['key', 'enable', '--project', PROJECT, scoped.accessKeyId])).toMatch(
+      new RegExp(`^Enabled access key ${scoped.accessKeyId}\\. Read-only · bucket ${BUCKET} · docs/`),
+    );
+
+    await fails([...create, '--name', 'x', '--bucket', 'no-such-bucket'], 'invalid_input');
+    await fails([...create, '--name', 'x', '--expires', '2020-01-01T00:00:00Z'], 'invalid_input');
+    const badWhen = await ros_([...create, '--name', 'x', '--expires', 'soon']);
+    expect([badWhen.code, badWhen.stderr]).toEqual([
+      2,
+      expect.stringContaining('--expires soon: not a time or a duration'),
+    ]);
+    await fails(['key', 'disable', '--project', PROJECT, 'AKNOSUCHKEY000000000'], 'not_found');
+    for (const id of [scoped.accessKeyId, until2030]) await ok(['key', 'delete', '--project', PROJECT, id]);
+  });
+
   it('deletes the bucket', async () => {
     await ok(['bucket', 'delete', '--project', PROJECT, '--site', 'thailand-1', BUCKET]);
     expect(await ok(['bucket', 'list', '--project', PROJECT, '--json'])).toEqual([]);

@@ -4,13 +4,15 @@ import fs from 'node:fs';
 import { corsRulesFromFile } from './cors-file.mjs';
 import { CliError, usageError } from './errors.mjs';
 import { apiPath, RosClient } from './http.mjs';
+import { expiresAt, limitsText } from './key-limits.mjs';
 import { json, table, when } from './output.mjs';
 import { ask, askHidden } from './prompt.mjs';
 import { loadSession, removeSession, saveSession, sessionsFile } from './session-store.mjs';
 
 /** @typedef {import('./context.mjs').Context} Context */
 /**
- * @typedef {{ type: 'string' | 'boolean', short?: string, value?: string, help: string, required?: boolean }} OptionSpec
+ * @typedef {{ type: 'string' | 'boolean', short?: string, value?: string, help: string, required?: boolean,
+ *   multiple?: boolean }} OptionSpec
  * @typedef {{ name: string, help: string, optional?: boolean }} ArgSpec
  * @typedef {{
  *   summary: string,
@@ -66,6 +68,15 @@ const userPath = (email) => apiPath`/users/${email.trim()}`;
 
 /** @param {any} u */
 const userText = (u) => `${u.email}${u.disabled ? ' (disabled)' : ''}`;
+
+/** @param {any} key */
+const keyStatus = (key) => (key.status !== 'active' ? 'disabled' : key.expired ? 'expired' : 'active');
+
+/** @param {Context} ctx @param {string} project @param {string} id @param {'active' | 'inactive'} status @param {string} human */
+async function setKeyStatus(ctx, project, id, status, human) {
+  const { key } = await (await ctx.client()).patch(apiPath`/projects/${project}/keys/${id}`, { status });
+  done(ctx, key, `${human} ${limitsText(key)}`);
+}
 
 /** @param {any} key */
 const ownerText = (key) => (key.owner?.type === 'app' ? `app ${key.owner.name}` : (key.owner?.name ?? 'you'));
@@ -492,7 +503,8 @@ export const commands = {
           { header: 'name', value: (k) => k.name },
           { header: 'owner', value: ownerText },
           { header: 'site', value: (k) => k.site },
-          { header: 'status', value: (k) => k.status },
+          { header: 'status', value: keyStatus },
+          { header: 'limits', value: (k) => limitsText(k) },
           { header: 'created', value: (k) => when(k.createdAt) },
           { header: 'last used', value: (k) => when(k.lastUsedAt) ?? 'never' },
         ]),
@@ -507,10 +519,25 @@ export const commands = {
       site: SITE,
       name: { type: 'string', value: 'NAME', help: 'what the key is for', required: true },
       app: { type: 'string', value: 'APP', help: "make it this app's key instead of yours (project admins)" },
+      'read-only': { type: 'boolean', help: 'only reads: GET, HEAD and listings (default: read-write)' },
+      bucket: {
+        type: 'string',
+        value: 'NAME',
+        multiple: true,
+        help: "only this bucket of the project at the site (repeat for more; default: all the project's buckets)",
+      },
+      prefix: { type: 'string', value: 'P', help: 'only object keys starting with P, and listings inside it' },
+      expires: { type: 'string', value: 'WHEN', help: 'stops working then: an ISO 8601 time or a duration (90d, 12h)' },
     },
     async run(ctx, opts) {
+      /** @type {Record<string, unknown>} */
       const body = { site: await siteId(ctx, opts.site), name: opts.name };
       if (opts.app !== undefined) body.app = opts.app;
+      // The limits are fixed now: no later command widens them (create another key instead).
+      if (opts['read-only']) body.readOnly = true;
+      if (opts.bucket?.length) body.buckets = opts.bucket;
+      if (opts.prefix !== undefined) body.prefix = opts.prefix;
+      if (opts.expires !== undefined) body.expiresAt = expiresAt(opts.expires);
       const { key, secretAccessKey } = await (await ctx.client()).post(apiPath`/projects/${opts.project}/keys`, body);
       done(
         ctx,
@@ -521,10 +548,29 @@ export const commands = {
           `  Access key ID:      ${key.accessKeyId}`,
           `  Secret access key:  ${secretAccessKey}`,
           `  Endpoint:           ${key.endpoint}`,
+          `  Limits:             ${limitsText(key)}`,
           '',
           'The secret access key is shown only this once: store it now.',
         ].join('\n'),
       );
+    },
+  },
+
+  'key disable': {
+    summary: 'disable an access key without deleting it: S3 requests with it are refused within seconds',
+    args: [{ name: 'ACCESS_KEY_ID', help: 'the key to disable' }],
+    options: { project: PROJECT },
+    async run(ctx, opts, [id]) {
+      await setKeyStatus(ctx, opts.project, id, 'inactive', `Disabled access key ${id}.`);
+    },
+  },
+
+  'key enable': {
+    summary: 'enable a disabled access key again (its limits are unchanged)',
+    args: [{ name: 'ACCESS_KEY_ID', help: 'the key to enable' }],
+    options: { project: PROJECT },
+    async run(ctx, opts, [id]) {
+      await setKeyStatus(ctx, opts.project, id, 'active', `Enabled access key ${id}.`);
     },
   },
 

@@ -124,7 +124,10 @@ function wantsHelp(args) {
 function parse(name, command, args) {
   const specs = { ...GLOBAL_OPTIONS, ...command.options };
   const options = Object.fromEntries(
-    Object.entries(specs).map(([k, o]) => [k, o.short ? { type: o.type, short: o.short } : { type: o.type }]),
+    Object.entries(specs).map(([k, o]) => [
+      k,
+      { type: o.type, ...(o.short && { short: o.short }), ...(o.multiple && { multiple: true }) },
+    ]),
   );
   let parsed;
   try {
@@ -179,7 +182,7 @@ function consoleUrl(raw) {
 // ---- help ---------------------------------------------------------------------------------------------------
 
 /** @param {import('./commands.mjs').OptionSpec} o @param {string} k */
-const optionText = (k, o) => `--${k}${o.type === 'string' ? ` ${o.value}` : ''}`;
+const optionText = (k, o) => `--${k}${o.type === 'string' ? ` ${o.value}` : ''}${o.multiple ? '...' : ''}`;
 
 /** @param {string} name @param {import('./commands.mjs').Command} command */
 function usageLine(name, command) {

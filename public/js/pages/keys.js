@@ -8,19 +8,58 @@ import { confirmDialog, openDialog } from '../ui/dialogs.js';
 import { h, replace } from '../ui/dom.js';
 import { when } from '../ui/format.js';
 import { busy, field, formError } from '../ui/forms.js';
-import { icon, iconButton } from '../ui/icons.js';
+import { icon } from '../ui/icons.js';
+import { menuButton } from '../ui/menu.js';
 import { selectTab, tabList } from '../ui/tabs.js';
 
 /**
- * An access key as the API lists it: `owner` is the member (a user or an app) it belongs to.
+ * An access key as the API lists it: `owner` is the member (a user or an app) it belongs to; the limits its owner
+ * set when creating it (readOnly, buckets, prefix, expiresAt) never change.
  * @typedef {{ accessKeyId: string, name: string, site: string, siteName: string, endpoint: string | null,
  *   status: 'active' | 'inactive', owner: { type: 'user' | 'app', id: string, name: string }, createdAt: string,
- *   lastUsedAt: string | null }} AccessKey
+ *   lastUsedAt: string | null, readOnly: boolean, buckets: string[] | null, prefix: string | null,
+ *   expiresAt: string | null, expired: boolean }} AccessKey
  */
 
 /**
- * Object Storage ⇢ Access Keys: tabs My Keys / App Keys, Add Own Key (site + name → Add Key → the pane with the
- * Access key ID and Secret access key), Add App Key for admins, delete with confirmation.
+ * A key's limits in one plain line: "Read-only · bucket example-bucket · docs/ · expires in 29 days"; a key
+ * without limits is "Read-write · all buckets". (`ros key list` words them the same way.)
+ * @param {Pick<AccessKey, 'readOnly' | 'buckets' | 'prefix' | 'expiresAt'>} key @param {number} [now]
+ */
+export function limitsText(key, now = Date.now()) {
+  const parts = [key.readOnly ? 'Read-only' : 'Read-write'];
+  const buckets = key.buckets;
+  parts.push(buckets ? `${buckets.length === 1 ? 'bucket' : 'buckets'} ${buckets.join(', ')}` : 'all buckets');
+  if (key.prefix) parts.push(key.prefix);
+  if (key.expiresAt) parts.push(expiryText(Date.parse(key.expiresAt), now));
+  return parts.join(' \u00b7 ');
+}
+
+/** "expires in 29 days" (hours under two days, minutes under an hour), or "expired <date>". @param {number} at @param {number} now */
+function expiryText(at, now) {
+  const seconds = Math.round((at - now) / 1000);
+  if (seconds <= 0) return `expired ${when(new Date(at).toISOString())}`;
+  const [n, unit] =
+    seconds < 3600
+      ? [Math.max(1, Math.round(seconds / 60)), 'minute']
+      : seconds < 2 * 86400
+        ? [Math.round(seconds / 3600), 'hour']
+        : [Math.round(seconds / 86400), 'day'];
+  return `expires in ${n} ${unit}${n === 1 ? '' : 's'}`;
+}
+
+/** @param {AccessKey} key */
+const statusBadge = (key) =>
+  key.status !== 'active'
+    ? h('span', { class: 'badge' }, 'Disabled')
+    : key.expired
+      ? h('span', { class: 'badge warn' }, 'Expired')
+      : h('span', { class: 'badge ok' }, 'Active');
+
+/**
+ * Object Storage ⇢ Access Keys: tabs My Keys / App Keys, Add Own Key (site + name + limits → Add Key → the pane
+ * with the Access key ID and Secret access key), Add App Key for admins; each key's menu disables, enables or
+ * deletes it (with confirmation).
  * @param {import('../app-state.js').Ctx} ctx
  */
 export async function keysPage(ctx) {
@@ -65,11 +104,23 @@ export async function keysPage(ctx) {
     }
   };
 
+  /** Disable (S3 requests with it are refused within seconds) or enable a key. @param {AccessKey} key */
+  const toggle = async (key) => {
+    const status = key.status === 'active' ? 'inactive' : 'active';
+    try {
+      await api('PATCH', `${base}/keys/${seg(key.accessKeyId)}`, { status });
+      announce(`Access key ${key.name} ${status === 'active' ? 'enabled' : 'disabled'}`);
+      reload();
+    } catch (err) {
+      reportError(`Could not change the key ${key.name}`, err);
+    }
+  };
+
   /**
-   * A table of keys; `owner` adds whose each key is, `canDelete` says which get the trash icon.
-   * @param {AccessKey[]} rows @param {{ owner?: boolean, canDelete?: (key: AccessKey) => boolean, caption: string }} o
+   * A table of keys; `owner` adds whose each key is, `canManage` says which get the actions menu.
+   * @param {AccessKey[]} rows @param {{ owner?: boolean, canManage?: (key: AccessKey) => boolean, caption: string }} o
    */
-  const table = (rows, { owner = false, canDelete = () => true, caption }) =>
+  const table = (rows, { owner = false, canManage = () => true, caption }) =>
     h(
       'div',
       { class: 'table-wrap' },
@@ -100,7 +151,16 @@ export async function keysPage(ctx) {
             h(
               'tr',
               null,
-              nameCell('key', h('span', null, k.name)),
+              // The limits under the name: a column of their own would push Status and the menu out of view.
+              nameCell(
+                'key',
+                h(
+                  'span',
+                  { class: 'key-name' },
+                  h('span', null, k.name),
+                  h('span', { class: 'key-limits muted small' }, limitsText(k)),
+                ),
+              ),
               owner
                 ? h('td', null, k.owner.name, k.owner.type === 'app' ? h('span', { class: 'badge' }, 'App') : null)
                 : null,
@@ -108,20 +168,15 @@ export async function keysPage(ctx) {
               h('td', null, k.siteName),
               h('td', null, when(k.createdAt)),
               h('td', null, when(k.lastUsedAt, 'Never')),
-              h(
-                'td',
-                null,
-                h(
-                  'span',
-                  { class: `badge ${k.status === 'active' ? 'ok' : ''}` },
-                  k.status === 'active' ? 'Active' : 'Inactive',
-                ),
-              ),
+              h('td', null, statusBadge(k)),
               h(
                 'td',
                 { class: 'actions' },
-                canDelete(k)
-                  ? iconButton('trash', `Delete key ${k.name}`, () => remove(k), 'icon-button danger')
+                canManage(k)
+                  ? menuButton(`Actions for key ${k.name}`, [
+                      { label: k.status === 'active' ? 'Disable' : 'Enable', onSelect: () => toggle(k) },
+                      { label: 'Delete', danger: true, onSelect: () => remove(k) },
+                    ])
                   : null,
               ),
             ),
@@ -189,7 +244,7 @@ export async function keysPage(ctx) {
       ),
       !isAdmin ? notice('info', 'Only project admins can add or delete app keys.') : null,
       keys.appKeys.length
-        ? table(keys.appKeys, { owner: true, caption: 'App Keys', canDelete: () => isAdmin })
+        ? table(keys.appKeys, { owner: true, caption: 'App Keys', canManage: () => isAdmin })
         : emptyState(
             'key',
             'No app keys yet',
@@ -271,6 +326,7 @@ function addKeyDialog(ctx, reload, apps = null, site = '') {
         placeholder: 'my-first-storage-key',
       });
       const siteField = field('ROS site', siteSelect, 'The site this key gives access to.');
+      const limits = limitsFields(project, siteSelect);
       const appField = appSelect ? field('App', appSelect, 'The app member that will use this key.') : null;
       const nameField = field('Name', name, 'A meaningful name, e.g. what or who uses the key.');
       const error = formError();
@@ -307,6 +363,8 @@ function addKeyDialog(ctx, reload, apps = null, site = '') {
             if (!siteSelect.value)
               bad ??= siteField.setError('Select the ROS site that you wish to access.') ?? siteSelect;
             if (!name.value.trim()) bad ??= nameField.setError('Give the key a name.') ?? name;
+            const chosen = limits.read();
+            bad ??= chosen.invalid;
             if (bad) return bad.focus();
             await busy(submit, async () => {
               try {
@@ -314,6 +372,7 @@ function addKeyDialog(ctx, reload, apps = null, site = '') {
                   site: siteSelect.value,
                   name: name.value.trim(),
                   ...(appSelect && { app: appSelect.value }),
+                  ...chosen.limits,
                 };
                 const result = await api('POST', `/projects/${seg(project.id)}/keys`, body);
                 created = true;
@@ -334,6 +393,7 @@ function addKeyDialog(ctx, reload, apps = null, site = '') {
         appField,
         siteField,
         nameField,
+        limits.element,
         h(
           'div',
           { class: 'dialog-actions' },
@@ -343,6 +403,127 @@ function addKeyDialog(ctx, reload, apps = null, site = '') {
       );
     },
   });
+}
+
+/** The expiry choices of the new-key form: days from now, or a date and time of one's own. */
+const EXPIRY_PRESETS = [
+  ['', 'Never'],
+  ['7', 'In 7 days'],
+  ['30', 'In 30 days'],
+  ['90', 'In 90 days'],
+  ['custom', 'At a date and time…'],
+];
+
+/**
+ * The new-key form's limits (docs/api.md, "Access keys"): read-only or read-write, buckets of the project at the
+ * chosen site, a key prefix and an expiry. They are fixed once the key exists.
+ * @param {import('../app-state.js').Project} project @param {HTMLSelectElement} siteSelect
+ */
+function limitsFields(project, siteSelect) {
+  const access = ['readwrite', 'readonly'].map((value) =>
+    h('input', { type: 'radio', name: 'access', value, checked: value === 'readwrite' }),
+  );
+  const accessGroup = h(
+    'fieldset',
+    { class: 'method-checks' },
+    h('legend', { class: 'field-label' }, 'Access'),
+    h('label', { class: 'check' }, access[0], 'Read and write'),
+    h('label', { class: 'check' }, access[1], 'Read only (GET, HEAD and listings)'),
+  );
+  const bucketList = h('div', { class: 'method-checks' });
+  const bucketGroup = h(
+    'fieldset',
+    { class: 'method-checks' },
+    h('legend', { class: 'field-label' }, 'Buckets'),
+    bucketList,
+    h('p', { class: 'hint' }, 'None ticked: every bucket of the project at this site, today’s and future ones.'),
+  );
+  /** @type {Promise<{ name: string, site: string }[]> | null} */
+  let buckets = null;
+  const showBuckets = async () => {
+    const site = siteSelect.value;
+    if (!site) {
+      replace(bucketList, h('span', { class: 'muted small' }, 'Choose a site first.'));
+      return;
+    }
+    buckets ??= api('GET', `/projects/${seg(project.id)}/buckets`)
+      .then((r) => r.buckets)
+      .catch(() => []);
+    const here = (await buckets).filter((b) => b.site === site);
+    if (siteSelect.value !== site) return;
+    replace(
+      bucketList,
+      here.length
+        ? here.map((b) =>
+            h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'bucket', value: b.name }), b.name),
+          )
+        : h('span', { class: 'muted small' }, 'No buckets of this project that you can see at this site.'),
+    );
+  };
+  siteSelect.addEventListener('change', showBuckets);
+  showBuckets();
+  const prefix = h('input', {
+    type: 'text',
+    name: 'prefix',
+    maxlength: '1024',
+    autocomplete: 'off',
+    placeholder: 'docs/',
+  });
+  const prefixField = field(
+    'Key prefix',
+    prefix,
+    'Only objects whose keys start with this, e.g. docs/. Empty: any key.',
+  );
+  const expiry = h(
+    'select',
+    { name: 'expiry' },
+    EXPIRY_PRESETS.map(([value, label]) => h('option', { value }, label)),
+  );
+  const at = h('input', { type: 'datetime-local', name: 'expires-at', step: '1', hidden: true });
+  expiry.addEventListener('change', () => {
+    at.hidden = expiry.value !== 'custom';
+  });
+  const expiryField = field('Expires', expiry, 'The date and time are your local time.');
+  // The date-time input sits beside the choice it belongs to (shown for "At a date and time…").
+  expiry.after(at);
+  at.setAttribute('aria-label', 'Expiry date and time');
+  const element = h(
+    'fieldset',
+    { class: 'key-limits-fields' },
+    h('legend', null, 'Limits (optional, fixed once the key exists)'),
+    accessGroup,
+    bucketGroup,
+    prefixField,
+    expiryField,
+  );
+  return {
+    element,
+    /** The limits for the API body, or the control to fix. */
+    read() {
+      prefixField.setError('');
+      expiryField.setError('');
+      /** @type {Record<string, unknown>} */
+      const limits = {};
+      if (access[1].checked) limits.readOnly = true;
+      const ticked = [...bucketList.querySelectorAll('input:checked')].map(
+        (b) => /** @type {HTMLInputElement} */ (b).value,
+      );
+      if (ticked.length) limits.buckets = ticked;
+      if (prefix.value) limits.prefix = prefix.value;
+      /** @type {HTMLElement | null} */
+      let invalid = null;
+      if (expiry.value === 'custom') {
+        const when = at.value ? new Date(at.value) : null;
+        if (!when || Number.isNaN(when.getTime()) || when.getTime() <= Date.now()) {
+          expiryField.setError('Choose a date and time in the future.');
+          invalid = at;
+        } else limits.expiresAt = when.toISOString();
+      } else if (expiry.value) {
+        limits.expiresAt = new Date(Date.now() + Number(expiry.value) * 86400_000).toISOString();
+      }
+      return { limits, invalid };
+    },
+  };
 }
 
 /**
@@ -407,6 +588,7 @@ function keyPane({ key, secretAccessKey }, close) {
       key.owner.type === 'app' ? [' (app ', h('strong', null, key.owner.name), ')'] : null,
       '.',
     ),
+    h('p', { class: 'key-pane-limits' }, h('strong', null, 'Limits: '), limitsText(key)),
     copyField('new-key-id', 'Access key ID', key.accessKeyId, 'access key ID'),
     copyField('new-key-secret', 'Secret access key', secretAccessKey, 'secret access key'),
     copyField('new-key-endpoint', 'Endpoint URL', endpoint, 'endpoint URL'),

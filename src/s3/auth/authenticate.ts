@@ -1,6 +1,7 @@
 import { findKeyWithBucket, touchKey, type KeyRow } from '../../db/keys';
 import type { BucketRow } from '../../db/buckets';
 import { clearBucketCache, loadBucket, rememberBucket } from '../../service/bucket-cache';
+import { limitsOf } from '../../service/key-limits';
 import { keySecret } from '../../service/keys';
 import type { Services } from '../../service/context';
 import type { Site } from '../../sites';
@@ -15,7 +16,8 @@ import { checkSigV2Time, parseSigV2, verifySigV2 } from './sigv2';
  * Who signed the request, and the bucket it names, in at most one D1 read, and none when both are cached.
  *
  * Keys (with their decrypted secret) are cached in the isolate for KEY_CACHE_MS: a key deleted or deactivated
- * in the console stops working within that time everywhere. Bucket rows are cached for BUCKET_CACHE_MS (the
+ * in the console stops working within that time everywhere. (A key's expiry needs no refresh: authorize() compares
+ * it with the request's time, so an expired key stops at once.) Bucket rows are cached for BUCKET_CACHE_MS (the
  * same 5 s; see src/service/bucket-cache.ts for why a stale one is harmless); a miss on either is one read, the
  * key joined with the bucket.
  */
@@ -115,12 +117,13 @@ function anonymousAuth(
   return { kind: 'anonymous', payload, payloadHash: declared ?? '', region: 'us-east-1' };
 }
 
-/** The access key as handlers may see it: never the secret. */
-export const callerKey = ({ id, project_id, site_id, status }: KeyRow): CallerKey => ({
-  id,
-  project_id,
-  site_id,
-  status,
+/** The access key as handlers may see it: never the secret; its limits for authorize(). */
+export const callerKey = (key: KeyRow): CallerKey => ({
+  id: key.id,
+  project_id: key.project_id,
+  site_id: key.site_id,
+  status: key.status,
+  limits: limitsOf(key),
 });
 
 /**

@@ -3,6 +3,7 @@ import { findProject } from '../../db/projects';
 import { checkAclMayBeSet, isPublicAcl } from '../../service/acl';
 import { bucketNameProblem } from '../../service/bucket-names';
 import { bucketIsEmpty, claimBucket, removeBucket } from '../../service/buckets';
+import { listableBuckets } from '../authorize';
 import { signingKey, type Handler } from '../call';
 import { S3Error, s3Errors } from '../errors';
 import { requestedAcl } from '../acl-request';
@@ -16,11 +17,14 @@ export const owner = (projectId: string) =>
     ['DisplayName', projectId],
   ] as const;
 
-/** https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBuckets.html — the key's project's buckets at this site. */
+/**
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBuckets.html — the key's project's buckets at this site
+ * (a bucket-limited key's buckets only).
+ */
 export const listBuckets: Handler<'ListBuckets'> = async (call) => {
   const { s, site } = call;
   const key = signingKey(call);
-  const buckets = await listProjectBucketsAtSite(s.db, key.project_id, site.id);
+  const buckets = listableBuckets(key, await listProjectBucketsAtSite(s.db, key.project_id, site.id));
   return xmlResponse('ListAllMyBucketsResult', [
     ['Owner', [...owner(key.project_id)]],
     [

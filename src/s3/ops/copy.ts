@@ -61,6 +61,7 @@ async function copySource(call: S3Call): Promise<CopySource> {
     bucket,
     bucket === call.bucket?.name ? call.bucket : await findBucket(call.s.db, call.site.id, bucket),
     signingKey(call),
+    key,
   );
   const object = keyCanExist(bucket, key) ? await call.site.bucket.head(storageKey(bucket, key)) : null;
   if (!object) throw s3Errors.noSuchKey(key);

@@ -1,5 +1,6 @@
 import { deleteObjectRecords } from '../../db/object-records';
 import { readSmallBody } from '../body/small';
+import { objectKeyAllowed } from '../authorize';
 import type { Handler } from '../call';
 import { s3Errors } from '../errors';
 import { objectKeyLimit, storageKey } from '../../storage/layout';
@@ -41,6 +42,9 @@ export const deleteObjects: Handler<'DeleteObjects'> = async (call) => {
     else if (versionProblem) errors.push({ key, versionId, code: 'InvalidArgument', message: versionProblem });
     else if (new TextEncoder().encode(key).length > limit)
       errors.push({ key, versionId, code: 'KeyTooLongError', message: 'Your key is too long' });
+    // A prefix-limited key's: each key outside the prefix is refused in the result, as S3 refuses per key.
+    else if (!objectKeyAllowed(call.key, key))
+      errors.push({ key, versionId, code: 'AccessDenied', message: 'Access Denied' });
     else deleted.push({ key, versionId });
   }
   if (deleted.length) {

@@ -7,7 +7,7 @@ import { checkTagSet, recordObjectTags } from '../../service/tagging';
 import { authenticateForm } from '../auth/authenticate';
 import { formSignature } from '../auth/post-signature';
 import { requestedAcl } from '../acl-request';
-import { authorize } from '../authorize';
+import { authorize, checkObjectKey } from '../authorize';
 import { coalesced } from '../body/coalesce';
 import { boundaryOf, type Form, type FormFile, malformedPost, mediaType, readForm } from '../body/form-data';
 import type { Handler, OpNamed, S3Call } from '../call';
@@ -140,6 +140,8 @@ async function authenticateAndAuthorize(call: S3Call<OpNamed<'PostObject'>>, fie
     ? await authenticateForm(s, site, op.bucket, signature, fields.get('policy')!, call.waitUntil)
     : { key: null, bucket: call.bucket };
   await authorize(s, site, op, key, bucket);
+  // The form names its object in a field, not the URL: held to a prefix-limited key here.
+  checkObjectKey(key, fields.get('key')!);
   return { bucket, signer: key };
 }
 
