@@ -96,6 +96,9 @@ export function showShell(root, project, section, content) {
                 project?.role === 'admin'
                   ? navLink(`${p}/settings`, 'Members & Apps', 'users', section === 'settings')
                   : null,
+                project?.role === 'admin'
+                  ? navLink(`${p}/activity`, 'Activity', 'activity', section === 'activity')
+                  : null,
                 navLink('/projects', 'All projects', 'project', section === 'projects'),
               ),
             ]
@@ -103,7 +106,12 @@ export function showShell(root, project, section, content) {
         user.isAdmin
           ? [
               h('p', { class: 'nav-group', id: 'nav-admin' }, 'Administration'),
-              h('ul', { 'aria-labelledby': 'nav-admin' }, navLink('/users', 'Users', 'users', section === 'users')),
+              h(
+                'ul',
+                { 'aria-labelledby': 'nav-admin' },
+                navLink('/users', 'Users', 'users', section === 'users'),
+                navLink('/activity', 'All activity', 'activity', section === 'activity' && !project),
+              ),
             ]
           : null,
       ),
