@@ -78,7 +78,7 @@ export function checkLoginRequest(request: Request, url: URL): void {
   }
   const type = (request.headers.get('Content-Type') ?? '').split(';')[0].trim().toLowerCase();
   if (type !== 'application/json') {
-    throw new ApiError(415, 'unsupported_media_type', 'Sign in with a JSON body (Content-Type: application/json)');
+    throw new ApiError(415, 'json_required', 'Sign in with a JSON body (Content-Type: application/json)');
   }
 }
 
