@@ -36,6 +36,19 @@ export const AUDIT_ACTIONS = [
   'object.share',
   // A successful change through a route that declared no action: recorded anyway, so none goes unseen.
   'change.unlisted',
+  // Named ahead for the routes of issue 13's other parts (user lifecycle, passwords, sessions, project rename and
+  // delete, the self-service setting, key disable/enable): each such route wraps itself in audited('<name>', …).
+  'user.disable',
+  'user.enable',
+  'user.delete',
+  'user.password-reset',
+  'auth.password-change',
+  'session.revoke',
+  'project.rename',
+  'project.delete',
+  'settings.update',
+  'key.disable',
+  'key.enable',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

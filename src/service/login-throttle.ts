@@ -44,12 +44,33 @@ export interface LoginAttempt {
   address: string;
 }
 
-const keysOf = (a: LoginAttempt) => ({
-  pair: { scope: 'pair', subject: `${a.email} ${a.address}` } as ThrottleKey,
-  address: { scope: 'address', subject: a.address } as ThrottleKey,
-  account: { scope: 'account', subject: a.email } as ThrottleKey,
-  trusted: { scope: 'trusted', subject: `${a.email} ${a.address}` } as ThrottleKey,
-});
+/**
+ * The unit an address is counted in: an IPv4 address as it is, an IPv6 address as its /64 (one subscriber usually
+ * holds a whole /64, and could otherwise try from 2^64 "addresses").
+ */
+export function addressUnit(address: string): string {
+  if (!address.includes(':')) return address;
+  const [head, tail = ''] = address.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = address.includes('::') && tail ? tail.split(':') : [];
+  const groups = address.includes('::')
+    ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right]
+    : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
+}
+
+const keysOf = (attempt: LoginAttempt) => {
+  const a = { ...attempt, address: addressUnit(attempt.address) };
+  return {
+    pair: { scope: 'pair', subject: `${a.email} ${a.address}` } as ThrottleKey,
+    address: { scope: 'address', subject: a.address } as ThrottleKey,
+    account: { scope: 'account', subject: a.email } as ThrottleKey,
+    trusted: { scope: 'trusted', subject: `${a.email} ${a.address}` } as ThrottleKey,
+  };
+};
 
 /**
  * How long this attempt must wait, in milliseconds (0: go ahead). A blocked attempt is not counted, so waiting it
@@ -58,7 +79,7 @@ const keysOf = (a: LoginAttempt) => ({
  */
 export async function loginWait(s: Services, a: LoginAttempt): Promise<number> {
   if (s.loginLimiter && a.address !== 'unknown') {
-    const { success } = await s.loginLimiter.limit({ key: a.address });
+    const { success } = await s.loginLimiter.limit({ key: addressUnit(a.address) });
     if (!success) return 60_000; // the binding's period; it does not say when its window ends
   }
   const k = keysOf(a);

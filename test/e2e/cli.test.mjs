@@ -450,7 +450,7 @@ describe('ros CLI', () => {
     ]);
     expect(next.events[0].id).toBe(all.events[2].id);
     const human = await ok(['audit', 'list', '--project', PROJECT, '--limit', '2']);
-    expect(human).toMatch(/^when\s+actor\s+action\s+target/m);
+    expect(human).toMatch(/^WHEN\s+ACTOR\s+ACTION\s+TARGET/m);
     expect(human).toContain('app.delete');
     expect(human).toContain('--before');
     // System-wide (admins): Bob's failed sign-in from the test above.

@@ -1,7 +1,9 @@
 import { SELF } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { auditUnlisted } from '../../../src/console/audit';
 import { expireAudit, retentionDays } from '../../../src/maintenance/expire-audit';
+import { services } from '../../../src/service/context';
 import { ADMIN, CONSOLE } from '../console-client';
 import { ownKey, unique, world } from './fixtures';
 
@@ -176,6 +178,35 @@ describe('audit log', () => {
     expect((await w.member.client.post(`/projects/${w.project}/apps`, { name: unique('app') })).status).toBe(403);
     expect((await w.padmin.client.post(`/projects/${w.project}/apps`, {})).status).toBe(400);
     expect((await events(w.admin, w.project)).events).toEqual(before.events);
+  });
+});
+
+describe('the safety net for undeclared routes', () => {
+  it('records a successful change through a route without audited() as change.unlisted, and nothing else', async () => {
+    const w = await world();
+    const s = services(env);
+    const session = {
+      user: (await env.DB.prepare('SELECT * FROM users WHERE id = ?').bind(w.padmin.userId).first())!,
+      token: 't',
+    };
+    const request = (method: string, done = false) =>
+      Object.assign(new Request(`${CONSOLE}/api/projects/${w.project}/widgets`, { method }), {
+        session,
+        route: '/api/projects/:project/widgets',
+        params: { project: w.project },
+        audit: { projectId: w.project, done },
+      }) as any;
+    await auditUnlisted(new Response(null, { status: 204 }), request('POST'), s);
+    await auditUnlisted(new Response(null, { status: 403 }), request('POST'), s); // refused: nothing
+    await auditUnlisted(new Response('{}', { status: 200 }), request('GET'), s); // a read: nothing
+    await auditUnlisted(new Response(null, { status: 204 }), request('DELETE', true), s); // declared: recorded there
+    const { events: list } = await events(w.admin, w.project, '?action=change.unlisted');
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({
+      actor: { id: w.padmin.userId },
+      target: w.project,
+      detail: { method: 'POST', route: '/api/projects/:project/widgets' },
+    });
   });
 });
 

@@ -115,6 +115,15 @@ describe('sign-in throttling', () => {
     expect((await login(user, from('192.0.2.1'))).status).toBe(200);
   });
 
+  it('counts an IPv6 client by its /64, so rotating addresses within it gains nothing', async () => {
+    const admin = await bootstrapAdmin();
+    const user = await newUser(admin);
+    const wrong = { email: user.email, password: 'wrong-password' };
+    for (let i = 1; i <= 5; i++) expect((await login(wrong, from(`2001:db8:5:6::${i}`))).status).toBe(401);
+    expect((await login(user, from('2001:db8:5:6:ffff::1'))).status).toBe(429);
+    expect((await login(user, from('2001:db8:5:7::1'))).status).toBe(200); // another /64
+  });
+
   it('caps every address with the Workers rate limiter before any password is checked', async () => {
     const admin = await bootstrapAdmin();
     const user = await newUser(admin);
