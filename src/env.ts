@@ -12,6 +12,10 @@ export interface Env {
   ROS_BOOTSTRAP_TOKEN?: string;
   /** Days after which an unfinished multipart upload is aborted by the cron trigger (default 7). */
   UPLOAD_MAX_AGE_DAYS?: string;
+  /** Days an audit event is kept before the cron deletes it (default 90). */
+  AUDIT_RETENTION_DAYS?: string;
+  /** Rate limiter for sign-in attempts per client address (wrangler.toml [[ratelimits]]); optional. */
+  LOGIN_LIMITER?: RateLimit;
   /** R2 buckets, one per site, named by SiteConfig.r2. */
   [binding: string]: unknown;
 }

@@ -1,8 +1,10 @@
 import type { Env } from './env';
 import { handleApi } from './console/api';
+import { withSecurityHeaders } from './console/headers';
 import { S3Error, errorResponse } from './s3/errors';
 import { handleS3, newRequestId } from './s3/handler';
 import { DEFAULT_UPLOAD_MAX_AGE_DAYS, expireUploads } from './maintenance/expire-uploads';
+import { expireAudit, retentionDays } from './maintenance/expire-audit';
 import { services } from './service/context';
 import { deleteTombstonesBefore } from './db/buckets';
 
@@ -19,7 +21,7 @@ export default {
         if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
           return handleApi(request, s, url, env.ROS_BOOTSTRAP_TOKEN);
         }
-        return env.ASSETS.fetch(request);
+        return withSecurityHeaders(await env.ASSETS.fetch(request));
       }
       case 'site':
         return handleS3(request, s, target.site, target.bucket, (p) => ctx.waitUntil(p));
@@ -31,7 +33,10 @@ export default {
     }
   },
 
-  /** Cron (wrangler.toml [triggers]): abort multipart uploads older than UPLOAD_MAX_AGE_DAYS (default 7). */
+  /**
+   * Cron (wrangler.toml [triggers]): abort multipart uploads older than UPLOAD_MAX_AGE_DAYS (default 7), delete
+   * audit events older than AUDIT_RETENTION_DAYS (default 90).
+   */
   async scheduled(_controller: ScheduledController, env: Env): Promise<void> {
     const s = services(env);
     const days = Number(env.UPLOAD_MAX_AGE_DAYS ?? DEFAULT_UPLOAD_MAX_AGE_DAYS);
@@ -39,5 +44,8 @@ export default {
     if (aborted) console.log(`aborted ${aborted} multipart uploads older than ${days} days`);
     // Deleted bucket names settle in seconds; a day-old tombstone protects nothing.
     await deleteTombstonesBefore(s.db, s.now() - 24 * 3600 * 1000);
+    const retention = retentionDays(env.AUDIT_RETENTION_DAYS);
+    const expired = await expireAudit(s.db, s.now(), retention);
+    if (expired) console.log(`deleted ${expired} audit events older than ${retention} days`);
   },
 } satisfies ExportedHandler<Env>;

@@ -1,5 +1,6 @@
 // The route table, and rendering the page at the current address into the frame.
 import { api } from './api.js';
+import { activityPage } from './pages/activity.js';
 import { app } from './app-state.js';
 import { navigate } from './nav.js';
 import { accountPage } from './pages/account.js';
@@ -26,6 +27,8 @@ const ROUTES = [
   { re: /^\/users$/, page: usersPage },
   { re: /^\/account$/, page: accountPage },
   { re: /^\/system$/, page: systemSettingsPage },
+  { re: /^\/activity$/, page: activityPage },
+  { re: /^\/p\/([^/]+)\/activity$/, page: activityPage, section: 'activity' },
   { re: /^\/p\/([^/]+)\/keys$/, page: keysPage, section: 'keys' },
   { re: /^\/p\/([^/]+)\/buckets$/, page: bucketsPage, section: 'buckets' },
   { re: /^\/p\/([^/]+)\/buckets\/([^/]+)\/([^/]+)$/, page: bucketPage, section: 'buckets' },

@@ -105,6 +105,9 @@ export function showShell(root, project, section, content) {
                 project?.role === 'admin'
                   ? navLink(`${p}/settings`, 'Members & Apps', 'users', section === 'settings')
                   : null,
+                project?.role === 'admin'
+                  ? navLink(`${p}/activity`, 'Activity', 'activity', section === 'activity')
+                  : null,
                 navLink('/projects', 'All projects', 'project', section === 'projects'),
               ),
             ]
@@ -117,6 +120,7 @@ export function showShell(root, project, section, content) {
                 { 'aria-labelledby': 'nav-admin' },
                 navLink('/users', 'Users', 'users', section === 'users'),
                 navLink('/system', 'System Settings', 'lock', section === 'system'),
+                navLink('/activity', 'All activity', 'activity', section === 'activity' && !project),
               ),
             ]
           : null,

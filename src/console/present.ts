@@ -1,4 +1,5 @@
 import type { AppRow } from '../db/apps';
+import type { AuditEventRow } from '../db/audit';
 import type { BucketRow } from '../db/buckets';
 import type { KeyListRow } from '../db/keys';
 import type { MemberRow, ProjectRow, Role } from '../db/projects';
@@ -6,6 +7,7 @@ import type { SessionRow } from '../db/sessions';
 import type { UserRow } from '../db/users';
 import { aclAllows, asStoredAcl, bucketPublicAccessBlock } from '../service/acl';
 import { isExpired, limitsOf } from '../service/key-limits';
+import type { EventPage } from '../service/audit';
 import type { SiteRegistry } from '../sites';
 
 /** Rows → the JSON shapes of docs/api.md. Never includes password hashes or key ciphertexts. */
@@ -114,3 +116,18 @@ export function access(b: BucketRow) {
     },
   };
 }
+
+/** One audit event (docs/api.md, "Audit log"). */
+export const auditEvent = (e: AuditEventRow) => ({
+  id: String(e.id),
+  at: iso(e.at),
+  projectId: e.project_id,
+  actor: { id: e.actor_id, email: e.actor_email },
+  action: e.action,
+  target: e.target,
+  detail: e.detail ? (JSON.parse(e.detail) as Record<string, unknown>) : null,
+  address: e.address,
+  userAgent: e.user_agent,
+});
+
+export const auditPage = (p: EventPage) => ({ events: p.events.map(auditEvent), nextCursor: p.nextCursor });

@@ -7,7 +7,12 @@ import type { UserRow } from '../db/users';
 import type { Services } from '../service/context';
 import { ApiError } from './errors';
 
-const COOKIE = 'ros_session';
+/**
+ * Over https the cookie is `__Host-`-prefixed: browsers accept it only with Secure, Path=/ and no Domain, so a page
+ * on a site hostname (which may share a parent domain with the console) can neither plant nor override it. Plain
+ * http (local development) cannot use the prefix; there the cookie is `ros_session`. Each scheme reads only its own.
+ */
+const cookieName = (url: URL) => (url.protocol === 'https:' ? '__Host-ros_session' : 'ros_session');
 const TTL_MS = 14 * 24 * 3600 * 1000;
 
 const TOUCH_EVERY_MS = 60_000;
@@ -39,8 +44,8 @@ export async function startSession(s: Services, user: UserRow, request: Request)
 }
 
 /** The session a request's cookie proves; its "last seen" is written at most once a minute, not per request. */
-export async function readSession(s: Services, request: Request): Promise<Session | null> {
-  const token = cookieValue(request.headers.get('Cookie'), COOKIE);
+export async function readSession(s: Services, request: Request, url: URL): Promise<Session | null> {
+  const token = cookieValue(request.headers.get('Cookie'), cookieName(url));
   if (!token) return null;
   const now = s.now();
   const row = await findSessionUser(s.db, await sha256Hex(token), now);
@@ -70,10 +75,32 @@ export async function checkCsrf(s: Services, session: Session, request: Request,
   }
 }
 
-/** Secure everywhere but plain-HTTP loopback development, where browsers would drop a Secure cookie. */
+/**
+ * Host-only (no Domain attribute), Secure everywhere but plain-HTTP loopback development, where browsers would
+ * drop a Secure cookie.
+ */
 export function sessionCookie(token: string, url: URL, maxAgeSeconds = TTL_MS / 1000): string {
   const secure = url.protocol === 'https:' ? '; Secure' : '';
-  return `${COOKIE}=${token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secure}`;
+  return `${cookieName(url)}=${token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secure}`;
+}
+
+/**
+ * Sign-in is a write like any other, though it has no session and so no CSRF token yet: it takes only a JSON body
+ * (a cross-site form can send only form encodings or text/plain, and JSON from another origin needs a CORS
+ * preflight this API never grants), and nothing from another origin. A browser always sends Origin with a POST;
+ * clients that send none (the CLI, curl) are not browsers and carry no victim's cookies.
+ */
+export function checkLoginRequest(request: Request, url: URL): void {
+  const origin = request.headers.get('Origin');
+  if (origin !== null && origin !== url.origin) throw new ApiError(403, 'csrf', 'Cross-site sign-in refused');
+  const site = request.headers.get('Sec-Fetch-Site');
+  if (site !== null && site !== 'same-origin' && site !== 'none') {
+    throw new ApiError(403, 'csrf', 'Cross-site sign-in refused');
+  }
+  const type = (request.headers.get('Content-Type') ?? '').split(';')[0].trim().toLowerCase();
+  if (type !== 'application/json') {
+    throw new ApiError(415, 'json_required', 'Sign in with a JSON body (Content-Type: application/json)');
+  }
 }
 
 export const clearedSessionCookie = (url: URL) => sessionCookie('', url, 0);

@@ -8,10 +8,18 @@ export interface Services {
   sites: SiteRegistry;
   masterKey: string;
   now: () => number;
+  /** The Workers rate-limiting binding for sign-in attempts, where bound (wrangler.toml [[ratelimits]]). */
+  loginLimiter?: RateLimit;
 }
 
 export function services(env: Env): Services {
-  return { db: env.DB, sites: siteRegistry(env), masterKey: env.ROS_MASTER_KEY, now: Date.now };
+  return {
+    db: env.DB,
+    sites: siteRegistry(env),
+    masterKey: env.ROS_MASTER_KEY,
+    now: Date.now,
+    loginLimiter: env.LOGIN_LIMITER,
+  };
 }
 
 export function requireSite(s: Services, id: string): Site {

@@ -693,6 +693,46 @@ test('public access: a bucket made public, a share link, and the project switch 
   await page.context().close();
 });
 
+test('Activity: a project admin sees who changed what, filters it, and the console runs under its CSP', async () => {
+  const page = await newPage(browser, ros.consoleUrl);
+  const violations = [];
+  page.on('console', (msg) => {
+    if (/Content Security Policy|Refused to/i.test(msg.text())) violations.push(msg.text());
+  });
+  const res = await page.goto(ros.consoleUrl);
+  assert.match(res.headers()['content-security-policy'], /script-src 'self'.*frame-ancestors 'none'/);
+  assert.equal(res.headers()['x-content-type-options'], 'nosniff');
+  await signIn(page, ALICE);
+  await page.getByRole('heading', { name: 'Buckets', level: 1 }).waitFor();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Activity' }).click();
+  await page.getByRole('heading', { name: 'Activity', level: 1 }).waitFor();
+  // The previous test's switch, newest first, by Alice.
+  const first = page.getByRole('row').nth(1);
+  await first.getByRole('cell', { name: 'project.public-access' }).waitFor();
+  assert.match(await first.textContent(), new RegExp(ALICE.email));
+  await page.getByRole('cell', { name: 'key.create' }).first().waitFor();
+  await shot(page, '34-activity');
+
+  await page.getByLabel('Action').fill('bucket.');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await page.waitForURL(/action=bucket\./);
+  await page.getByRole('cell', { name: 'bucket.acl' }).first().waitFor();
+  const actions = await page.locator('tbody tr td:nth-child(3)').allTextContents();
+  assert.ok(actions.length > 0 && actions.every((a) => a.startsWith('bucket.')), actions.join(', '));
+  await shot(page, '35-activity-filtered');
+  await page.context().close();
+
+  // Members do not see the page.
+  const bob = await newPage(browser, ros.consoleUrl);
+  await signIn(bob, BOB);
+  await bob.getByRole('heading', { name: 'Buckets', level: 1 }).waitFor();
+  assert.equal(await bob.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Activity' }).count(), 0);
+  await bob.goto(`${ros.consoleUrl}/#/p/${world.projectId}/activity`);
+  await bob.getByText('Only project admins see its activity.').waitFor();
+  await bob.context().close();
+  assert.deepEqual(violations, []);
+});
+
 test('Your Account: a password change with the policy explained, sessions listed and revoked; an admin disables a user', async () => {
   // Bob is signed in elsewhere too (the CLI's way): that session ends when he changes his password.
   const elsewhere = await Api.login(ros.consoleUrl, BOB.email, BOB.password);

@@ -518,6 +518,43 @@ describe('ros CLI', () => {
     expect(await ok(['key', 'list', '--project', PROJECT, '--json'])).toEqual([]);
   });
 
+  it('lists the audit log newest first, filtered and paged (ros audit list)', async () => {
+    const all = await ok(['audit', 'list', '--project', PROJECT, '--json']);
+    expect(all.events[0]).toMatchObject({ action: 'app.delete', target: expect.any(String) });
+    expect(all.events.map((e) => e.action)).toEqual(
+      expect.arrayContaining(['member.add', 'member.remove', 'key.create']),
+    );
+    const members = await ok(['audit', 'list', '--project', PROJECT, '--action', 'member.', '--json']);
+    expect(members.events.length).toBeGreaterThan(0);
+    expect(members.events.every((e) => e.action.startsWith('member.'))).toBe(true);
+    const mine = await ok(['audit', 'list', '--project', PROJECT, '--actor', ros.admin.email, '--json']);
+    expect(mine.events.length).toBe(all.events.length);
+    expect((await ok(['audit', 'list', '--project', PROJECT, '--actor', BOB.email, '--json'])).events).toEqual([]);
+    const page = await ok(['audit', 'list', '--project', PROJECT, '--limit', '2', '--json']);
+    expect(page.events).toHaveLength(2);
+    const next = await ok([
+      'audit',
+      'list',
+      '--project',
+      PROJECT,
+      '--limit',
+      '2',
+      '--before',
+      page.nextCursor,
+      '--json',
+    ]);
+    expect(next.events[0].id).toBe(all.events[2].id);
+    const human = await ok(['audit', 'list', '--project', PROJECT, '--limit', '2']);
+    expect(human).toMatch(/^WHEN\s+ACTOR\s+ACTION\s+TARGET/m);
+    expect(human).toContain('app.delete');
+    expect(human).toContain('--before');
+    // System-wide (admins): Bob's failed sign-in from the test above.
+    const failures = await ok(['audit', 'list', '--action', 'auth.login.failure', '--actor', BOB.email, '--json']);
+    expect(failures.events.length).toBeGreaterThan(0);
+    expect(JSON.stringify(failures)).not.toContain('wrong-password');
+    await fails(['audit', 'list', '--project', PROJECT, '--limit', '0'], 'invalid_input');
+  });
+
   it('disables, enables and resets a user; the user changes their own password', async () => {
     const asBob = { ROS_EMAIL: BOB.email, ROS_PASSWORD: BOB.password };
     const disabled = await ok(['user', 'disable', '--email', BOB.email, '--json']);

@@ -450,6 +450,39 @@ export const commands = {
     },
   },
 
+  'audit list': {
+    summary:
+      "list a project's audit events, newest first (project admins; without --project, every event: system admins)",
+    options: {
+      project: { type: 'string', value: 'PROJECT', help: 'project name or id (omit for every project: system admins)' },
+      actor: { type: 'string', value: 'EMAIL', help: 'only events by this person' },
+      action: { type: 'string', value: 'ACTION', help: 'only this action (key.create), or a prefix (key.)' },
+      limit: { type: 'string', value: 'N', help: 'at most N events (1-200, default 50)' },
+      before: { type: 'string', value: 'CURSOR', help: 'the page after the one that printed this cursor' },
+    },
+    async run(ctx, opts) {
+      const q = new URLSearchParams();
+      for (const name of ['actor', 'action', 'limit', 'before']) if (opts[name] !== undefined) q.set(name, opts[name]);
+      const path = opts.project === undefined ? '/audit' : apiPath`/projects/${opts.project}/audit`;
+      const page = await (await ctx.client()).get(`${path}${q.size ? `?${q}` : ''}`);
+      const more = page.nextCursor ? `\nMore events: add --before ${page.nextCursor}` : '';
+      done(
+        ctx,
+        page,
+        page.events.length
+          ? table(page.events, [
+              { header: 'when', value: (e) => when(e.at) },
+              { header: 'actor', value: (e) => e.actor.email ?? '' },
+              { header: 'action', value: (e) => e.action },
+              { header: 'target', value: (e) => e.target ?? '' },
+              { header: 'address', value: (e) => e.address ?? '' },
+              { header: 'detail', value: (e) => (e.detail ? JSON.stringify(e.detail) : '') },
+            ]) + more
+          : 'No events.',
+      );
+    },
+  },
+
   'app list': {
     summary: "list a project's apps (non-human members that hold keys)",
     options: { project: PROJECT },

@@ -1,4 +1,4 @@
-// The console API client (docs/api.md): JSON in and out, the `ros_session` cookie, and the X-CSRF-Token header
+// The console API client (docs/api.md): JSON in and out, the session cookie, and the X-CSRF-Token header
 // that every state-changing request made with a session must carry.
 import { ApiError, CliError } from './errors.mjs';
 
@@ -125,7 +125,8 @@ export class RosClient {
     const cookie = res.headers
       .getSetCookie()
       .map((c) => c.split(';')[0].trim())
-      .find((c) => c.startsWith('ros_session=') && c.length > 'ros_session='.length);
+      // `__Host-ros_session` over https, `ros_session` over plain http (docs/api.md, "Sessions").
+      .find((c) => /^(__Host-)?ros_session=./.test(c));
     if (!cookie || !data?.csrfToken) {
       throw new CliError(`${this.baseUrl} accepted the login but sent no session cookie`, 'bad_response');
     }

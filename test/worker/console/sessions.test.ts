@@ -105,13 +105,14 @@ describe('sessions', () => {
     let now = created + 30_000;
     const s = { ...services(env), now: () => now };
     const request = new Request('http://localhost/api/me', { headers: { Cookie: c.cookie } });
-    expect((await readSession(s, request))?.id).toBe(id);
+    const url = new URL(request.url);
+    expect((await readSession(s, request, url))?.id).toBe(id);
     expect(await lastSeen()).toBe(created); // 30 s later: no write
     now = created + 61_000;
-    await readSession(s, request);
+    await readSession(s, request, url);
     expect(await lastSeen()).toBe(created + 61_000);
     now = created + 90_000;
-    await readSession(s, request);
+    await readSession(s, request, url);
     expect(await lastSeen()).toBe(created + 61_000);
   });
 });
