@@ -19,7 +19,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { Api, launchBrowser, newPage, shot, startServer } from './support.mjs';
+import { Api, launchBrowser, newPage, shot, startServer, webApp } from './support.mjs';
 
 const ALICE = { email: 'alice@example.com', password: 'alice-password-1', name: 'Alice Example' };
 const BOB = { email: 'bob@example.com', password: 'bob-password-1', name: 'Bob Member' };
@@ -229,8 +229,12 @@ test('the seed walkthrough, word for word', async (t) => {
       await cors.getByText('No rules: browsers keep scripts on other sites from using this bucket.').waitFor();
       // The earlier steps' toasts would cover the rules in the screenshots.
       await page.waitForFunction(() => !document.querySelector('.toast'));
-      // The console's own page is the "web app": its origin (localhost:port) is not the S3 endpoint's (127.0.0.2).
-      const origin = new URL(ros.consoleUrl).origin;
+      // A web app's page on an origin of its own (127.0.0.1:port, not the S3 endpoint's 127.0.0.2). Not the console's
+      // page: the console's Content-Security-Policy lets its scripts talk to the console alone.
+      const app = await webApp('A web app');
+      const appPage = await page.context().newPage();
+      await appPage.goto(app.origin);
+      const origin = app.origin;
       const presigner = new S3Client({
         endpoint: world.key.endpoint,
         credentials: { accessKeyId: world.key.id, secretAccessKey: world.key.secret },
@@ -248,7 +252,7 @@ test('the seed walkthrough, word for word', async (t) => {
       );
       /** A browser upload with a non-simple header, so the browser asks with a preflight first. */
       const uploadFromPage = () =>
-        page.evaluate(async (target) => {
+        appPage.evaluate(async (target) => {
           try {
             const res = await fetch(target, {
               method: 'PUT',
@@ -280,6 +284,8 @@ test('the seed walkthrough, word for word', async (t) => {
       assert.equal(uploaded.status, 200);
       assert.match(uploaded.etag ?? '', /^"[0-9a-f]{32}"$/); // readable: the rule exposes ETag
       await s3For(world.key).send(new DeleteObjectCommand({ Bucket: 'example-bucket', Key: 'from-the-page.json' }));
+      await appPage.close();
+      app.server.close();
     },
   );
 

@@ -1,6 +1,7 @@
 // Support for the browser tests: a fresh ROS server (as `npm start` starts it), a headless Debian Chromium driven
 // by playwright-core (never a downloaded browser), the console API client, and screenshots light and dark.
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,3 +94,14 @@ export async function shot(page, name, { fullPage = true } = {}) {
 
 /** The console's JSON API from Node, for setting the scene: the `ros` CLI's client, as the end-to-end tests use it. */
 export { ConsoleClient as Api } from '../e2e/support/ros-api.mjs';
+
+/** A web app's page: nothing but a title; the test runs its script in it, as the app's own code would run. */
+export async function webApp(name) {
+  const port = await freePort();
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(`<!doctype html><title>${name}</title><h1>${name}</h1>`);
+  });
+  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { origin: `http://127.0.0.1:${port}`, server };
+}

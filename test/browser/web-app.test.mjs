@@ -3,13 +3,11 @@
 // with a form POST — straight to the S3 endpoint. The bucket's CORS rules allow one origin; the same page served from
 // another origin is refused by the browser. Two tiny servers on loopback play the two web apps.
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { after, before, test } from 'node:test';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { freePort } from '../../bin/lib/local-server.mjs';
-import { Api, launchBrowser, newPage, shot, startServer } from './support.mjs';
+import { Api, launchBrowser, newPage, shot, startServer, webApp } from './support.mjs';
 
 const BUCKET = 'web-app-uploads';
 let ros;
@@ -17,17 +15,6 @@ let browser;
 let s3;
 /** The two web apps: `allowed` is in the bucket's CORS rules, `other` is not. */
 const apps = { allowed: { origin: '', server: null }, other: { origin: '', server: null } };
-
-/** A web app's page: nothing but a title; the test runs its script in it, as the app's own code would run. */
-async function webApp(name) {
-  const port = await freePort();
-  const server = http.createServer((_req, res) => {
-    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-    res.end(`<!doctype html><title>${name}</title><h1>${name}</h1>`);
-  });
-  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return { origin: `http://127.0.0.1:${port}`, server };
-}
 
 before(async () => {
   [ros, browser, apps.allowed, apps.other] = await Promise.all([
