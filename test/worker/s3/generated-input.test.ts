@@ -6,9 +6,10 @@
  * as they were (fuzz-support.ts: snapshot before, compare after). A write that succeeds may store; the fixtures are
  * then put back (restoreFixtures) so the cases stay independent.
  *
- * Default: 1,000 cases per family from a fixed seed, as CI runs it. A bigger or different run:
+ * Default: 100 cases per family from a fixed seed, as CI runs it (fuzz-support.ts says why not more). The deep
+ * run, 1,000 or more per family, or another seed:
  *
- *   FUZZ_RUNS=20000 FUZZ_SEED=7 npx vitest run --project workers test/worker/s3/generated-input.test.ts
+ *   FUZZ_RUNS=1000 FUZZ_SEED=7 npx vitest run --project workers test/worker/s3/generated-input.test.ts
  *
  * The variables are read by vitest.config.ts and handed to the tests with Vitest's `provide` (the tests run inside
  * workerd, where process.env is not the shell's). A failure prints the seed and the shrunk case's path: rerun with
