@@ -1,4 +1,5 @@
 /** Query parameters of ListObjects / ListObjectsV2 / ListMultipartUploads / ListParts as S3 reads and writes them. */
+import { S3Error } from './errors';
 
 /**
  * `encoding-type=url`: the UTF-8 bytes percent-encoded (upper-case hex) except letters, digits, `-_.*` and `/`,
@@ -33,4 +34,41 @@ export function parseMaxKeys(raw: string | null, fallback = 1000): number | null
   const value = Number(digits);
   if (value > (negative ? 2147483648 : 2147483647)) return null;
   return negative && value !== 0 ? -value : value;
+}
+
+/**
+ * A listing's max-keys (ListObjects, ListObjectsV2, ListObjectVersions): one that is not an int32 is refused here;
+ * a negative one is returned, to be refused by refuseNegativeMaxKeys after the other parameters, in S3's order.
+ */
+export function listingMaxKeys(q: URLSearchParams, fallback: number): number {
+  const raw = q.get('max-keys');
+  const maxKeys = parseMaxKeys(raw, fallback);
+  if (maxKeys === null) {
+    throw new S3Error('InvalidArgument', 'Provided max-keys not an integer or within integer range', {
+      ArgumentName: 'max-keys',
+      ArgumentValue: raw ?? '',
+    });
+  }
+  return maxKeys;
+}
+
+export function refuseNegativeMaxKeys(maxKeys: number): void {
+  if (maxKeys < 0) {
+    throw new S3Error('InvalidArgument', 'Argument maxKeys must be an integer between 0 and 2147483647', {
+      ArgumentName: 'maxKeys',
+      ArgumentValue: String(maxKeys),
+    });
+  }
+}
+
+/** `encoding-type` as sent (echoed in the answer), null when absent; any value but `url` (any case) is refused. */
+export function listingEncodingType(q: URLSearchParams): string | null {
+  const encodingType = q.get('encoding-type');
+  if (encodingType !== null && encodingType.toLowerCase() !== 'url') {
+    throw new S3Error('InvalidArgument', 'Invalid Encoding Method specified in Request', {
+      ArgumentName: 'encoding-type',
+      ArgumentValue: encodingType,
+    });
+  }
+  return encodingType;
 }

@@ -95,6 +95,18 @@ export function parseXml(text: string): Record<string, unknown> {
   return { [roots[0]]: doc[roots[0]] };
 }
 
+/**
+ * A parsed element's child elements (whitespace between them aside); an empty element has none. Text where elements
+ * belong, or a value that is not an element, is MalformedXML.
+ */
+export function childElements(value: unknown): Record<string, unknown> {
+  if (typeof value === 'string' && value.trim() === '') return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw s3Errors.malformedXml();
+  const { '#text': text, ...elements } = value as Record<string, unknown>;
+  if (text !== undefined && String(text).trim() !== '') throw s3Errors.malformedXml();
+  return elements;
+}
+
 /** Elements that may repeat (e.g. <Object> in DeleteObjects) as an array, whatever their count. */
 export function asArray<T>(value: T | T[] | undefined): T[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];

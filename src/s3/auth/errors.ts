@@ -28,3 +28,7 @@ export class SigV4Error extends S3Error {
     return this.fields;
   }
 }
+
+/** AWS's message for a signature that does not match, SigV4's and SigV2's alike. */
+export const SIGNATURE_MISMATCH =
+  'The request signature we calculated does not match the signature you provided. Check your key and signing method.';

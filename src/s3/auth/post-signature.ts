@@ -11,6 +11,7 @@ import { timingSafeEqualStrings } from '../../crypto/compare';
 import { toBase64 } from '../../crypto/encoding';
 import { hmacSha1 } from '../../crypto/hmac';
 import { S3Error } from '../errors';
+import { SIGNATURE_MISMATCH } from './errors';
 import { ALGORITHM, SERVICE, SigV4Error, defaultSigningKeyCache, hmacHex, parseFormCredential } from './sigv4';
 
 export type FormSignature =
@@ -54,9 +55,9 @@ export async function verifyFormSignature(sig: FormSignature, policy: string, se
       ? await hmacHex(await defaultSigningKeyCache.get(secret, sig.date, sig.region, SERVICE), policy)
       : toBase64(await hmacSha1(secret, policy));
   if (timingSafeEqualStrings(expected, sig.signature)) return;
-  throw new SigV4Error(
-    'SignatureDoesNotMatch',
-    'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
-    { AWSAccessKeyId: sig.accessKeyId, StringToSign: policy, SignatureProvided: sig.signature },
-  );
+  throw new SigV4Error('SignatureDoesNotMatch', SIGNATURE_MISMATCH, {
+    AWSAccessKeyId: sig.accessKeyId,
+    StringToSign: policy,
+    SignatureProvided: sig.signature,
+  });
 }

@@ -15,7 +15,7 @@ import { timingSafeEqualStrings } from '../../crypto/compare';
 import { toBase64 } from '../../crypto/encoding';
 import { hmacSha1 } from '../../crypto/hmac';
 import { parseAmzDate, parseQuery } from './canonical';
-import { SigV4Error } from './errors';
+import { SIGNATURE_MISMATCH, SigV4Error } from './errors';
 import type { SigV2Attempt } from './parse';
 import { bytesHex, checkSkew, isoSeconds } from './sigv4';
 
@@ -167,16 +167,12 @@ export async function verifySigV2(auth: SigV2Auth, secret: string): Promise<void
     if (timingSafeEqualStrings(toBase64(await hmacSha1(secret, toSign)), auth.signature)) return;
   }
   const toSign = candidates[0]!;
-  throw new SigV4Error(
-    'SignatureDoesNotMatch',
-    'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
-    {
-      AWSAccessKeyId: auth.accessKeyId,
-      StringToSign: toSign,
-      SignatureProvided: auth.signature,
-      StringToSignBytes: bytesHex(toSign),
-    },
-  );
+  throw new SigV4Error('SignatureDoesNotMatch', SIGNATURE_MISMATCH, {
+    AWSAccessKeyId: auth.accessKeyId,
+    StringToSign: toSign,
+    SignatureProvided: auth.signature,
+    StringToSignBytes: bytesHex(toSign),
+  });
 }
 
 /**

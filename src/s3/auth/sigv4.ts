@@ -24,7 +24,7 @@ import {
   parseQuery,
   stringToSign,
 } from './canonical';
-import { SigV4Error } from './errors';
+import { SIGNATURE_MISMATCH, SigV4Error } from './errors';
 import { SERVICE, type PayloadKind, type SignedAuth } from './parse';
 import { timingSafeEqualStrings } from '../../crypto/compare';
 import { sha256Hex } from '../../crypto/encoding';
@@ -195,16 +195,12 @@ export async function verify(
     first ??= { canonical, toSign };
   }
   const { canonical, toSign } = first!;
-  throw new SigV4Error(
-    'SignatureDoesNotMatch',
-    'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
-    {
-      AWSAccessKeyId: auth.accessKeyId,
-      StringToSign: toSign,
-      SignatureProvided: auth.signature,
-      StringToSignBytes: bytesHex(toSign),
-      CanonicalRequest: canonical,
-      CanonicalRequestBytes: bytesHex(canonical),
-    },
-  );
+  throw new SigV4Error('SignatureDoesNotMatch', SIGNATURE_MISMATCH, {
+    AWSAccessKeyId: auth.accessKeyId,
+    StringToSign: toSign,
+    SignatureProvided: auth.signature,
+    StringToSignBytes: bytesHex(toSign),
+    CanonicalRequest: canonical,
+    CanonicalRequestBytes: bytesHex(canonical),
+  });
 }

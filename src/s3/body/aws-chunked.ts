@@ -49,6 +49,7 @@
 
 import { timingSafeEqualStrings } from '../../crypto/compare';
 import { sha256Hex, toHex } from '../../crypto/encoding';
+import { SIGNATURE_MISMATCH } from '../auth/errors';
 import { CHUNK_ALGORITHM, EMPTY_SHA256, type VerifiedAuth, hmacHex } from '../auth/sigv4';
 import { algorithmOfHeader } from '../checksum-wire';
 import { S3Error, s3Errors } from '../errors';
@@ -101,11 +102,7 @@ export interface AwsChunkedBody {
 
 const incomplete = () => new S3Error('IncompleteBody', 'The request body terminated unexpectedly');
 const lengthMismatch = s3Errors.incompleteBody;
-const signatureMismatch = () =>
-  new S3Error(
-    'SignatureDoesNotMatch',
-    'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
-  );
+const signatureMismatch = () => new S3Error('SignatureDoesNotMatch', SIGNATURE_MISMATCH);
 const internalError = s3Errors.internal;
 const malformedTrailer = s3Errors.malformedTrailer;
 

@@ -3,7 +3,7 @@ import { corsRules, type CorsMethod, type CorsRule } from '../../storage/cors';
 import { readSmallBody } from '../body/small';
 import type { Handler } from '../call';
 import { S3Error, s3Errors } from '../errors';
-import { asArray, parseXml, xmlResponse } from '../xml';
+import { asArray, childElements, parseXml, xmlResponse } from '../xml';
 
 /** A bucket's CORS configuration as S3's XML; the rules and their checks are src/service/cors.ts's. */
 const malformed = () => s3Errors.malformedXml();
@@ -55,10 +55,10 @@ const RULE_ELEMENTS = ['ID', 'AllowedOrigin', 'AllowedMethod', 'AllowedHeader', 
 function corsConfiguration(xml: string): CorsRule[] {
   const doc = parseXml(xml);
   if (!('CORSConfiguration' in doc)) throw malformed();
-  const config = children(doc.CORSConfiguration);
+  const config = childElements(doc.CORSConfiguration);
   if (Object.keys(config).some((name) => name !== 'CORSRule')) throw malformed();
   return asArray(config.CORSRule).map((value): CorsRule => {
-    const rule = children(value);
+    const rule = childElements(value);
     if (Object.keys(rule).some((name) => !RULE_ELEMENTS.includes(name))) throw malformed();
     const id = single(rule.ID);
     const maxAge = single(rule.MaxAgeSeconds);
@@ -72,15 +72,6 @@ function corsConfiguration(xml: string): CorsRule[] {
       ...(maxAge !== undefined && { maxAgeSeconds: Number(maxAge) }),
     };
   });
-}
-
-/** An element's child elements (whitespace between them aside); an empty element has none. */
-function children(value: unknown): Record<string, unknown> {
-  if (typeof value === 'string' && value.trim() === '') return {};
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw malformed();
-  const { '#text': text, ...elements } = value as Record<string, unknown>;
-  if (text !== undefined && String(text).trim() !== '') throw malformed();
-  return elements;
 }
 
 /** The texts of an element that may repeat; an element with children where text belongs is malformed. */

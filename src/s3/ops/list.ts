@@ -4,7 +4,7 @@ import { decodeToken, encodeToken, listPage, type ListEntry } from '../../storag
 import { s3Etag } from '../../storage/metadata';
 import { namedBucket, type Handler, type OpNamed, type S3Call } from '../call';
 import { S3Error } from '../errors';
-import { parseMaxKeys, urlEncode } from '../list-params';
+import { listingEncodingType, listingMaxKeys, refuseNegativeMaxKeys, urlEncode } from '../list-params';
 import { xmlResponse, type XmlNode } from '../xml';
 import { owner } from './bucket';
 
@@ -38,24 +38,11 @@ async function list(call: ListCall, version: 1 | 2): Promise<Response> {
   const q = call.query;
   const bucket = call.op.bucket;
 
-  const rawMaxKeys = q.get('max-keys');
-  const maxKeys = parseMaxKeys(rawMaxKeys, MAX_KEYS);
-  if (maxKeys === null) {
-    throw new S3Error('InvalidArgument', 'Provided max-keys not an integer or within integer range', {
-      ArgumentName: 'max-keys',
-      ArgumentValue: rawMaxKeys ?? '',
-    });
-  }
+  const maxKeys = listingMaxKeys(q, MAX_KEYS);
   for (const [name, message] of OTHER_VERSION[version]) {
     if (q.has(name)) throw new S3Error('InvalidArgument', message, { ArgumentName: name });
   }
-  const encodingType = q.get('encoding-type');
-  if (encodingType !== null && encodingType.toLowerCase() !== 'url') {
-    throw new S3Error('InvalidArgument', 'Invalid Encoding Method specified in Request', {
-      ArgumentName: 'encoding-type',
-      ArgumentValue: encodingType,
-    });
-  }
+  const encodingType = listingEncodingType(q);
   const token = version === 2 ? q.get('continuation-token') : null;
   // An empty token is no token (AWS lists from the start), but is still echoed.
   const resumeFromToken = token === null || token === '' ? null : decodeToken(token);
@@ -64,12 +51,7 @@ async function list(call: ListCall, version: 1 | 2): Promise<Response> {
       ArgumentName: 'continuation-token',
     });
   }
-  if (maxKeys < 0) {
-    throw new S3Error('InvalidArgument', 'Argument maxKeys must be an integer between 0 and 2147483647', {
-      ArgumentName: 'maxKeys',
-      ArgumentValue: String(maxKeys),
-    });
-  }
+  refuseNegativeMaxKeys(maxKeys);
 
   const prefix = q.get('prefix') ?? '';
   const delimiter = q.get('delimiter') ?? '';

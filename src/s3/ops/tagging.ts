@@ -15,7 +15,7 @@ import { storageKey } from '../../storage/layout';
 import { readSmallBody } from '../body/small';
 import { namedBucket, type CallerKey, type Handler, type S3Call } from '../call';
 import { S3Error, s3Errors } from '../errors';
-import { asArray, parseXml, xmlResponse } from '../xml';
+import { asArray, childElements, parseXml, xmlResponse } from '../xml';
 
 /**
  * Object and bucket tagging as S3 shows and sets it (`?tagging`); the rules are src/service/tagging.ts's. Only the
@@ -99,12 +99,12 @@ const malformed = () => s3Errors.malformedXml();
 export function tagSetOfXml(xml: string): Tag[] {
   const doc = parseXml(xml);
   if (!('Tagging' in doc)) throw malformed();
-  const tagging = children(doc.Tagging);
+  const tagging = childElements(doc.Tagging);
   if (Object.keys(tagging).some((name) => name !== 'TagSet') || tagging.TagSet === undefined) throw malformed();
-  const set = children(single(tagging.TagSet));
+  const set = childElements(single(tagging.TagSet));
   if (Object.keys(set).some((name) => name !== 'Tag')) throw malformed();
   return asArray(set.Tag).map((value) => {
-    const tag = children(value);
+    const tag = childElements(value);
     if (Object.keys(tag).some((name) => name !== 'Key' && name !== 'Value')) throw malformed();
     const key = single(tag.Key);
     const text = single(tag.Value);
@@ -117,15 +117,6 @@ export function tagSetOfXml(xml: string): Tag[] {
 function single(value: unknown): unknown {
   if (value === undefined || Array.isArray(value)) throw malformed();
   return value;
-}
-
-/** An element's child elements (whitespace between them aside); an empty element has none. */
-function children(value: unknown): Record<string, unknown> {
-  if (typeof value === 'string' && value.trim() === '') return {};
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw malformed();
-  const { '#text': text, ...elements } = value as Record<string, unknown>;
-  if (text !== undefined && String(text).trim() !== '') throw malformed();
-  return elements;
 }
 
 /**

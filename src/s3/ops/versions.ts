@@ -4,7 +4,7 @@ import { listPage, type ListEntry } from '../../storage/listing';
 import { s3Etag } from '../../storage/metadata';
 import { namedBucket, type Handler } from '../call';
 import { S3Error } from '../errors';
-import { parseMaxKeys, urlEncode } from '../list-params';
+import { listingEncodingType, listingMaxKeys, refuseNegativeMaxKeys, urlEncode } from '../list-params';
 import { NULL_VERSION } from '../version-id';
 import { xmlResponse, type XmlNode } from '../xml';
 import { owner } from './bucket';
@@ -25,21 +25,8 @@ export const listObjectVersions: Handler<'ListObjectVersions'> = async (call) =>
   const q = call.query;
   const bucket = call.op.bucket;
 
-  const rawMaxKeys = q.get('max-keys');
-  const maxKeys = parseMaxKeys(rawMaxKeys, MAX_KEYS);
-  if (maxKeys === null) {
-    throw new S3Error('InvalidArgument', 'Provided max-keys not an integer or within integer range', {
-      ArgumentName: 'max-keys',
-      ArgumentValue: rawMaxKeys ?? '',
-    });
-  }
-  const encodingType = q.get('encoding-type');
-  if (encodingType !== null && encodingType.toLowerCase() !== 'url') {
-    throw new S3Error('InvalidArgument', 'Invalid Encoding Method specified in Request', {
-      ArgumentName: 'encoding-type',
-      ArgumentValue: encodingType,
-    });
-  }
+  const maxKeys = listingMaxKeys(q, MAX_KEYS);
+  const encodingType = listingEncodingType(q);
   const keyMarker = q.get('key-marker') ?? '';
   const versionIdMarker = q.get('version-id-marker') ?? '';
   if (versionIdMarker !== '' && keyMarker === '') {
@@ -54,12 +41,7 @@ export const listObjectVersions: Handler<'ListObjectVersions'> = async (call) =>
       ArgumentValue: versionIdMarker,
     });
   }
-  if (maxKeys < 0) {
-    throw new S3Error('InvalidArgument', 'Argument maxKeys must be an integer between 0 and 2147483647', {
-      ArgumentName: 'maxKeys',
-      ArgumentValue: String(maxKeys),
-    });
-  }
+  refuseNegativeMaxKeys(maxKeys);
 
   const prefix = q.get('prefix') ?? '';
   const delimiter = q.get('delimiter') ?? '';
