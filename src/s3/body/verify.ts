@@ -36,30 +36,36 @@ export function checkedBody(
   let failed: S3Error | null = null;
   if (checks.length === 0 && !lengthError) return { stream: body, failure: () => null };
   const wrongLength = lengthError ?? s3Errors.incompleteBody;
-  const source = body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
-  let seen = 0;
-  let held: Uint8Array | null = null;
-  const verifier = new TransformStream<Uint8Array, Uint8Array>({
-    async transform(chunk, controller) {
-      seen += chunk.byteLength;
-      if (seen > length) {
-        failed = wrongLength();
-        throw failed;
-      }
-      for (const check of checks) await check.update(chunk);
-      if (held) controller.enqueue(held);
-      held = chunk;
-    },
-    async flush(controller) {
-      if (seen !== length) {
-        failed = wrongLength();
-      }
-      for (const check of checks) failed ??= await check.finish();
-      if (failed) controller.error(failed);
-      else if (held) controller.enqueue(held);
-    },
+  // Pumped by hand into the sized stream rather than through a TransformStream: when the stage before this one (the
+  // aws-chunked decoder) errors, workerd's pipe from a JS TransformStream into a native FixedLengthStream leaves a
+  // rejected promise nobody observes ("Uncaught (in promise)" for every refused aws-chunked body). Here every
+  // promise is awaited or caught, and the refusal reaches R2's put as the error of the stream it reads.
+  const sized = new FixedLengthStream(length);
+  const writer = sized.writable.getWriter();
+  const reader = body?.getReader();
+  const pump = async () => {
+    let seen = 0;
+    let held: Uint8Array | null = null;
+    for (;;) {
+      const next = reader ? await reader.read() : { done: true as const, value: undefined };
+      if (next.done) break;
+      seen += next.value.byteLength;
+      if (seen > length) throw (failed = wrongLength());
+      for (const check of checks) await check.update(next.value);
+      if (held) await writer.write(held);
+      held = next.value;
+    }
+    if (seen !== length) failed = wrongLength();
+    for (const check of checks) failed ??= await check.finish();
+    if (failed) throw failed;
+    if (held) await writer.write(held);
+    await writer.close();
+  };
+  pump().catch((err) => {
+    reader?.cancel(err).catch(() => {});
+    writer.abort(err).catch(() => {});
   });
-  return { stream: source.pipeThrough(verifier).pipeThrough(new FixedLengthStream(length)), failure: () => failed };
+  return { stream: sized.readable, failure: () => failed };
 }
 
 /** A WebCrypto digest fed chunk by chunk (workerd's DigestStream: MD5, SHA-1, SHA-256…). */
