@@ -50,7 +50,10 @@ export function checkedBody(
       const next = reader ? await reader.read() : { done: true as const, value: undefined };
       if (next.done) break;
       seen += next.value.byteLength;
-      if (seen > length) throw (failed = wrongLength());
+      if (seen > length) {
+        failed = wrongLength();
+        throw failed;
+      }
       for (const check of checks) await check.update(next.value);
       if (held) await writer.write(held);
       held = next.value;
