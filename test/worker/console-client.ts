@@ -1,4 +1,4 @@
-import { SELF } from 'cloudflare:test';
+import { workerFetch } from './support/worker-fetch';
 
 export const CONSOLE = 'http://localhost';
 export const BOOTSTRAP_TOKEN = 'test-bootstrap-token';
@@ -28,7 +28,7 @@ export class ConsoleClient {
       h['Content-Type'] = 'application/json';
       init.body = typeof body === 'string' ? body : JSON.stringify(body);
     }
-    const res = await SELF.fetch(`${CONSOLE}/api${path}`, init);
+    const res = await workerFetch(`${CONSOLE}/api${path}`, init);
     const setCookie = res.headers.get('Set-Cookie');
     if (setCookie) this.cookie = setCookie.split(';')[0];
     const text = await res.text();
@@ -54,7 +54,7 @@ export const ADMIN = { email: 'root@example.com', password: 'root-password-1' };
 
 /** The first system admin, created through the bootstrap endpoint, signed in. */
 export async function bootstrapAdmin(): Promise<ConsoleClient> {
-  const res = await SELF.fetch(`${CONSOLE}/api/bootstrap`, {
+  const res = await workerFetch(`${CONSOLE}/api/bootstrap`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${BOOTSTRAP_TOKEN}`, 'Content-Type': 'application/json' },
     body: JSON.stringify(ADMIN),

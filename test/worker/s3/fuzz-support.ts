@@ -1,9 +1,6 @@
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import type { Env } from '../../../src/env';
 import { inject } from 'vitest';
 import { sha256Hex, toBase64 } from '../../../src/crypto/encoding';
-import worker from '../../../src/index';
 import {
   UNSIGNED_PAYLOAD,
   canonicalRequest,
@@ -14,6 +11,7 @@ import {
   splitRawUrl,
   stringToSign,
 } from '../../../src/s3/auth/sigv4';
+import { workerFetch } from '../support/worker-fetch';
 import { SITES, type S3TestClient } from './s3-fixtures';
 
 /**
@@ -33,33 +31,10 @@ export function fuzzSettings(): { numRuns: number; seed: number } {
 }
 
 /**
- * Hands a request to the Worker's fetch handler, as the runtime would, and waits for its waitUntil work.
- *
- * Why not SELF.fetch: in vitest-pool-workers every SELF.fetch re-imports the main module through the runner object,
- * and that costs more with every call an isolate has made (measured: 10 ms a request at first, 400 ms after 1,200),
- * so thousands of cases took quadratic time. Called directly the handler costs the same at the ten-thousandth case
- * as at the first. What SELF.fetch does besides is copied here: a body of known length without a Content-Length
- * header gets one (as a runtime sends it), and an explicit one is left as the case set it. Waiting for the
- * execution context means a refused write's clean-up (staged bytes deleted after the answer) has finished before
- * the snapshot is compared.
+ * Sends a case to the Worker's fetch handler directly (../support/worker-fetch.ts says why not SELF.fetch), waiting
+ * for its waitUntil work: a refused write's clean-up has finished before the snapshot is compared.
  */
-export async function deliver(request: Request): Promise<Response> {
-  if (request.body && !request.headers.has('content-length')) {
-    const body = await request.arrayBuffer();
-    const headers = new Headers(request.headers);
-    headers.set('content-length', String(body.byteLength));
-    request = new Request(request.url, { method: request.method, headers, body });
-  }
-  const ctx = createExecutionContext();
-  const res = await worker.fetch(request, env as unknown as Env, ctx);
-  const raw = await res.arrayBuffer();
-  await waitOnExecutionContext(ctx);
-  return new Response([101, 204, 205, 304].includes(res.status) ? null : raw, {
-    status: res.status,
-    statusText: res.statusText,
-    headers: res.headers,
-  });
-}
+export const deliver = (request: Request) => workerFetch(request);
 
 export const ENDPOINT = SITES['thailand-1'].endpoint;
 const enc = new TextEncoder();

@@ -1,7 +1,7 @@
-import { SELF } from 'cloudflare:test';
 import { AwsClient } from 'aws4fetch';
 import { bootstrapAdmin, type ConsoleClient } from '../console-client';
 import { unique } from '../console/fixtures';
+import { workerFetch } from '../support/worker-fetch';
 
 export { unique };
 
@@ -14,7 +14,7 @@ export type SiteId = keyof typeof SITES;
 
 /**
  * An S3 client for one access key, signing with aws4fetch (service s3, any region) and sending through the
- * Worker's own fetch handler. `fetch(path)` takes a path like `/bucket/key?query`.
+ * Worker's own fetch handler (../support/worker-fetch.ts). `fetch(path)` takes a path like `/bucket/key?query`.
  */
 export class S3TestClient {
   readonly aws: AwsClient;
@@ -35,13 +35,13 @@ export class S3TestClient {
   /** Signs (header auth, unless init.aws.signQuery) and sends a request to this site, path style. */
   async fetch(path: string, init: RequestInit & { aws?: Record<string, unknown> } = {}): Promise<Response> {
     const signed = await this.aws.sign(`${this.endpoint}${path}`, init as any);
-    return SELF.fetch(signed);
+    return workerFetch(signed, undefined, { knownLength: !(init.body instanceof ReadableStream) });
   }
 
   /** Virtual-host style: `https://<bucket>.<site alias>/<key>`. */
   async fetchVirtual(bucket: string, path: string, init: RequestInit & { aws?: Record<string, unknown> } = {}) {
     const signed = await this.aws.sign(`http://${bucket}.${SITES[this.site].alias}${path}`, init as any);
-    return SELF.fetch(signed);
+    return workerFetch(signed, undefined, { knownLength: !(init.body instanceof ReadableStream) });
   }
 
   /** A presigned URL (query auth), for plain fetches. */
