@@ -23,6 +23,7 @@ import {
 } from '../db/multipart';
 import type { Site } from '../sites';
 import { assemble, concatenate, cutInto, observer, preconditionHolds, type Piece } from '../storage/assemble';
+import { coalesced } from '../storage/coalesce';
 import { storageKey } from '../storage/layout';
 import { CHECKSUM_META, DEFERRED, ETAG_META, PARTS_META, encodeParts, type ObjectMetadata } from '../storage/metadata';
 import {
@@ -164,10 +165,12 @@ async function goesNative(s: Services, upload: UploadRow, partNumber: number, si
 
 function nativeSink(site: Site, upload: UploadRow, partNumber: number, size: number): PartSink {
   return async (body) => {
-    // The S3 ETag of a part is its MD5 (R2's own part ETag need not be): digested on the way, natively.
+    // The S3 ETag of a part is its MD5 (R2's own part ETag need not be, and locally is not): digested on the way,
+    // natively. Read in large pieces (storage/coalesce.ts): a request body read from JS comes in ~4 KiB ones, and
+    // a JS stage per piece cost a plain 16 MiB part 730 ms against 370–460 ms coalesced (measured locally).
     const digest = new crypto.DigestStream('MD5');
     const digesting = digest.getWriter();
-    const source = (body ?? new Response('').body!).pipeThrough(observer((chunk) => digesting.write(chunk)));
+    const source = coalesced(body ?? new Response('').body!)!.pipeThrough(observer((chunk) => digesting.write(chunk)));
     const part = await r2Upload(site, upload)!.uploadPart(partNumber, source.pipeThrough(new FixedLengthStream(size)));
     await digesting.close();
     const md5 = await digest.digest;

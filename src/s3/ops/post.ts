@@ -8,7 +8,7 @@ import { authenticateForm } from '../auth/authenticate';
 import { formSignature } from '../auth/post-signature';
 import { requestedAcl } from '../acl-request';
 import { authorize, checkObjectKey } from '../authorize';
-import { coalesced } from '../body/coalesce';
+import { coalesced } from '../../storage/coalesce';
 import { boundaryOf, type Form, type FormFile, malformedPost, mediaType, readForm } from '../body/form-data';
 import type { Handler, OpNamed, S3Call } from '../call';
 import { S3Error, s3Errors } from '../errors';

@@ -10,7 +10,7 @@ import { objectEtag } from '../../storage/object-etag';
 import { checksumMeta, deferredChecksumMeta } from '../../storage/stored-checksum';
 import { decodeAwsChunked, isAwsChunked, parseTrailerNames } from '../body/aws-chunked';
 import { checksumCheck } from '../body/checksum-check';
-import { coalesced } from '../body/coalesce';
+import { coalesced } from '../../storage/coalesce';
 import { checkedBody, digestCheck, type StreamCheck } from '../body/verify';
 import type { Handler, RequestAuth, S3Call } from '../call';
 import { requestedAcl } from '../acl-request';
@@ -104,7 +104,7 @@ export async function receiveBody<T = R2Object>(
   const checks = payloadChecks(upload);
   const chunked = auth !== null && isAwsChunked(auth.payload);
   const computes = algorithm !== null || CHECKSUM_ALGORITHMS.some((alg) => headers.has(headerName(alg)));
-  // A body ROS examines is read in large pieces (./body/coalesce.ts); one it does not goes to R2 untouched.
+  // A body ROS examines is read in large pieces (src/storage/coalesce.ts); one it does not goes to R2 untouched.
   let source = checks.length > 0 || chunked || computes ? coalesced(upload.body) : upload.body;
   let decoded: ReturnType<typeof decodeAwsChunked> | null = null;
   if (auth && isAwsChunked(auth.payload)) {
