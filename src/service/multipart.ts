@@ -144,9 +144,14 @@ export interface StoredBytes {
 
 /**
  * Writes a part's bytes where storePart decided they go: a stream whose length the runtime knows (a request body,
- * a FixedLengthStream) of exactly the announced size, or null for none.
+ * a FixedLengthStream) of exactly the announced size, or null for none. `md5`, when the caller digested the bytes
+ * on their way (S3's UploadPart does, with its other checks), resolves to their MD5 once the stream has been read;
+ * without it the native sink digests them itself.
  */
-export type PartSink = (body: ReadableStream<Uint8Array> | null) => Promise<StoredBytes>;
+export type PartSink = (
+  body: ReadableStream<Uint8Array> | null,
+  md5?: () => Promise<Uint8Array>,
+) => Promise<StoredBytes>;
 
 /**
  * Where a part of `size` bytes goes: into the R2 upload when the layout stays one production R2 completes — the
@@ -164,17 +169,21 @@ async function goesNative(s: Services, upload: UploadRow, partNumber: number, si
 }
 
 function nativeSink(site: Site, upload: UploadRow, partNumber: number, size: number): PartSink {
-  return async (body) => {
+  return async (body, md5) => {
+    if (body && md5) {
+      // Digested by the caller in the pass that checked the bytes: the stream goes to R2 as it is.
+      const part = await r2Upload(site, upload)!.uploadPart(partNumber, body);
+      return { etag: toHex(await md5()), r2Etag: part.etag, r2Key: '' };
+    }
     // The S3 ETag of a part is its MD5 (R2's own part ETag need not be, and locally is not): digested on the way,
-    // natively. Read in large pieces (storage/coalesce.ts): a request body read from JS comes in ~4 KiB ones, and
+    // natively (the console's parts, UploadPartCopy). Read in large pieces (storage/coalesce.ts): a request body read from JS comes in ~4 KiB ones, and
     // a JS stage per piece cost a plain 16 MiB part 730 ms against 370–460 ms coalesced (measured locally).
     const digest = new crypto.DigestStream('MD5');
     const digesting = digest.getWriter();
     const source = coalesced(body ?? new Response('').body!)!.pipeThrough(observer((chunk) => digesting.write(chunk)));
     const part = await r2Upload(site, upload)!.uploadPart(partNumber, source.pipeThrough(new FixedLengthStream(size)));
     await digesting.close();
-    const md5 = await digest.digest;
-    return { etag: toHex(md5), r2Etag: part.etag, r2Key: '' };
+    return { etag: toHex(await digest.digest), r2Etag: part.etag, r2Key: '' };
   };
 }
 
@@ -207,7 +216,7 @@ export async function storePart(
   const sink = native ? nativeSink(site, upload, partNumber, size) : stagedSink(site, upload, partNumber);
   let checksum: string | null;
   try {
-    ({ checksum = null } = await write(async (body) => (stored = await sink(body))));
+    ({ checksum = null } = await write(async (body, md5) => (stored = await sink(body, md5))));
   } catch (err) {
     if (!(await findUpload(s.db, upload.upload_id, site.id, upload.bucket, upload.key))) {
       if (stored) await discard(site, stored);

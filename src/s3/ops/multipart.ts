@@ -127,8 +127,10 @@ export const uploadPart: Handler<'UploadPart'> = async (call) => {
       received = await receiveBody(
         requestUpload(call),
         length,
-        (body) => sink(body),
+        (body, _metadata, md5) => sink(body, md5),
         parseAlgorithm(upload.checksum_algorithm) ?? null,
+        // The part's ETag is its MD5: taken in the pass that checks the body, not by a stage of the sink's own.
+        { md5: true },
       );
       return { checksum: received.checksum?.value ?? null };
     },

@@ -11,7 +11,7 @@ import { checksumMeta, deferredChecksumMeta } from '../../storage/stored-checksu
 import { decodeAwsChunked, isAwsChunked, parseTrailerNames } from '../body/aws-chunked';
 import { checksumCheck } from '../body/checksum-check';
 import { coalesced } from '../../storage/coalesce';
-import { checkedBody, digestCheck, type StreamCheck } from '../body/verify';
+import { checkedBody, digestCheck, md5Digest, type StreamCheck } from '../body/verify';
 import type { Handler, RequestAuth, S3Call } from '../call';
 import { requestedAcl } from '../acl-request';
 import { algorithmOfHeader, headerName } from '../checksum-wire';
@@ -93,15 +93,24 @@ export const requestUpload = ({ request, auth }: S3Call): Upload => ({
  * byte), or only the algorithm of a trailer one (its value is known at the end, and returned).
  * `algorithm` (a multipart upload's) is the checksum the body must carry: another one is refused, and when the
  * client sent none it is computed here, as S3 does for the parts of an upload created with an algorithm.
+ * `md5`: also digest the (decoded) bytes in the same pass and hand `write` a getter for the MD5, valid once `write`'s
+ * consumer has read the whole stream; the stream is then always one of known length (checkedBody's).
  */
 export async function receiveBody<T = R2Object>(
   upload: Upload,
   length: number,
-  write: (body: ReadableStream<Uint8Array> | null, checksumMetadata: Record<string, string>) => Promise<T | null>,
+  write: (
+    body: ReadableStream<Uint8Array> | null,
+    checksumMetadata: Record<string, string>,
+    md5?: () => Promise<Uint8Array>,
+  ) => Promise<T | null>,
   algorithm: ChecksumAlgorithm | null = null,
+  { md5 = false }: { md5?: boolean } = {},
 ): Promise<Received<T>> {
   const { headers, auth } = upload;
   const checks = payloadChecks(upload);
+  const digest = md5 ? md5Digest() : null;
+  if (digest) checks.push(digest);
   const chunked = auth !== null && isAwsChunked(auth.payload);
   const computes = algorithm !== null || CHECKSUM_ALGORITHMS.some((alg) => headers.has(headerName(alg)));
   // A body ROS examines is read in large pieces (src/storage/coalesce.ts); one it does not goes to R2 untouched.
@@ -137,7 +146,7 @@ export async function receiveBody<T = R2Object>(
   const body = checkedBody(source, length, checks, upload.lengthError);
   let object: T | null;
   try {
-    object = await write(body.stream, stored);
+    object = await write(body.stream, stored, digest ? () => digest.digest() : undefined);
   } catch (err) {
     // A failure inside the decoder (or the form's parser) errors its stream; the S3 error class does not survive
     // the pipe, so ask it.
