@@ -15,6 +15,7 @@ import { storageKey } from '../../storage/layout';
 import { readSmallBody } from '../body/small';
 import { namedBucket, type CallerKey, type Handler, type S3Call } from '../call';
 import { S3Error, s3Errors } from '../errors';
+import { checkVersionId } from '../version-id';
 import { asArray, childElements, parseXml, xmlResponse } from '../xml';
 
 /**
@@ -77,7 +78,9 @@ function tagSetResponse(tags: Tag[]): Response {
   ]);
 }
 
+/** The object a tagging request names: `versionId` may only be `null` (./version-id.ts), as on GET and DELETE. */
 async function existingObject(call: S3Call, key: string): Promise<R2Object> {
+  checkVersionId(call.query.get('versionId'));
   const bucket = namedBucket(call).name;
   const object = keyCanExist(bucket, key) ? await call.site.bucket.head(storageKey(bucket, key)) : null;
   if (!object) throw s3Errors.noSuchKey(key);

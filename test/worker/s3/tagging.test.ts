@@ -96,6 +96,29 @@ describe('PutObjectTagging, GetObjectTagging, DeleteObjectTagging', () => {
     expect((await errorOf(await w.s3.fetch(`/${b}/${'k'.repeat(1020)}?tagging`))).code).toBe('NoSuchKey');
   });
 
+  it('take versionId=null as the object, and refuse any other version id as GET does (nothing changes)', async () => {
+    const w = await s3World();
+    const b = await w.newBucket();
+    await put(w, `/${b}/v`, 'x');
+    const set = await w.s3.fetch(`/${b}/v?versionId=null&tagging`, { method: 'PUT', body: tagging([['a', '1']]) });
+    expect(set.status).toBe(200);
+    const shown = await w.s3.fetch(`/${b}/v?tagging&versionId=null`);
+    expect([shown.status, await shown.text()]).toEqual([200, answer([['a', '1']])]);
+    for (const method of ['GET', 'PUT', 'DELETE']) {
+      const res = await w.s3.fetch(`/${b}/v?tagging&versionId=3HL4kqtJlcpXroDTDmJ%2BrmSpXd3dIbrH`, {
+        method,
+        ...(method === 'PUT' && { body: tagging([['b', '2']]) }),
+      });
+      const err = await errorOf(res);
+      expect([err.status, err.code, err.message], method).toEqual([
+        400,
+        'InvalidArgument',
+        'Invalid version id specified',
+      ]);
+    }
+    expect(await tagsOf(w, `/${b}/v`)).toEqual([['a', '1']]);
+  });
+
   it.each<[string, string, number, string, string, Record<string, string>]>([
     ['11 tags', tagging(many(11)), 400, 'BadRequest', 'Object tags cannot be greater than 10', {}],
     [
