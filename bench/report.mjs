@@ -97,6 +97,12 @@ export function evaluate(result) {
       r == null ? 'n/a' : `${r.toFixed(1)}×${b != null && b < 2 ? `; baseline ${b.toFixed(1)}×` : ''}`,
     );
   }
+  const complete = completeSummary(result.complete?.ros);
+  add(
+    'CompleteMultipartUpload: 256 MiB within 250 ms of 16 MiB, and under 1 s',
+    complete ? complete.large - complete.small <= 250 && complete.large < 1000 : null,
+    complete ? `${complete.small.toFixed(0)} ms / ${complete.large.toFixed(0)} ms` : 'n/a',
+  );
   const mem = result.memory.ros;
   for (const dir of ['PUT', 'GET']) {
     const above = mem?.[dir]?.aboveIdle;
@@ -119,6 +125,17 @@ export function evaluate(result) {
     verify == null ? 'n/a' : `${verify.toFixed(1)} µs`,
   );
   return checks;
+}
+
+/** Median Complete time of the 16 MiB and the 256 MiB uploads (keys: their sizes in bytes). */
+function completeSummary(times) {
+  if (!times) return null;
+  const median = (xs) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length ? s[Math.floor((s.length - 1) / 2)] : null;
+  };
+  const [small, large] = [median(times[16 * MiB] ?? []), median(times[256 * MiB] ?? [])];
+  return small == null || large == null ? null : { small, large, rounds: times[16 * MiB].length };
 }
 
 // ---- Markdown ------------------------------------------------------------------------------------------------
@@ -221,6 +238,25 @@ export function renderMarkdown(result) {
         return `${rateText(r)} | ${ms(r?.p50)} | ${ms(r?.p99)} | ${ratioText(r, k.results.baseline)}`;
       });
       out.push(`| ${t.name} | ${cells.join(' | ')} |`);
+    }
+    out.push('');
+  }
+
+  if (result.complete) {
+    out.push(
+      '## CompleteMultipartUpload time',
+      '',
+      'The Complete request alone, for an upload of 16 MiB (one part) and of 256 MiB (16 parts of 16 MiB), median of the rounds (each upload\'s parts sent one at a time first). With the parts in R2\'s own multipart upload, completing copies no bytes, so its time should not grow with the object.',
+      '',
+      '| Target | 16 MiB ms | 256 MiB ms | difference | rounds |',
+      '|---|--:|--:|--:|--:|',
+    );
+    for (const [id, times] of Object.entries(result.complete)) {
+      const c = completeSummary(times);
+      if (!c) continue;
+      out.push(
+        `| ${id === 'ros' ? 'ROS' : 'baseline'} | ${c.small.toFixed(0)} | ${c.large.toFixed(0)} | ${(c.large - c.small).toFixed(0)} | ${c.rounds} |`,
+      );
     }
     out.push('');
   }

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CASES, MiB, bigTransfer, listingFixture, prepareFixtures } from './cases.mjs';
+import { CASES, MiB, bigTransfer, completeTimes, listingFixture, prepareFixtures } from './cases.mjs';
 import { runLoad } from './load.mjs';
 import { machine, renderMarkdown, evaluate } from './report.mjs';
 import { selfCheck } from './sigv4.mjs';
@@ -334,6 +334,19 @@ async function main() {
     }
     if (kase.id === 'get-4k') await measurePaths(workerd, deadline, result);
   }
+
+  // CompleteMultipartUpload's own time by object size (issue 14: it must not grow with the object).
+  if ((!ONLY || ONLY.includes('mpu-256m') || ONLY.includes('complete')) && Date.now() <= deadline) {
+    const rounds = QUICK ? 1 : 2;
+    log(`CompleteMultipartUpload time: 16 MiB and 256 MiB uploads, ${rounds} of each`);
+    result.complete = {};
+    for (const target of [workerd.ros, workerd.baseline]) {
+      result.complete[target.id] = await withRestarts(target, 'the Complete timing', () =>
+        completeTimes(target, rounds),
+      );
+      log(`  complete ${target.name}: ${JSON.stringify(result.complete[target.id], (_, v) => (typeof v === 'number' ? Math.round(v) : v))}`);
+    }
+  } else if (!ONLY) result.skipped.push('complete timing');
 
   await cleanup();
 
