@@ -246,7 +246,7 @@ export function renderMarkdown(result) {
     out.push(
       '## CompleteMultipartUpload time',
       '',
-      'The Complete request alone, for an upload of 16 MiB (one part) and of 256 MiB (16 parts of 16 MiB), median of the rounds (each upload\'s parts sent one at a time first). With the parts in R2\'s own multipart upload, completing copies no bytes, so its time should not grow with the object.',
+      "The Complete request alone, for an upload of 16 MiB (one part) and of 256 MiB (16 parts of 16 MiB), median of the rounds (each upload's parts sent one at a time first). With the parts in R2's own multipart upload, completing copies no bytes, so its time should not grow with the object.",
       '',
       '| Target | 16 MiB ms | 256 MiB ms | difference | rounds |',
       '|---|--:|--:|--:|--:|',

@@ -344,7 +344,9 @@ async function main() {
       result.complete[target.id] = await withRestarts(target, 'the Complete timing', () =>
         completeTimes(target, rounds),
       );
-      log(`  complete ${target.name}: ${JSON.stringify(result.complete[target.id], (_, v) => (typeof v === 'number' ? Math.round(v) : v))}`);
+      log(
+        `  complete ${target.name}: ${JSON.stringify(result.complete[target.id], (_, v) => (typeof v === 'number' ? Math.round(v) : v))}`,
+      );
     }
   } else if (!ONLY) result.skipped.push('complete timing');
 
