@@ -98,17 +98,7 @@ export function checkedBody(
  * ETag): computed in the same pass as the other checks instead of by a stage of its own. No verdict.
  */
 export function md5Digest(): StreamCheck & { digest(): Promise<Uint8Array> } {
-  const stream = new crypto.DigestStream('MD5');
-  const writer = stream.getWriter();
-  let result: Promise<Uint8Array> | null = null;
-  return {
-    update: (chunk) => writer.write(chunk),
-    finish: async () => null,
-    digest() {
-      result ??= writer.close().then(async () => new Uint8Array(await stream.digest));
-      return result;
-    },
-  };
+  return { ...streamingDigest('MD5'), finish: async () => null };
 }
 
 const GROUP_BYTES = 256 * 1024;
@@ -123,20 +113,29 @@ function concatenate(pieces: Uint8Array[], total: number): Uint8Array {
   return out;
 }
 
-/** A WebCrypto digest fed chunk by chunk (workerd's DigestStream: MD5, SHA-1, SHA-256…). */
+/** A WebCrypto digest fed chunk by chunk (workerd's DigestStream: MD5, SHA-1, SHA-256…); `digest()` ends it. */
+function streamingDigest(algorithm: 'MD5' | 'SHA-1' | 'SHA-256') {
+  const stream = new crypto.DigestStream(algorithm);
+  const writer = stream.getWriter();
+  let result: Promise<Uint8Array> | null = null;
+  return {
+    update: (chunk: Uint8Array) => writer.write(chunk),
+    digest(): Promise<Uint8Array> {
+      result ??= writer.close().then(async () => new Uint8Array(await stream.digest));
+      return result;
+    },
+  };
+}
+
+/** A digest of the bytes checked against `expected` at the end. */
 export function digestCheck(
   algorithm: 'MD5' | 'SHA-1' | 'SHA-256',
   expected: Uint8Array,
   onMismatch: () => S3Error,
 ): StreamCheck {
-  const digest = new crypto.DigestStream(algorithm);
-  const writer = digest.getWriter();
+  const { update, digest } = streamingDigest(algorithm);
   return {
-    update: (chunk) => writer.write(chunk),
-    async finish() {
-      await writer.close();
-      const got = new Uint8Array(await digest.digest);
-      return timingSafeEqualBytes(got, expected) ? null : onMismatch();
-    },
+    update,
+    finish: async () => (timingSafeEqualBytes(await digest(), expected) ? null : onMismatch()),
   };
 }

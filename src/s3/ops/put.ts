@@ -109,8 +109,12 @@ export async function receiveBody<T = R2Object>(
 ): Promise<Received<T>> {
   const { headers, auth } = upload;
   const checks = payloadChecks(upload);
-  const digest = md5 ? md5Digest() : null;
+  // With a Content-MD5, the body is checked against it (payloadChecks), so a body R2 took whole has that MD5: no
+  // second digest.
+  const contentMd5 = headers.get('Content-MD5');
+  const digest = md5 && contentMd5 === null ? md5Digest() : null;
   if (digest) checks.push(digest);
+  const md5Of = !md5 ? undefined : digest ? () => digest.digest() : async () => fromBase64(contentMd5!.trim())!;
   const chunked = auth !== null && isAwsChunked(auth.payload);
   const computes = algorithm !== null || CHECKSUM_ALGORITHMS.some((alg) => headers.has(headerName(alg)));
   // A body ROS examines is read in large pieces (src/storage/coalesce.ts); one it does not goes to R2 untouched.
@@ -146,7 +150,7 @@ export async function receiveBody<T = R2Object>(
   const body = checkedBody(source, length, checks, upload.lengthError);
   let object: T | null;
   try {
-    object = await write(body.stream, stored, digest ? () => digest.digest() : undefined);
+    object = await write(body.stream, stored, md5Of);
   } catch (err) {
     // A failure inside the decoder (or the form's parser) errors its stream; the S3 error class does not survive
     // the pipe, so ask it.

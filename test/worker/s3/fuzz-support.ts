@@ -30,12 +30,6 @@ export function fuzzSettings(): { numRuns: number; seed: number } {
   return { numRuns: Number.isFinite(runs) && runs > 0 ? runs : 1000, seed: Number.isFinite(seed) ? seed : 12_345 };
 }
 
-/**
- * Sends a case to the Worker's fetch handler directly (../support/worker-fetch.ts says why not SELF.fetch), waiting
- * for its waitUntil work: a refused write's clean-up has finished before the snapshot is compared.
- */
-export const deliver = (request: Request) => workerFetch(request);
-
 export const ENDPOINT = SITES['thailand-1'].endpoint;
 const enc = new TextEncoder();
 
@@ -206,7 +200,9 @@ export async function send(request: Request, what: string): Promise<Answer> {
   const before = write ? (last as Snapshot) : '';
   let res: Response;
   try {
-    res = await deliver(request);
+    // Straight to the fetch handler, waiting for its waitUntil work (../support/worker-fetch.ts says why not
+    // SELF.fetch): a refused write's clean-up has finished before the snapshot is compared.
+    res = await workerFetch(request);
   } catch (err) {
     throw new Error(`${what}: the Worker threw: ${(err as Error).stack ?? err}`);
   }

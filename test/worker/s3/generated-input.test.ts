@@ -1,6 +1,6 @@
 /**
  * Generated-input test of the S3 front door (issue 12, "never a 5xx on bad input"): fast-check builds random and
- * mutated requests in eight families and hands each to the Worker's fetch handler (fuzz-support.ts `deliver`) with
+ * mutated requests in eight families and hands each to the Worker's fetch handler (../support/worker-fetch.ts) with
  * real local D1 and R2. Every answer must be below 500 (501 NotImplemented for an operation ROS does not offer is
  * allowed), every error must be AWS's XML <Error> with a Code, and a refused write must leave the site's R2 listing
  * and D1 tables exactly as they were once its waitUntil work has finished (snapshot before, compare after). A write
@@ -24,7 +24,6 @@ import { EMPTY_SHA256, deriveSigningKey, hmacHex, uriEncode } from '../../../src
 import {
   type RawRequest,
   buildRequest,
-  deliver,
   describe,
   forgetSnapshot,
   fuzzSettings,
@@ -63,7 +62,7 @@ const objectPath = (key: string) => `/${B}/${uriEncode(key).replace(/%2F/g, '/')
 const keyPath = (bucket: string, key: string) => `/${bucket}/${uriEncode(key)}`;
 
 async function s3(method: string, target: string, body?: BodyInit, headers: Record<string, string> = {}) {
-  const res = await deliver(await w.s3.aws.sign(`${w.s3.endpoint}${target}`, { method, body, headers }));
+  const res = await w.s3.fetch(target, { method, body, headers });
   const text = await res.text();
   return { status: res.status, text, headers: res.headers };
 }

@@ -92,6 +92,37 @@ describe('multipart straight into R2 multipart', () => {
     expect([...head.headers.keys()].filter((h) => h.startsWith('x-amz-meta-'))).toEqual(['x-amz-meta-origin']);
   });
 
+  it('a native part sent with Content-MD5 has that MD5 as its ETag; a wrong one is BadDigest and keeps nothing', async () => {
+    const t = await setup();
+    const parts = [bytes(5 * MiB, 5), bytes(MiB, 6)];
+    const id = await t.start('md5.bin');
+    const md5 = async (p: Uint8Array) => new Uint8Array(await crypto.subtle.digest('MD5', p));
+    const base64 = (b: Uint8Array) => btoa(String.fromCharCode(...b));
+    const etags: [number, string][] = [];
+    for (const [i, p] of parts.entries()) {
+      const n = i + 1;
+      const path = `/${t.b}/md5.bin?partNumber=${n}&uploadId=${id}`;
+      const wrong = await t.strict.fetch(path, {
+        method: 'PUT',
+        body: p,
+        headers: { 'Content-MD5': base64(await md5(bytes(16, n))) },
+      });
+      expect([wrong.status, xmlText(await wrong.text(), 'Code')]).toEqual([400, 'BadDigest']);
+      const res = await t.strict.fetch(path, {
+        method: 'PUT',
+        body: p,
+        headers: { 'Content-MD5': base64(await md5(p)) },
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('ETag')).toBe(`"${hex((await md5(p)).buffer as ArrayBuffer)}"`);
+      etags.push([n, res.headers.get('ETag')!]);
+    }
+    const listed = await (await t.strict.fetch(`/${t.b}/md5.bin?uploadId=${id}`)).text();
+    expect(xmlText(listed, 'ETag')).toBe(etags[0][1].replace(/"/g, '&quot;'));
+    expect((await t.complete('md5.bin', id, etags)).status).toBe(200);
+    await t.check('md5.bin', parts);
+  });
+
   it('a last part between 5 MiB and the part size is staged and copied once into the R2 upload', async () => {
     const t = await setup();
     const parts = [bytes(6 * MiB, 1), bytes(6 * MiB, 2), bytes(5 * MiB + 3, 3)];
