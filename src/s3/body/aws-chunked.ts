@@ -20,9 +20,15 @@
  * (Garage's server follows that). Both first lines are accepted: each binds the same key, chain and trailers.
  *
  * Streaming: the parser is a byte-level state machine fed arbitrary input pieces (a header, or even a CRLF,
- * may be split between reads). Unsigned data passes through as it arrives (no buffering: SDK chunks are
- * large); signed data must be verified before it is released, so one chunk is held back (at most
- * maxSignedChunkSize, 16 MiB by default like MinIO) as views of the input pieces, hashed as they arrive. Trailer bytes never reach the decoded stream.
+ * may be split between reads). It reads the request body itself, BYOB into one buffer it reuses (readAtLeast:
+ * up to 1 MiB per read), and copies the decoded bytes into output pieces of OUTPUT_BYTES (1 MiB, or what is
+ * left of x-amz-decoded-content-length). Measured in workerd, per 16 MiB part: every fresh buffer costs a fixed
+ * ~0.3 ms (allocation and GC accounting) and every write into the sized stream R2 reads costs its own turn, so
+ * 1 MiB pieces instead of one per 64 KiB chunk (views of 256 KiB reads, regrouped later) take a quarter of the
+ * allocations and a sixteenth of the writes, for one copy of the data — the same copy regrouping made.
+ * Unsigned data is released as each output piece fills; signed data only once its chunk is verified, so a
+ * piece holding unverified bytes is held back (at most maxSignedChunkSize, 16 MiB by default like MinIO), its
+ * bytes hashed as they are copied. Trailer bytes never reach the decoded stream.
  *
  * Errors (S3's, from what clients that test against S3 record — versitygw's issues #1660/#1666/#1665/#1683,
  * scality Arsenal PR #2596; where S3's answer is unknown the choice is marked "guess"):
@@ -71,6 +77,10 @@ export const MAX_SIGNED_CHUNK_SIZE = 16 * 1024 * 1024;
 const MAX_HEADER_LINE = 4096;
 /** Most bytes accepted after the final chunk (trailer lines). */
 const MAX_TRAILER_BYTES = 16 * 1024;
+/** Size of the decoded pieces released (see the header comment). */
+export const OUTPUT_BYTES = 1024 * 1024;
+/** Most bytes read from the request body at once (into one reused buffer). */
+const INPUT_BYTES = 1024 * 1024;
 
 export interface AwsChunkedOptions {
   payload: StreamingPayload;
@@ -84,6 +94,8 @@ export interface AwsChunkedOptions {
   minChunkSize?: number;
   /** Cap on one signed chunk (buffered until verified). Default MAX_SIGNED_CHUNK_SIZE. */
   maxSignedChunkSize?: number;
+  /** The encoded body's length (Content-Length) when known: a small body gets a read buffer its size. */
+  bodyLength?: number | null;
 }
 
 export interface AwsChunkedBody {
@@ -152,9 +164,14 @@ export function decodeAwsChunked(body: ReadableStream<Uint8Array> | null, opts: 
   let lineLen = 0;
   let remaining = 0; // data bytes left in the current chunk
   let crlfSeen = 0; // bytes of the CRLF after the data already matched
-  // Signed: the current chunk's pieces (views of the input, not copies: allocating a fresh buffer per chunk
-  // costs more than everything else here) and its SHA-256, computed natively as they arrive.
-  let pending: Uint8Array[] = [];
+  // Output: decoded bytes are copied into `out` (sized to what is left of the declared length, at most
+  // OUTPUT_BYTES); a full piece is released at once, or, signed, kept in `held` until its chunk is verified.
+  let out: Uint8Array | null = null;
+  let outLen = 0;
+  let released = 0; // decoded bytes in pieces already filled (released or held)
+  let held: Uint8Array[] = [];
+  let releasedPieces = 0; // pieces enqueued so far
+  // Signed: the current chunk's SHA-256, computed natively as its bytes are copied out.
   let hasher: WritableStreamDefaultWriter<Uint8Array> | null = null;
   let digest: DigestStream | null = null;
   let chunkSignature = ''; // signed: the signature the current chunk claims
@@ -225,7 +242,6 @@ export function decodeAwsChunked(body: ReadableStream<Uint8Array> | null, opts: 
       if (signed) {
         digest = new crypto.DigestStream('SHA-256');
         hasher = digest.getWriter();
-        pending = [];
         chunkSignature = signature;
       }
       state = 'data';
@@ -236,7 +252,47 @@ export function decodeAwsChunked(body: ReadableStream<Uint8Array> | null, opts: 
     state = 'tail';
   }
 
-  async function feed(input: Uint8Array, controller: TransformStreamDefaultController<Uint8Array>): Promise<void> {
+  /** A filled output piece: released now, or (signed) once the chunk it ends in is verified. */
+  function filled(piece: Uint8Array, controller: ReadableStreamDefaultController<Uint8Array>): void {
+    released += piece.byteLength;
+    if (signed) held.push(piece);
+    else release(piece, controller);
+  }
+
+  function release(piece: Uint8Array, controller: ReadableStreamDefaultController<Uint8Array>): void {
+    releasedPieces++;
+    controller.enqueue(piece);
+  }
+
+  /** Copies decoded bytes out (hashing them, signed); `data` is a view of the reused read buffer. */
+  async function copyOut(data: Uint8Array, controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
+    let at = 0;
+    while (at < data.length) {
+      const room = Math.min(OUTPUT_BYTES, decodedLength - released);
+      // onHeader admits no data past the declared length; this also stops a length that is not a number.
+      if (!(room > 0)) fail(lengthMismatch());
+      out ??= new Uint8Array(room);
+      const take = Math.min(data.length - at, out.length - outLen);
+      out.set(data.subarray(at, at + take), outLen);
+      // The hash reads the copy, which is never reused, rather than the read buffer, which is.
+      if (signed) await hasher!.write(out.subarray(outLen, outLen + take));
+      outLen += take;
+      at += take;
+      if (outLen === out.length) {
+        filled(out, controller);
+        out = null;
+        outLen = 0;
+      }
+    }
+  }
+
+  /** Signed: the current chunk verified, so every held piece may go. */
+  function releaseHeld(controller: ReadableStreamDefaultController<Uint8Array>): void {
+    for (const piece of held) release(piece, controller);
+    held = [];
+  }
+
+  async function feed(input: Uint8Array, controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
     let i = 0;
     const n = input.length;
     while (i < n) {
@@ -259,26 +315,17 @@ export function decodeAwsChunked(body: ReadableStream<Uint8Array> | null, opts: 
         }
         case 'data': {
           const take = Math.min(remaining, n - i);
-          const piece = input.subarray(i, i + take);
+          if (take > 0) await copyOut(input.subarray(i, i + take), controller);
           i += take;
           remaining -= take;
           decoded += take;
-          if (signed) {
-            if (take > 0) {
-              pending.push(piece);
-              await hasher!.write(piece);
-            }
-            if (remaining === 0) {
+          if (remaining === 0) {
+            if (signed) {
               await hasher!.close();
               await verifyChunk(toHex(await digest!.digest), chunkSignature);
-              for (const p of pending) controller.enqueue(p);
-              pending = [];
+              releaseHeld(controller);
               hasher = digest = null;
             }
-          } else if (take > 0) {
-            controller.enqueue(piece);
-          }
-          if (remaining === 0) {
             state = 'crlf';
             crlfSeen = 0;
           }
@@ -357,29 +404,51 @@ export function decodeAwsChunked(body: ReadableStream<Uint8Array> | null, opts: 
     fail(signatureMismatch());
   }
 
-  const decoder = new TransformStream<Uint8Array, Uint8Array>({
-    async transform(chunk, controller) {
+  const input = bodyReader(body, opts.bodyLength);
+  let ended = false;
+  const stream = new ReadableStream<Uint8Array>({
+    // Reads the body until a piece is released or it ends: a stream pulls again only after an enqueue.
+    async pull(controller) {
+      if (ended) return;
       try {
-        await feed(chunk, controller);
+        const before = releasedPieces;
+        for (;;) {
+          const next = await input.read();
+          if (next.done) break;
+          await feed(next.value, controller);
+          if (releasedPieces !== before) return;
+        }
       } catch (err) {
         // Mid-stream: stop here; nothing more is released.
+        ended = true;
         failed ??= err instanceof S3Error ? err : internalError();
+        input.cancel(failed);
         controller.error(failed);
+        return;
       }
-    },
-    async flush() {
+      ended = true;
       try {
         await end();
       } catch (err) {
         // At the end: close normally and let check.finish() report it (see the header comment).
         failed ??= err instanceof S3Error ? err : internalError();
       }
+      // A body cut short leaves a partial piece: released, so that the consumer counts every decoded byte.
+      if (!failed || !signed) {
+        releaseHeld(controller);
+        if (out && outLen > 0) controller.enqueue(out.subarray(0, outLen));
+      }
+      out = null;
+      controller.close();
+    },
+    cancel(reason) {
+      ended = true;
+      input.cancel(reason);
     },
   });
 
-  const source = body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
   return {
-    stream: source.pipeThrough(decoder),
+    stream,
     trailers: () => trailers,
     check: {
       update() {},
@@ -390,6 +459,41 @@ export function decodeAwsChunked(body: ReadableStream<Uint8Array> | null, opts: 
       },
     },
     failure: () => failed,
+  };
+}
+
+/**
+ * Reads `body` BYOB with workerd's readAtLeast into one buffer, reused for every read (the bytes are copied out
+ * before the next); a body that is not a byte stream (a test's hand-made one) is read as it comes.
+ */
+function bodyReader(body: ReadableStream<Uint8Array> | null, bodyLength: number | null | undefined) {
+  if (!body) return { read: async () => ({ done: true as const, value: undefined }), cancel: () => {} };
+  let byob: ReadableStreamBYOBReader | null = null;
+  try {
+    byob = body.getReader({ mode: 'byob' });
+  } catch {
+    // not a byte stream
+  }
+  if (!byob) {
+    const reader = body.getReader();
+    return { read: () => reader.read(), cancel: (reason: unknown) => void reader.cancel(reason).catch(() => {}) };
+  }
+  const reader = byob;
+  const size = Math.max(1, Math.min(INPUT_BYTES, bodyLength ?? INPUT_BYTES));
+  let buffer: ArrayBuffer | null = null;
+  let done = false;
+  return {
+    async read(): Promise<ReadableStreamReadResult<Uint8Array>> {
+      if (done) return { done: true, value: undefined };
+      const next = await reader.readAtLeast(size, new Uint8Array(buffer ?? new ArrayBuffer(size)));
+      // The read transferred the buffer: take it back for the next one (its bytes are copied out by then).
+      if (next.value) buffer = next.value.buffer;
+      done = next.done;
+      // Fewer than `size` bytes come only at the end, possibly with `done` already set.
+      if (!next.value || next.value.byteLength === 0) return { done: true, value: undefined };
+      return { done: false, value: next.value };
+    },
+    cancel: (reason: unknown) => void reader.cancel(reason).catch(() => {}),
   };
 }
 

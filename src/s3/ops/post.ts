@@ -15,7 +15,14 @@ import { S3Error, s3Errors } from '../errors';
 import { metadataFromHeaders } from '../object-headers';
 import { checkPolicy, parsePolicy } from '../post-policy';
 import { xmlResponse } from '../xml';
-import { MAX_PUT_BYTES, type Upload, checksumHeaders, receiveBody, refuseUnsupportedHeaders } from './put';
+import {
+  MAX_PUT_BYTES,
+  type Upload,
+  checksumHeaders,
+  declaredBodyLength,
+  receiveBody,
+  refuseUnsupportedHeaders,
+} from './put';
 import { checkTaggingAllowed, tagSetOfXml } from './tagging';
 
 /** S3's cap: "The form data and boundaries (excluding the contents of the file) cannot exceed 20 KB." */
@@ -48,7 +55,11 @@ export const postObject: Handler<'PostObject'> = async (call) => {
   }
   const boundary = boundaryOf(contentType!);
   if (!boundary || !request.body) throw malformedPost();
-  const form = await readForm(coalesced(request.body)!, boundary, MAX_FORM_FIELDS_BYTES);
+  const form = await readForm(
+    coalesced(request.body, declaredBodyLength(request.headers))!,
+    boundary,
+    MAX_FORM_FIELDS_BYTES,
+  );
   try {
     return await storeForm(call, form, boundary);
   } finally {

@@ -117,8 +117,10 @@ export async function receiveBody<T = R2Object>(
   const md5Of = !md5 ? undefined : digest ? () => digest.digest() : async () => fromBase64(contentMd5!.trim())!;
   const chunked = auth !== null && isAwsChunked(auth.payload);
   const computes = algorithm !== null || CHECKSUM_ALGORITHMS.some((alg) => headers.has(headerName(alg)));
-  // A body ROS examines is read in large pieces (src/storage/coalesce.ts); one it does not goes to R2 untouched.
-  let source = checks.length > 0 || chunked || computes ? coalesced(upload.body) : upload.body;
+  // A body ROS examines is read in large pieces (the aws-chunked decoder reads its own; src/storage/coalesce.ts for
+  // the rest); one it does not goes to R2 untouched.
+  const bodyLength = declaredBodyLength(headers);
+  let source = !chunked && (checks.length > 0 || computes) ? coalesced(upload.body, bodyLength) : upload.body;
   let decoded: ReturnType<typeof decodeAwsChunked> | null = null;
   if (auth && isAwsChunked(auth.payload)) {
     decoded = decodeAwsChunked(source, {
@@ -126,6 +128,7 @@ export async function receiveBody<T = R2Object>(
       decodedLength: length,
       trailer: headers.get('x-amz-trailer'),
       auth: auth.kind === 'header' || auth.kind === 'presigned' ? auth : undefined,
+      bodyLength,
     });
     source = decoded.stream;
     checks.unshift(decoded.check);
@@ -165,6 +168,13 @@ export async function receiveBody<T = R2Object>(
         ? { algorithm: flexible.check.algorithm, value, fromTrailer: flexible.source === 'trailer' }
         : null,
   };
+}
+
+/** The request body's Content-Length (framing included), when it states one: the size to read it in at most. */
+export function declaredBodyLength(headers: Headers): number | null {
+  const value = headers.get('Content-Length');
+  const n = value === null ? Number.NaN : Number(value);
+  return Number.isSafeInteger(n) && n >= 0 ? n : null;
 }
 
 /**
