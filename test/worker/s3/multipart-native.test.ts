@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { strictWorker } from '../support/strict-r2';
+import { type StrictOptions, md5Hex, strictWorker } from '../support/strict-r2';
 import { bytes, s3World, xmlText, type S3World } from './s3-fixtures';
 
 /**
@@ -32,10 +32,10 @@ const completeXml = (parts: [number, string][]) =>
     .map(([n, etag]) => `<Part><PartNumber>${n}</PartNumber><ETag>${etag}</ETag></Part>`)
     .join('')}</CompleteMultipartUpload>`;
 
-async function setup() {
+async function setup(options: StrictOptions = {}) {
   const w = await s3World();
   const b = await w.newBucket();
-  const strict = strictWorker(w.s3);
+  const strict = strictWorker(w.s3, options);
   const start = async (key: string, headers: Record<string, string> = {}) => {
     const res = await strict.fetch(`/${b}/${key}?uploads`, { method: 'POST', headers });
     expect(res.status).toBe(200);
@@ -290,6 +290,60 @@ describe('multipart straight into R2 multipart', () => {
       expect(await env.R2_THAILAND_1.head(`${t.b}/inflight.bin`)).toBeNull();
     });
   }
+});
+
+describe("an R2 that answers each part's MD5 as its part ETag, as production R2 does", () => {
+  const reversed = (hexText: string) => [...hexText].reverse().join('');
+
+  it("after one part digested and found equal, ROS answers R2's part ETag and digests no more", async () => {
+    // The first part's ETag is its MD5; later ones answer another well-formed MD5 (the reversed hex), so a part
+    // ETag equal to it shows that ROS took R2's answer rather than digesting the bytes itself.
+    const t = await setup({ partEtag: (md5, call) => (call === 0 ? md5 : reversed(md5)) });
+    const parts = [bytes(5 * MiB, 21), bytes(5 * MiB, 22), bytes(MiB, 23)];
+    const id = await t.start('trusted.bin');
+    const etags: [number, string][] = [];
+    for (const [i, p] of parts.entries()) etags.push([i + 1, await t.put('trusted.bin', id, i + 1, p)]);
+    expect(etags.map(([, e]) => e)).toEqual([
+      `"${await md5Hex(parts[0])}"`,
+      `"${reversed(await md5Hex(parts[1]))}"`,
+      `"${reversed(await md5Hex(parts[2]))}"`,
+    ]);
+    expect((await t.complete('trusted.bin', id, etags)).status).toBe(200);
+    const get = await t.strict.fetch(`/${t.b}/trusted.bin`);
+    expect(await sha(await get.arrayBuffer())).toBe(await sha(joined(parts)));
+  });
+
+  it('a binding whose part ETags are not MD5s (the local simulation) keeps every part digested', async () => {
+    const t = await setup({ partEtag: (md5) => `r2-${md5}` });
+    const parts = [bytes(5 * MiB, 24), bytes(5 * MiB, 25), bytes(MiB, 26)];
+    const id = await t.start('digested.bin');
+    const etags: [number, string][] = [];
+    for (const [i, p] of parts.entries()) etags.push([i + 1, await t.put('digested.bin', id, i + 1, p)]);
+    for (const [i, p] of parts.entries()) expect(etags[i][1]).toBe(`"${await md5Hex(p)}"`);
+    expect((await t.complete('digested.bin', id, etags)).status).toBe(200);
+    await t.check('digested.bin', parts);
+  });
+
+  it('a part ETag that is not an MD5 after all: that part fails (500, not recorded), and the next is digested', async () => {
+    const t = await setup({ partEtag: (md5, call) => (call === 0 ? md5 : `not-an-md5-${call}`) });
+    const parts = [bytes(5 * MiB, 27), bytes(5 * MiB, 28)];
+    const id = await t.start('revoked.bin');
+    const first = await t.put('revoked.bin', id, 1, parts[0]);
+    const path = `/${t.b}/revoked.bin?partNumber=2&uploadId=${id}`;
+    const refused = await t.strict.fetch(path, { method: 'PUT', body: parts[1] });
+    expect([refused.status, xmlText(await refused.text(), 'Code')]).toEqual([500, 'InternalError']);
+    const listed = await (await t.strict.fetch(`/${t.b}/revoked.bin?uploadId=${id}`)).text();
+    expect(listed.match(/<Part>/g)?.length).toBe(1);
+    // The client's retry: digested by ROS again, its ETag the MD5.
+    const second = await t.put('revoked.bin', id, 2, parts[1]);
+    expect(second).toBe(`"${await md5Hex(parts[1])}"`);
+    const etags: [number, string][] = [
+      [1, first],
+      [2, second],
+    ];
+    expect((await t.complete('revoked.bin', id, etags)).status).toBe(200);
+    await t.check('revoked.bin', parts);
+  });
 });
 
 describe('uploads begun before migration 0008 (staged parts only)', () => {

@@ -52,12 +52,28 @@ async function readAll(value: ReadableStream | ArrayBuffer | ArrayBufferView | s
  * (https://developers.cloudflare.com/r2/objects/multipart-objects/). Wraps a real binding: the calls go through,
  * counted, and a completion production would refuse throws as R2 would.
  */
-export function strictR2(bucket: R2Bucket, ledger: R2Ledger): R2Bucket {
+export interface StrictOptions {
+  /**
+   * The part ETag this R2 answers for the `call`-th part uploaded through it (0-based), instead of the simulation's
+   * random id: production R2 answers the part's MD5 (`md5Hex`). Completions are mapped back to the real ETags.
+   */
+  partEtag?: (md5Hex: string, call: number) => string;
+}
+
+export const md5Hex = async (data: Uint8Array) =>
+  [...new Uint8Array(await crypto.subtle.digest('MD5', data))].map((b) => b.toString(16).padStart(2, '0')).join('');
+
+export function strictR2(bucket: R2Bucket, ledger: R2Ledger, options: StrictOptions = {}): R2Bucket {
   // Part sizes by R2 upload id and part number: an upload is resumed by id in every request.
   const sizes = new Map<string, Map<number, number>>();
+  // With options.partEtag: the simulation's ETag behind each answered one, by upload id and part number.
+  const realEtags = new Map<string, Map<number, { answered: string; real: string }>>();
+  let partCalls = 0;
   const wrap = (upload: R2MultipartUpload): R2MultipartUpload => {
     const ofUpload = sizes.get(upload.uploadId) ?? new Map<number, number>();
     sizes.set(upload.uploadId, ofUpload);
+    const etagsOfUpload = realEtags.get(upload.uploadId) ?? new Map();
+    realEtags.set(upload.uploadId, etagsOfUpload);
     return {
       key: upload.key,
       uploadId: upload.uploadId,
@@ -67,9 +83,19 @@ export function strictR2(bucket: R2Bucket, ledger: R2Ledger): R2Bucket {
         const part = await upload.uploadPart(n, body);
         ledger.parts++;
         ofUpload.set(n, body.length);
-        return part;
+        if (!options.partEtag) return part;
+        const answered = options.partEtag(await md5Hex(body), partCalls++);
+        etagsOfUpload.set(n, { answered, real: part.etag });
+        return { partNumber: n, etag: answered };
       },
-      async complete(parts: R2UploadedPart[]) {
+      async complete(listed: R2UploadedPart[]) {
+        // R2 checks each listed ETag against the part's: map the answered ones back to the simulation's.
+        const parts = !options.partEtag
+          ? listed
+          : listed.map((p) => {
+              const known = etagsOfUpload.get(p.partNumber);
+              return { partNumber: p.partNumber, etag: known?.answered === p.etag ? known.real : p.etag };
+            });
         const list = parts.map((p) => ofUpload.get(p.partNumber) ?? -1);
         const [first] = list;
         const last = list[list.length - 1];
@@ -134,9 +160,9 @@ export function strictR2(bucket: R2Bucket, ledger: R2Ledger): R2Bucket {
  * Worker's own fetch handler with an env whose R2_THAILAND_1 is the strict wrapper (the site registry is built
  * from that env, so every R2 call of the request goes through it).
  */
-export function strictWorker(client: S3TestClient) {
+export function strictWorker(client: S3TestClient, options: StrictOptions = {}) {
   const ledger = new R2Ledger();
-  const strictEnv = { ...env, R2_THAILAND_1: strictR2(env.R2_THAILAND_1, ledger) };
+  const strictEnv = { ...env, R2_THAILAND_1: strictR2(env.R2_THAILAND_1, ledger, options) };
   const fetch = async (path: string, init: RequestInit & { aws?: Record<string, unknown> } = {}) => {
     // Called directly (no HTTP hop), a request has the Content-Length its body says only if we set it.
     const headers = new Headers(init.headers);
