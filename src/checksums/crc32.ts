@@ -1,5 +1,6 @@
 /**
- * CRC-32 (IEEE 802.3, as zlib) and CRC-32C (Castagnoli), incremental, table-driven slice-by-16.
+ * CRC-32 (IEEE 802.3, as zlib) and CRC-32C (Castagnoli), incremental: CRC-32 by zlib (node:zlib, native), CRC-32C
+ * table-driven slice-by-16 (workerd has no native CRC-32C).
  *
  * Both are "reflected" CRCs with init 0xFFFFFFFF and xorout 0xFFFFFFFF (RevEng catalogue: CRC-32/ISO-HDLC,
  * check("123456789") = 0xCBF43926; CRC-32/ISCSI, check = 0xE3069283); only the reflected polynomial
@@ -9,6 +10,8 @@
  * Why slice-by-16: byte-at-a-time table CRC costs a dependent load per byte (~300 MiB/s in V8); reading 16
  * bytes per step with 16 independent table lookups lets the CPU overlap them (~1.5-2 GiB/s here).
  */
+
+import { crc32 as zlibCrc32 } from 'node:zlib';
 
 /** Reflected polynomials (bit-reversed forms of 0x04C11DB7 and 0x1EDC6F41). */
 export const CRC32_POLY = 0xedb88320;
@@ -32,10 +35,7 @@ function buildTables(poly: number): Uint32Array {
   return t;
 }
 
-// Built at module load (16 KiB each, microseconds). Each update function below reads its own module
-// constant: V8 compiles loads from a constant typed array ~1.3× faster than from one passed as a parameter,
-// which is why the loop is written twice rather than shared.
-const IEEE = buildTables(CRC32_POLY);
+// Built at module load (16 KiB, microseconds).
 const CASTAGNOLI = buildTables(CRC32C_POLY);
 
 type Update = (crc: number, data: Uint8Array) => number;
@@ -81,7 +81,11 @@ function sliceBy16(t: Uint32Array): Update {
   };
 }
 
-const updateIeee = sliceBy16(IEEE);
+/**
+ * CRC-32 through workerd's node:zlib (zlib's own, native: 16 MiB in ~3.5 ms against ~9 ms for slice-by-16 over
+ * the IEEE tables, measured in workerd). zlib takes and answers finished values; the state here is raw.
+ */
+const updateIeee: Update = (crc, data) => (zlibCrc32(data, (crc ^ 0xffffffff) >>> 0) ^ 0xffffffff) >>> 0;
 const updateCastagnoli = sliceBy16(CASTAGNOLI);
 
 /** An incremental CRC-32 (default) or CRC-32C (`new Crc32State(CRC32C_POLY)`). */
