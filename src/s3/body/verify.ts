@@ -22,7 +22,8 @@ export interface CheckedBody {
 }
 
 /**
- * Pipes `body` through the checks into a stream of known length, as R2's put requires. With no checks the
+ * Pipes `body` through the checks into a stream of known length, as R2's put requires. `recycle`, when given,
+ * gets back each piece of `body` once its bytes are checked and written on (the producer may fill it again). With no checks the
  * request body (whose length the runtime knows from Content-Length) goes to R2 untouched. A body whose length
  * the runtime does not vouch for comes with `lengthError`: it is always counted, and one that turns out not to
  * be `length` bytes fails with that error (as soon as it runs past `length`).
@@ -32,6 +33,7 @@ export function checkedBody(
   length: number,
   checks: StreamCheck[],
   lengthError?: () => S3Error,
+  recycle?: (piece: Uint8Array) => void,
 ): CheckedBody {
   let failed: S3Error | null = null;
   if (checks.length === 0 && !lengthError) return { stream: body, failure: () => null };
@@ -50,7 +52,8 @@ export function checkedBody(
     let writing: Promise<void> = Promise.resolve();
     const write = async (chunk: Uint8Array) => {
       await writing;
-      writing = writer.write(chunk);
+      // Once the write resolved, the sized stream's reader has taken the bytes: the piece may be filled again.
+      writing = recycle ? writer.write(chunk).then(() => recycle(chunk)) : writer.write(chunk);
       writing.catch(() => {}); // observed by the next await; an early exit must not leave it unhandled
     };
     // The aws-chunked decoder hands over one piece per chunk (64 KiB from the SDKs): regrouped here into pieces of
@@ -71,6 +74,7 @@ export function checkedBody(
       }
       if (grouped > 0) {
         const piece = group.length === 1 ? group[0] : concatenate(group, grouped);
+        if (group.length > 1 && recycle) for (const p of group) recycle(p); // copied
         group = [];
         grouped = 0;
         for (const check of checks) await check.update(piece);

@@ -150,7 +150,7 @@ export async function receiveBody<T = R2Object>(
           ? checksumMeta(flexible.check.algorithm, flexible.fromHeader)
           : deferredChecksumMeta(flexible.check.algorithm),
       };
-  const body = checkedBody(source, length, checks, upload.lengthError);
+  const body = checkedBody(source, length, checks, upload.lengthError, decoded?.recycle);
   let object: T | null;
   try {
     object = await write(body.stream, stored, md5Of);
