@@ -286,7 +286,8 @@ export function decodeAwsChunked(body: ReadableStream<Uint8Array> | null, opts: 
       out ??= room === OUTPUT_BYTES && spare.length > 0 ? spare.pop()! : new Uint8Array(room);
       const take = Math.min(data.length - at, out.length - outLen);
       out.set(data.subarray(at, at + take), outLen);
-      // The hash reads the copy, which is never reused, rather than the read buffer, which is.
+      // The hash reads the copy (refilled only after it was released and written on) rather than the read buffer
+      // (refilled by the next read).
       if (signed) await hasher!.write(out.subarray(outLen, outLen + take));
       outLen += take;
       at += take;

@@ -56,8 +56,9 @@ export function checkedBody(
       writing = recycle ? writer.write(chunk).then(() => recycle(chunk)) : writer.write(chunk);
       writing.catch(() => {}); // observed by the next await; an early exit must not leave it unhandled
     };
-    // The aws-chunked decoder hands over one piece per chunk (64 KiB from the SDKs): regrouped here into pieces of
-    // at least GROUP_BYTES, so that the checks and the writes, each a few promise turns, run a quarter as often.
+    // Small pieces (a POST form's file, a hand-made stream; the aws-chunked decoder and coalesced bodies come in
+    // 1 MiB ones) are regrouped into pieces of at least GROUP_BYTES, so that the checks and the writes, each a few
+    // promise turns, run once per 256 KiB at most.
     let group: Uint8Array[] = [];
     let grouped = 0;
     for (;;) {
