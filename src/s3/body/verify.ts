@@ -56,42 +56,34 @@ export function checkedBody(
       writing = recycle ? writer.write(chunk).then(() => recycle(chunk)) : writer.write(chunk);
       writing.catch(() => {}); // observed by the next await; an early exit must not leave it unhandled
     };
-    // Small pieces (a hand-made stream, the few bytes a form's parser holds back at each read) are regrouped into
-    // pieces of at least GROUP_BYTES, so that the checks and the writes, each a few promise turns, run once per
-    // 256 KiB at most. A piece that large by itself (the aws-chunked decoder's, coalesced reads, a form's file)
-    // passes as it is: copying it into a fresh buffer would cost more than the turns it saves.
+    // Small pieces (a POST form's file, a hand-made stream; the aws-chunked decoder and coalesced bodies come in
+    // 1 MiB ones) are regrouped into pieces of at least GROUP_BYTES, so that the checks and the writes, each a few
+    // promise turns, run once per 256 KiB at most.
     let group: Uint8Array[] = [];
     let grouped = 0;
-    const pass = async (piece: Uint8Array) => {
-      for (const check of checks) await check.update(piece);
-      if (held) await write(held);
-      held = piece;
-    };
-    const passGroup = async () => {
-      const piece = group.length === 1 ? group[0] : concatenate(group, grouped);
-      if (group.length > 1 && recycle) for (const p of group) recycle(p); // copied
-      group = [];
-      grouped = 0;
-      await pass(piece);
-    };
     for (;;) {
       const next = reader ? await reader.read() : { done: true as const, value: undefined };
+      if (!next.done) {
+        seen += next.value.byteLength;
+        if (seen > length) {
+          failed = wrongLength();
+          throw failed;
+        }
+        group.push(next.value);
+        grouped += next.value.byteLength;
+        if (grouped < GROUP_BYTES) continue;
+      }
+      if (grouped > 0) {
+        const piece = group.length === 1 ? group[0] : concatenate(group, grouped);
+        if (group.length > 1 && recycle) for (const p of group) recycle(p); // copied
+        group = [];
+        grouped = 0;
+        for (const check of checks) await check.update(piece);
+        if (held) await write(held);
+        held = piece;
+      }
       if (next.done) break;
-      seen += next.value.byteLength;
-      if (seen > length) {
-        failed = wrongLength();
-        throw failed;
-      }
-      if (next.value.byteLength >= GROUP_BYTES) {
-        if (grouped > 0) await passGroup();
-        await pass(next.value);
-        continue;
-      }
-      group.push(next.value);
-      grouped += next.value.byteLength;
-      if (grouped >= GROUP_BYTES) await passGroup();
     }
-    if (grouped > 0) await passGroup();
     if (seen !== length) failed = wrongLength();
     for (const check of checks) failed ??= await check.finish();
     if (failed) throw failed;

@@ -8,7 +8,7 @@ import { authenticateForm } from '../auth/authenticate';
 import { formSignature } from '../auth/post-signature';
 import { requestedAcl } from '../acl-request';
 import { authorize, checkObjectKey } from '../authorize';
-import { coalescedBody } from '../../storage/coalesce';
+import { coalesced } from '../../storage/coalesce';
 import { boundaryOf, type Form, type FormFile, malformedPost, mediaType, readForm } from '../body/form-data';
 import type { Handler, OpNamed, S3Call } from '../call';
 import { S3Error, s3Errors } from '../errors';
@@ -55,23 +55,20 @@ export const postObject: Handler<'PostObject'> = async (call) => {
   }
   const boundary = boundaryOf(contentType!);
   if (!boundary || !request.body) throw malformedPost();
-  // The file's pieces are views of these reads (form-data.ts passes them on uncopied): handed back once written.
-  const source = coalescedBody(request.body, declaredBodyLength(request.headers));
-  const form = await readForm(source.stream, boundary, MAX_FORM_FIELDS_BYTES);
+  const form = await readForm(
+    coalesced(request.body, declaredBodyLength(request.headers))!,
+    boundary,
+    MAX_FORM_FIELDS_BYTES,
+  );
   try {
-    return await storeForm(call, form, boundary, source.recycle);
+    return await storeForm(call, form, boundary);
   } finally {
     await form.discard();
   }
 };
 
 /** Stores the form's file once the form has passed every check. */
-async function storeForm(
-  call: S3Call<OpNamed<'PostObject'>>,
-  form: Form,
-  boundary: string,
-  recycle: (piece: Uint8Array) => void,
-): Promise<Response> {
+async function storeForm(call: S3Call<OpNamed<'PostObject'>>, form: Form, boundary: string): Promise<Response> {
   const { request, op, site } = call;
   const fields = formFields(form);
   const key = fields.get('key');
@@ -110,8 +107,6 @@ async function storeForm(
     auth: null,
     lengthError: () => malformedPost(file.lengthMessage),
     failure: form.failure,
-    // A streamed file's pieces are the form reads' own; a small file was copied into a body of its own.
-    recycle: file.stream === form.file.stream ? recycle : undefined,
   };
   const received = await receiveBody(upload, file.length, (body, checksum) =>
     site.bucket.put(target, body, {

@@ -77,8 +77,6 @@ export interface Upload {
   lengthError?: () => S3Error;
   /** The error that ended the body itself, if one did. */
   failure?: () => S3Error | null;
-  /** Takes back a piece of `body` once written on, when its maker reuses them (a form's file: coalescedBody). */
-  recycle?: (piece: Uint8Array) => void;
 }
 
 export const requestUpload = ({ request, auth }: S3Call): Upload => ({
@@ -154,9 +152,7 @@ export async function receiveBody<T = R2Object>(
           ? checksumMeta(flexible.check.algorithm, flexible.fromHeader)
           : deferredChecksumMeta(flexible.check.algorithm),
       };
-  // Whoever made the pieces takes them back once written: the decoder, the coalescer here, or the body's own maker.
-  const recycle = decoded ? decoded.recycle : plain && plain.stream !== upload.body ? plain.recycle : upload.recycle;
-  const body = checkedBody(source, length, checks, upload.lengthError, recycle);
+  const body = checkedBody(source, length, checks, upload.lengthError, decoded?.recycle ?? plain?.recycle);
   let object: T | null;
   try {
     object = await write(body.stream, stored, md5Of);
