@@ -10,7 +10,7 @@ import { objectEtag } from '../../storage/object-etag';
 import { checksumMeta, deferredChecksumMeta } from '../../storage/stored-checksum';
 import { decodeAwsChunked, isAwsChunked, parseTrailerNames } from '../body/aws-chunked';
 import { checksumCheck } from '../body/checksum-check';
-import { coalescedBody } from '../../storage/coalesce';
+import { coalesced } from '../../storage/coalesce';
 import { checkedBody, digestCheck, md5Digest, type StreamCheck } from '../body/verify';
 import type { Handler, RequestAuth, S3Call } from '../call';
 import { requestedAcl } from '../acl-request';
@@ -120,9 +120,7 @@ export async function receiveBody<T = R2Object>(
   // A body ROS examines is read in large pieces (the aws-chunked decoder reads its own; src/storage/coalesce.ts for
   // the rest); one it does not goes to R2 untouched.
   const bodyLength = declaredBodyLength(headers);
-  const plain =
-    !chunked && upload.body && (checks.length > 0 || computes) ? coalescedBody(upload.body, bodyLength) : null;
-  let source = plain ? plain.stream : upload.body;
+  let source = !chunked && (checks.length > 0 || computes) ? coalesced(upload.body, bodyLength) : upload.body;
   let decoded: ReturnType<typeof decodeAwsChunked> | null = null;
   if (auth && isAwsChunked(auth.payload)) {
     decoded = decodeAwsChunked(source, {
@@ -152,7 +150,7 @@ export async function receiveBody<T = R2Object>(
           ? checksumMeta(flexible.check.algorithm, flexible.fromHeader)
           : deferredChecksumMeta(flexible.check.algorithm),
       };
-  const body = checkedBody(source, length, checks, upload.lengthError, decoded?.recycle ?? plain?.recycle);
+  const body = checkedBody(source, length, checks, upload.lengthError, decoded?.recycle);
   let object: T | null;
   try {
     object = await write(body.stream, stored, md5Of);
