@@ -2,6 +2,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { CHUNK_ALGORITHM, EMPTY_SHA256, deriveSigningKey, hmacHex } from '../../../src/s3/auth/sigv4';
 import {
+  type AwsChunkedBody,
   type AwsChunkedOptions,
   MIN_CHUNK_SIZE,
   OUTPUT_BYTES,
@@ -188,7 +189,11 @@ interface Outcome {
 }
 
 async function decode(pieces: Uint8Array[], opts: AwsChunkedOptions): Promise<Outcome> {
-  const decoded = decodeAwsChunked(streamOf(pieces), opts);
+  return collect(decodeAwsChunked(streamOf(pieces), opts));
+}
+
+/** Reads a decoded body to its end as checkedBody would; answers the pieces released and how it ended. */
+async function collect(decoded: AwsChunkedBody): Promise<Outcome & { out: Uint8Array[] }> {
   const reader = decoded.stream.getReader();
   const out: Uint8Array[] = [];
   let streamError: unknown = null;
@@ -203,7 +208,7 @@ async function decode(pieces: Uint8Array[], opts: AwsChunkedOptions): Promise<Ou
     streamError = err;
   }
   const finish = streamError ? null : await decoded.check.finish();
-  return { data: concat(out), streamError, finish, failure: decoded.failure(), trailers: decoded.trailers() };
+  return { out, data: concat(out), streamError, finish, failure: decoded.failure(), trailers: decoded.trailers() };
 }
 
 function expectOk(o: Outcome): void {
@@ -712,21 +717,7 @@ describe('a request body (a byte stream, read BYOB into one reused buffer)', () 
   /** Decodes `bytes` sent as a Request's body; answers the pieces released, and how it ended. */
   async function pieces(bytes: Uint8Array, opts: AwsChunkedOptions) {
     const request = new Request('http://x/', { method: 'PUT', body: bytes });
-    const decoded = decodeAwsChunked(request.body, { ...opts, bodyLength: bytes.length });
-    const reader = decoded.stream.getReader();
-    const out: Uint8Array[] = [];
-    let streamError: unknown = null;
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        out.push(value);
-      }
-    } catch (err) {
-      streamError = err;
-    }
-    const finish = streamError ? null : await decoded.check.finish();
-    return { out, data: concat(out), streamError, finish, trailers: decoded.trailers() };
+    return collect(decodeAwsChunked(request.body, { ...opts, bodyLength: bytes.length }));
   }
 
   it('unsigned: the payload comes out whole, in 1 MiB pieces (the last what is left), distinct buffers', async () => {
