@@ -226,7 +226,7 @@ export function renderMarkdown(result) {
     out.push('## GET 4 KiB through the dev proxy and relay (information)', '');
     out.push(
       "*via wrangler proxy*: ROS through `npm start`'s port (wrangler's dev proxy, a second workerd in front of the one measured " +
-        'above). *via 127.0.0.2 relay*: through the site endpoint `npm start` prints (a Node HTTP relay in front of that proxy, answering `Expect: 100-continue`).',
+        'above). *via 127.0.0.2 relay*: through the site endpoint `npm start` prints (a Node HTTP relay straight to the workerd measured above, skipping that proxy, answering `Expect: 100-continue`).',
       '',
     );
     const cs = result.info.map((k) => k.concurrency);

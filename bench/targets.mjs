@@ -6,8 +6,8 @@
 //   first config, and its dev proxy (a second workerd in front) strips the header miniflare routes by; so the bench
 //   talks to the user workerd's own entry socket, for both: ROS by its Host header, the baseline by
 //   `MF-Route-Override`. wrangler's dev proxy exists only locally (production has no such hop), so leaving it out
-//   of both measures the S3 layer, not the dev tooling. The info rows measure what the proxy and the 127.0.0.2
-//   relay add.
+//   of both measures the S3 layer, not the dev tooling. The info rows measure what the proxy adds, and what the
+//   127.0.0.2 relay adds (it too sends requests straight to the user workerd).
 // - moto_server, the peer S3 implementation, in its own process.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, startRos } from '../bin/lib/local-server.mjs';
-import { workerdDescendants } from '../bin/lib/processes.mjs';
+import { locateUserWorkerd as locateWorkerd, userWorkerdPids } from '../bin/lib/processes.mjs';
 import { ConsoleClient } from '../test/e2e/support/ros-api.mjs';
 import { newAgent } from './load.mjs';
 import { createSigner } from './sigv4.mjs';
@@ -31,30 +31,6 @@ const BASELINE_WORKER = 'ros-bench-baseline-dev';
 export const BUCKET = 'ros-bench';
 
 // ---- processes -------------------------------------------------------------------------------------------------
-
-/** The user workerd under a wrangler dev process (not wrangler's dev proxy, which is bound to the public port). */
-const userWorkerdPid = (root) =>
-  workerdDescendants(root).find((w) => w.cmdline.includes('entry=127.0.0.1:0'))?.pid ?? null;
-
-/** TCP ports `pid` listens on (its socket inodes matched against /proc/net/tcp). */
-function listeningPorts(pid) {
-  const inodes = new Set();
-  for (const fd of fs.readdirSync(`/proc/${pid}/fd`)) {
-    try {
-      const link = fs.readlinkSync(`/proc/${pid}/fd/${fd}`);
-      if (link.startsWith('socket:[')) inodes.add(link.slice(8, -1));
-    } catch {
-      // closed meanwhile
-    }
-  }
-  return fs
-    .readFileSync(`/proc/${pid}/net/tcp`, 'utf8')
-    .split('\n')
-    .slice(1)
-    .map((line) => line.trim().split(/\s+/))
-    .filter((f) => f[3] === '0A' && inodes.has(f[9]))
-    .map((f) => parseInt(f[1].split(':')[1], 16));
-}
 
 /** Resident memory of `pid` now and its peak since the last resetPeak(), in bytes. */
 export function memoryOf(pid) {
@@ -71,25 +47,6 @@ export function resetPeak(pid) {
   } catch {
     return false;
   }
-}
-
-/**
- * Finds the user workerd of a wrangler dev and the entry socket on which it answers `probe`. wrangler restarts
- * that workerd (on a new port) whenever a watched source file changes; `refresh()` finds it again, and `pid`
- * lets the bench notice that it happened during a measurement.
- */
-async function locateWorkerd(wranglerPid, probe, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const pid = userWorkerdPid(wranglerPid);
-    if (pid) {
-      for (const port of listeningPorts(pid)) {
-        if (await probe(port).catch(() => false)) return { pid, port };
-      }
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`no user workerd under pid ${wranglerPid} answered the probe`);
 }
 
 /** GET / on a loopback port with these headers; resolves `{ headers, text }` (node:http: fetch cannot set Host). */
@@ -128,7 +85,7 @@ function workerdTarget({ name, id, wranglerPid, located, probe, hostHeader, extr
     pid: located.pid,
     port: () => located.port,
     /** False once wrangler has replaced the workerd this target pointed at. */
-    alive: () => located.pid === userWorkerdPid(wranglerPid),
+    alive: () => userWorkerdPids(wranglerPid).includes(located.pid),
     async refresh() {
       located = await locateWorkerd(wranglerPid, probe);
       target.pid = located.pid;

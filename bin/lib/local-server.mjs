@@ -7,6 +7,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { locateUserWorkerd } from './processes.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const WRANGLER = path.join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
@@ -79,9 +80,15 @@ async function waitForHealth(url, child, timeoutMs = 60_000) {
 
 /**
  * A dev site's primary hostname is a loopback address (127.0.0.2, ...), so stock S3 clients reach it without
- * DNS. wrangler dev listens on one address only; this relays each site address to it over HTTP, passing each
+ * DNS. wrangler dev listens on one address only; this relays each site address to ROS over HTTP, passing each
  * request through unchanged — method, raw path (never re-encoded), header names, values and order, the client's
  * Host header (which it signed, and which routes the request to its site) — and each answer back likewise.
+ *
+ * Where to: the workerd that runs ROS (see `workerdRoute`), not wrangler's public port. That port is wrangler's
+ * dev proxy, a second workerd whose ProxyWorker forwards every request to ROS's; under concurrent S3 traffic it
+ * loses requests: one is accepted and never forwarded, while a request with a body beside it fails with a 500
+ * "Cannot reconstruct a Request with a used body" (seen here: s3cmd's `cp` hung 40–110 s in about one run in
+ * twenty; workers-sdk issues #15317 and #15203 report the same). Production has no such hop.
  *
  * Why HTTP-aware rather than a byte relay: wrangler dev never answers `Expect: 100-continue`, and stock clients
  * send it and then wait for a `100 Continue` before the body (botocore 1 s on every upload, the JS SDK ~6 s for
@@ -116,13 +123,71 @@ function signsExpect(req) {
 // Methods that carry no body unless the client says so (Node would otherwise chunk an empty PUT/POST upstream).
 const BODYLESS_BY_DEFAULT = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);
 
-async function relaySite(host, port, target) {
+/**
+ * Where the relay sends a site's requests: the entry socket of the workerd that runs ROS under this wrangler dev
+ * (found by the port on which an unsigned request to the site's host gets ROS's S3 answer), found again when
+ * wrangler replaces that workerd after a source change; wrangler's own port while none is found (no /proc, or
+ * the workerd is still starting), as before.
+ * @param {number} wranglerPid @param {string} siteHost the site's host:port, as clients send it @param {number} fallback
+ */
+function workerdRoute(wranglerPid, siteHost, fallback) {
+  /** @type {{ pid: number, port: number } | null} */
+  let found = null;
+  /** @type {Promise<void> | null} */
+  let finding = null;
+  const answersAsRos = (port) =>
+    new Promise((resolve) => {
+      const req = http.get({
+        host: '127.0.0.1',
+        port,
+        path: '/',
+        headers: { Host: siteHost },
+        agent: false,
+        timeout: 2000,
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve('x-amz-request-id' in res.headers);
+      });
+      req.on('timeout', () => req.destroy());
+      req.on('error', () => resolve(false));
+    });
+  const find = () =>
+    (finding ??= locateUserWorkerd(wranglerPid, answersAsRos, 15_000)
+      .then((where) => {
+        found = where;
+      })
+      .catch(() => {
+        found = null;
+      })
+      .finally(() => {
+        finding = null;
+      }));
+  return {
+    /** @returns {Promise<number>} */
+    async port() {
+      if (found && existsSync(`/proc/${found.pid}`)) return found.port;
+      await find();
+      return found?.port ?? fallback;
+    },
+    forget() {
+      found = null;
+    },
+  };
+}
+
+/**
+ * Serves `host:port`, relaying every request to 127.0.0.1 on `route.port()` (exported for its tests).
+ * @param {string} host @param {number} port @param {{ port(): Promise<number>, forget(): void }} route
+ */
+export async function relaySite(host, port, route) {
   // Keep-alive upstream so a request does not pay for a new connection; Nagle off on both sides (a relay would
   // otherwise hold small answers back for the peer's delayed ACK). An idle pooled connection is closed after 4 s
-  // (`timeout` only ends free sockets), before the server could drop it just as a request is sent on it.
+  // (`timeout` only ends free sockets); workerd may drop one sooner, just as a request is sent on it (see `send`).
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, noDelay: true, timeout: 4000 });
 
-  const proxy = (req, res) => {
+  const proxy = async (req, res) => {
+    const target = await route.port();
     const hasBody = 'transfer-encoding' in req.headers || Number(req.headers['content-length'] ?? 0) > 0;
     const drop = new Set(signsExpect(req) ? [] : ['expect']);
     const headers = forwardHeaders(req.rawHeaders, drop);
@@ -133,20 +198,9 @@ async function relaySite(host, port, target) {
     ) {
       headers.push('Content-Length', '0');
     }
-    const upstream = http.request({
-      host: '127.0.0.1',
-      port: target,
-      method: req.method,
-      path: req.url,
-      headers,
-      // A request with a body gets a connection of its own: on a pooled one that the server closed just as it was
-      // reused, the body could not be sent again (a 502, and the client retries the part: seen with rclone).
-      agent: hasBody ? false : agent,
-      setHost: false,
-      maxHeaderSize: 64 * 1024,
-    });
-
     let done = false;
+    /** @type {http.ClientRequest} */
+    let upstream;
     const fail = (err) => {
       if (done) {
         if (res.writableFinished) req.resume(); // the answer is complete: let the client finish sending
@@ -171,27 +225,58 @@ async function relaySite(host, port, target) {
       }
     };
 
-    upstream.on('response', (up) => {
-      // An answer before the body was all sent, or an error answer to a request with a body, may leave unread
-      // body bytes on that connection, and workerd then neither reads nor closes it: never reuse it.
-      if (!upstream.writableFinished || (hasBody && up.statusCode >= 400)) upstream.shouldKeepAlive = false;
-      res.sendDate = false; // the worker's own Date header (if any) passes through
-      res.writeHead(up.statusCode, up.statusMessage, forwardHeaders(up.rawHeaders, new Set(['transfer-encoding'])));
-      up.on('data', (chunk) => {
-        if (!res.write(chunk)) {
-          up.pause();
-          res.once('drain', () => up.resume());
+    const send = (fresh) => {
+      upstream = http.request({
+        host: '127.0.0.1',
+        port: target,
+        method: req.method,
+        path: req.url,
+        headers,
+        // A request with a body gets a connection of its own: on a pooled one that the server closed just as it
+        // was reused, the body could not be sent again (a 502, and the client retries the part: seen with rclone).
+        agent: hasBody || fresh ? false : agent,
+        setHost: false,
+        maxHeaderSize: 64 * 1024,
+      });
+      const sent = upstream;
+      sent.on('response', (up) => {
+        // An answer before the body was all sent, or an error answer to a request with a body, may leave unread
+        // body bytes on that connection, and workerd then neither reads nor closes it: never reuse it.
+        if (!sent.writableFinished || (hasBody && up.statusCode >= 400)) sent.shouldKeepAlive = false;
+        res.sendDate = false; // the worker's own Date header (if any) passes through
+        res.writeHead(up.statusCode, up.statusMessage, forwardHeaders(up.rawHeaders, new Set(['transfer-encoding'])));
+        up.on('data', (chunk) => {
+          if (!res.write(chunk)) {
+            up.pause();
+            res.once('drain', () => up.resume());
+          }
+        });
+        up.on('end', () => {
+          if (up.rawTrailers.length) res.addTrailers(forwardHeaders(up.rawTrailers));
+          done = true;
+          res.end();
+        });
+        up.on('aborted', () => fail(new Error('upstream aborted the response')));
+        up.on('error', fail);
+      });
+      sent.on('error', (/** @type {NodeJS.ErrnoException} */ err) => {
+        if (err?.code === 'ECONNREFUSED') route.forget(); // wrangler replaced ROS's workerd: find the new one
+        // workerd closed a pooled connection as it sat idle, and the request reached it just then: nothing was
+        // answered, and a request without a body can be sent again, on a new connection (Node's documented
+        // `reusedSocket` retry). workerd closes idle connections sooner than the pool's 4 s.
+        if (err?.code === 'ECONNRESET' && sent.reusedSocket && !hasBody && !fresh && !done && !res.headersSent) {
+          send(true);
+          return;
         }
+        fail(err);
       });
-      up.on('end', () => {
-        if (up.rawTrailers.length) res.addTrailers(forwardHeaders(up.rawTrailers));
-        done = true;
-        res.end();
-      });
-      up.on('aborted', () => fail(new Error('upstream aborted the response')));
-      up.on('error', fail);
-    });
-    upstream.on('error', fail);
+      if (hasBody) {
+        req.pipe(sent, { end: false });
+      } else {
+        sent.end();
+      }
+    };
+    send(false);
 
     // The client went away before its answer was complete: abandon the upstream request too.
     res.on('close', () => {
@@ -201,11 +286,14 @@ async function relaySite(host, port, target) {
       }
     });
 
-    req.pipe(upstream, { end: false });
-    req.on('end', () => {
-      if (req.rawTrailers.length) upstream.addTrailers(forwardHeaders(req.rawTrailers));
-      upstream.end();
-    });
+    if (hasBody) {
+      req.on('end', () => {
+        if (req.rawTrailers.length) upstream.addTrailers(forwardHeaders(req.rawTrailers));
+        upstream.end();
+      });
+    } else {
+      req.resume(); // nothing to forward; lets the client's request end
+    }
     req.on('error', () => upstream.destroy());
   };
 
@@ -306,8 +394,12 @@ export async function startRos(options = {}) {
     await waitForHealth(consoleUrl, child);
     const { sites } = /** @type {{ sites: Site[] }} */ (await (await fetch(`${consoleUrl}/api/sites`)).json());
     for (const site of sites) {
-      const host = new URL(site.endpoint).hostname;
-      if (/^127\.\d+\.\d+\.\d+$/.test(host) && host !== '127.0.0.1') relays.push(await relaySite(host, port, port));
+      const { hostname, host } = new URL(site.endpoint);
+      if (/^127\.\d+\.\d+\.\d+$/.test(hostname) && hostname !== '127.0.0.1') {
+        const route = workerdRoute(child.pid, host, port);
+        await route.port(); // found before the first client request, not during it
+        relays.push(await relaySite(hostname, port, route));
+      }
     }
     const admin = await ensureAdmin(consoleUrl, vars.ROS_BOOTSTRAP_TOKEN, options);
     return { consoleUrl, port, sites, admin, stateDir, pid: child.pid, child, stop };

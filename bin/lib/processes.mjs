@@ -37,3 +37,59 @@ export function workerdDescendants(root) {
   }
   return found;
 }
+
+/**
+ * The user workerds under a wrangler dev: miniflare starts them with an ephemeral entry socket
+ * (`entry=127.0.0.1:0`); wrangler's dev proxy is the one bound to the public port.
+ * @returns {number[]}
+ */
+export function userWorkerdPids(root) {
+  return workerdDescendants(root)
+    .filter((w) => w.cmdline.includes('entry=127.0.0.1:0'))
+    .map((w) => w.pid);
+}
+
+/** TCP ports `pid` listens on (its socket inodes matched against /proc/net/tcp). */
+export function listeningPorts(pid) {
+  const inodes = new Set();
+  for (const fd of fs.readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const link = fs.readlinkSync(`/proc/${pid}/fd/${fd}`);
+      if (link.startsWith('socket:[')) inodes.add(link.slice(8, -1));
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return fs
+    .readFileSync(`/proc/${pid}/net/tcp`, 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .filter((f) => f[3] === '0A' && inodes.has(f[9]))
+    .map((f) => parseInt(f[1].split(':')[1], 16));
+}
+
+/**
+ * Finds the user workerd of a wrangler dev and the entry socket on which it answers `probe` (port => Promise of
+ * a boolean), waiting up to `timeoutMs` for it to appear. wrangler starts a new one, on a new port, whenever a
+ * watched source file changes.
+ * @returns {Promise<{ pid: number, port: number }>}
+ */
+export async function locateUserWorkerd(wranglerPid, probe, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const pid of userWorkerdPids(wranglerPid)) {
+      let ports = [];
+      try {
+        ports = listeningPorts(pid);
+      } catch {
+        continue; // exited meanwhile
+      }
+      for (const port of ports) {
+        if (await probe(port).catch(() => false)) return { pid, port };
+      }
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`no user workerd under pid ${wranglerPid} answered the probe`);
+}

@@ -3,10 +3,16 @@
 // `Expect: 100-continue`; stock clients send it and then wait for a `100 Continue` before the body (botocore 1 s
 // on every upload, @aws-sdk/client-s3 ~6 s above 2 MB), so the relay must answer it itself. And the relay must
 // pass every request through unchanged: the raw path and the Host header are signed, and the path is the key.
+// It sends them to the workerd that runs ROS, not through wrangler's dev proxy (which loses requests under
+// concurrent traffic), and sends a bodiless request again when a pooled connection was dropped under it.
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import http from 'node:http';
+import net from 'node:net';
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, relaySite } from '../../bin/lib/local-server.mjs';
+import { listeningPorts, userWorkerdPids } from '../../bin/lib/processes.mjs';
 import { setupTenants, startFreshRos } from './support/ros-api.mjs';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -213,5 +219,78 @@ describe('site relay', () => {
     });
     expect(missing.status).toBe(404);
     expect(missing.body.toString()).toContain('<Code>NoSuchKey</Code>');
+  });
+});
+
+/** Remote ports of this process's established TCP connections (the relay runs in it). */
+function connectedPorts() {
+  const inodes = new Set();
+  for (const fd of fs.readdirSync('/proc/self/fd')) {
+    try {
+      const link = fs.readlinkSync(`/proc/self/fd/${fd}`);
+      if (link.startsWith('socket:[')) inodes.add(link.slice(8, -1));
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return fs
+    .readFileSync('/proc/self/net/tcp', 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .filter((f) => f[3] === '01' && inodes.has(f[9]))
+    .map((f) => parseInt(f[2].split(':')[1], 16));
+}
+
+describe('site relay upstream', () => {
+  it('relays to the workerd that runs ROS, not to wrangler dev’s port (its dev proxy)', async () => {
+    const headers = signV4({ method: 'HEAD', rawPath: `/${bucket}/continue.bin` });
+    const before = new Set(connectedPorts());
+    const head = await rawRequest({ method: 'HEAD', path: `/${bucket}/continue.bin`, headers });
+    expect(head.status).toBe(200);
+    // The relay keeps its upstream connection in its pool: it is to one of the user workerd's own sockets.
+    const userPorts = new Set(userWorkerdPids(ros.pid).flatMap((pid) => listeningPorts(pid)));
+    const opened = connectedPorts().filter((p) => !before.has(p) || userPorts.has(p));
+    expect(opened.some((p) => userPorts.has(p))).toBe(true);
+    expect(opened).not.toContain(ros.port);
+  });
+
+  it('sends a bodiless request again on a new connection when a pooled one was dropped under it', async () => {
+    // A server that, like workerd, drops an idle kept-alive connection just as the next request arrives on it:
+    // it answers the first request on each connection and resets the connection at the second.
+    const seen = [];
+    const upstream = net.createServer((socket) => {
+      let requests = 0;
+      socket.on('data', (data) => {
+        if (++requests === 2) return socket.resetAndDestroy();
+        seen.push(data.toString('latin1').split('\r\n')[0]);
+        const body = `ok ${seen.length}`;
+        socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\nConnection: keep-alive\r\n\r\n${body}`);
+      });
+    });
+    const upstreamPort = await freePort();
+    await new Promise((r) => upstream.listen(upstreamPort, '127.0.0.1', r));
+    const port = await freePort('127.0.0.9');
+    const relay = await relaySite('127.0.0.9', port, { port: async () => upstreamPort, forget() {} });
+    const get = (path, method = 'GET') =>
+      new Promise((resolve, reject) => {
+        const req = http.request({ host: '127.0.0.9', port, path, method, agent: false }, (res) => {
+          let text = '';
+          res.on('data', (c) => (text += c));
+          res.on('end', () => resolve({ status: res.statusCode, text }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    try {
+      expect((await get('/first')).status).toBe(200);
+      // Goes out on the pooled connection, which the server drops: the relay sends it again on a new one.
+      const second = await get('/second', 'DELETE');
+      expect(second).toEqual({ status: 200, text: 'ok 2' });
+      expect(seen).toEqual(['GET /first HTTP/1.1', 'DELETE /second HTTP/1.1']);
+    } finally {
+      relay.close();
+      upstream.close();
+    }
   });
 });
