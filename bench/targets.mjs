@@ -15,7 +15,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, startRos } from '../bin/lib/local-server.mjs';
+import { answersAsRos as isRos, freePort, startRos } from '../bin/lib/local-server.mjs';
 import { locateUserWorkerd as locateWorkerd, userWorkerdPids } from '../bin/lib/processes.mjs';
 import { ConsoleClient } from '../test/e2e/support/ros-api.mjs';
 import { newAgent } from './load.mjs';
@@ -68,10 +68,6 @@ const isBaseline = async (port) =>
   (await probeGet(port, { 'MF-Route-Override': BASELINE_WORKER })).text === 'ros-bench-baseline';
 /** The baseline as its wrangler dev's entry Worker: reached with no routing header, through its assets router. */
 const isEntryBaseline = async (port) => (await probeGet(port, {})).text === 'ros-bench-baseline';
-
-/** ROS answers an unsigned request to a site host with an S3 error carrying its x-amz-request-id. */
-const isRos = (hostHeader) => async (port) =>
-  'x-amz-request-id' in (await probeGet(port, { Host: hostHeader })).headers;
 
 function workerdTarget({ name, id, wranglerPid, located, probe, hostHeader, extraHeaders = {}, credentials }) {
   const target = {

@@ -124,6 +124,29 @@ function signsExpect(req) {
 const BODYLESS_BY_DEFAULT = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);
 
 /**
+ * A probe for locateUserWorkerd: whether `port` answers an unsigned request to the site host `siteHost` (host:port)
+ * as ROS does, with an S3 answer carrying its x-amz-request-id.
+ * @param {string} siteHost @returns {(port: number) => Promise<boolean>}
+ */
+export const answersAsRos = (siteHost) => (port) =>
+  new Promise((resolve) => {
+    const req = http.get({
+      host: '127.0.0.1',
+      port,
+      path: '/',
+      headers: { Host: siteHost },
+      agent: false,
+      timeout: 2000,
+    });
+    req.on('response', (res) => {
+      res.resume();
+      resolve('x-amz-request-id' in res.headers);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(false));
+  });
+
+/**
  * Where the relay sends a site's requests: the entry socket of the workerd that runs ROS under this wrangler dev
  * (found by the port on which an unsigned request to the site's host gets ROS's S3 answer), found again when
  * wrangler replaces that workerd after a source change; wrangler's own port while none is found (no /proc, or
@@ -135,25 +158,8 @@ function workerdRoute(wranglerPid, siteHost, fallback) {
   let found = null;
   /** @type {Promise<void> | null} */
   let finding = null;
-  const answersAsRos = (port) =>
-    new Promise((resolve) => {
-      const req = http.get({
-        host: '127.0.0.1',
-        port,
-        path: '/',
-        headers: { Host: siteHost },
-        agent: false,
-        timeout: 2000,
-      });
-      req.on('response', (res) => {
-        res.resume();
-        resolve('x-amz-request-id' in res.headers);
-      });
-      req.on('timeout', () => req.destroy());
-      req.on('error', () => resolve(false));
-    });
   const find = () =>
-    (finding ??= locateUserWorkerd(wranglerPid, answersAsRos, 15_000)
+    (finding ??= locateUserWorkerd(wranglerPid, answersAsRos(siteHost), 15_000)
       .then((where) => {
         found = where;
       })

@@ -49,8 +49,12 @@ export function userWorkerdPids(root) {
     .map((w) => w.pid);
 }
 
-/** TCP ports `pid` listens on (its socket inodes matched against /proc/net/tcp). */
-export function listeningPorts(pid) {
+/**
+ * TCP ports of `pid`'s sockets (its socket inodes matched against /proc/net/tcp): the local ports it listens on,
+ * or, with `connected`, the remote ports of its established connections. `pid` may be 'self'.
+ * @param {number | 'self'} pid @returns {number[]}
+ */
+export function socketPorts(pid, { connected = false } = {}) {
   const inodes = new Set();
   for (const fd of fs.readdirSync(`/proc/${pid}/fd`)) {
     try {
@@ -60,14 +64,19 @@ export function listeningPorts(pid) {
       // closed meanwhile
     }
   }
+  // /proc/net/tcp: sl, local_address, rem_address, st (0A listening, 01 established), ..., inode (10th field)
+  const [state, address] = connected ? ['01', 2] : ['0A', 1];
   return fs
     .readFileSync(`/proc/${pid}/net/tcp`, 'utf8')
     .split('\n')
     .slice(1)
     .map((line) => line.trim().split(/\s+/))
-    .filter((f) => f[3] === '0A' && inodes.has(f[9]))
-    .map((f) => parseInt(f[1].split(':')[1], 16));
+    .filter((f) => f[3] === state && inodes.has(f[9]))
+    .map((f) => parseInt(f[address].split(':')[1], 16));
 }
+
+/** TCP ports `pid` listens on. */
+export const listeningPorts = (pid) => socketPorts(pid);
 
 /**
  * Finds the user workerd of a wrangler dev and the entry socket on which it answers `probe` (port => Promise of

@@ -9,10 +9,9 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } fr
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
-import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, relaySite } from '../../bin/lib/local-server.mjs';
-import { listeningPorts, userWorkerdPids } from '../../bin/lib/processes.mjs';
+import { listeningPorts, socketPorts, userWorkerdPids } from '../../bin/lib/processes.mjs';
 import { setupTenants, startFreshRos } from './support/ros-api.mjs';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -223,24 +222,7 @@ describe('site relay', () => {
 });
 
 /** Remote ports of this process's established TCP connections (the relay runs in it). */
-function connectedPorts() {
-  const inodes = new Set();
-  for (const fd of fs.readdirSync('/proc/self/fd')) {
-    try {
-      const link = fs.readlinkSync(`/proc/self/fd/${fd}`);
-      if (link.startsWith('socket:[')) inodes.add(link.slice(8, -1));
-    } catch {
-      // closed meanwhile
-    }
-  }
-  return fs
-    .readFileSync('/proc/self/net/tcp', 'utf8')
-    .split('\n')
-    .slice(1)
-    .map((line) => line.trim().split(/\s+/))
-    .filter((f) => f[3] === '01' && inodes.has(f[9]))
-    .map((f) => parseInt(f[2].split(':')[1], 16));
-}
+const connectedPorts = () => socketPorts('self', { connected: true });
 
 describe('site relay upstream', () => {
   it('relays to the workerd that runs ROS, not to wrangler dev’s port (its dev proxy)', async () => {
